@@ -1,0 +1,37 @@
+//! In-process deadlines: turn a call that never returns into a failure that
+//! says what was being waited for, instead of a bare kill by the grader.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use crate::{Failure, Stop};
+
+/// Runs `f` on its own thread and waits at most `limit` for it.
+///
+/// On expiry the check fails with a message naming `what`; the stuck thread is
+/// abandoned (the check process exits right after reporting). A panic in `f`
+/// is re-raised here so the harness reports it as usual.
+pub fn within<T, F>(limit: Duration, what: &str, f: F) -> Result<T, Stop>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    thread::Builder::new()
+        .name(format!("check: {what}"))
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let _ = tx.send(outcome);
+        })
+        .map_err(|e| Stop::Fail(Failure::new(format!("could not start a thread: {e}"))))?;
+    match rx.recv_timeout(limit) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(payload)) => std::panic::resume_unwind(payload),
+        Err(_) => Err(Stop::Fail(Failure::new(format!(
+            "{what} did not return within {:.1} s: a likely deadlock (threads waiting for \
+             each other), a lost wake-up, or a thread that never finishes",
+            limit.as_secs_f64()
+        )))),
+    }
+}

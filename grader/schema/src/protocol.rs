@@ -1,0 +1,111 @@
+//! The wire protocol between a check program and the grader.
+//!
+//! A check program runs one check per process. It reports on a dedicated file
+//! descriptor (never stdout or stderr, which student code can write to), one JSON
+//! object per line, each stamped with a per-run nonce that the grader hands over
+//! in the environment and the harness removes before any student code runs. The
+//! grader ignores lines without the nonce.
+
+use serde::{Deserialize, Serialize};
+
+/// Environment variable naming the file descriptor the harness reports on.
+pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
+/// Environment variable carrying the nonce that stamps every report line.
+pub const NONCE_ENV: &str = "THREADLINGS_NONCE";
+/// The file descriptor the grader sets up for the result channel.
+pub const RESULT_FD: i32 = 3;
+
+/// One line on the result channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub nonce: String,
+    pub message: Message,
+}
+
+/// What a check program says about the check it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Message {
+    /// The harness is about to run the named check (sent before student code runs).
+    Started { check: String, seed: u64 },
+    /// The check reached a verdict.
+    Finished { check: String, verdict: Verdict },
+}
+
+/// The verdict of one check, as reported by the check program itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Verdict {
+    Passed,
+    /// The check ran to the end and found the answer wrong.
+    Failed(Failure),
+    /// The code under test panicked (the panic was caught by the harness).
+    Panicked {
+        message: String,
+        location: Option<String>,
+    },
+    /// The code under test still hits a `todo!()` stub.
+    NotStarted {
+        message: String,
+    },
+    /// The check could not run meaningfully here (for example a speedup check
+    /// on a single core); it neither gains nor loses points.
+    Skipped {
+        reason: String,
+    },
+}
+
+/// Why a check failed, written for a student to act on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// What went wrong, in one or two sentences.
+    pub message: String,
+    /// What the check expected, if it compared values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the code produced instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn actual(mut self, actual: impl Into<String>) -> Self {
+        self.actual = Some(actual.into());
+        self
+    }
+
+    /// The failure as the lines a report shows.
+    pub fn render(&self) -> String {
+        let mut out = self.message.clone();
+        if let Some(expected) = &self.expected {
+            out.push_str("\n  expected: ");
+            out.push_str(expected);
+        }
+        if let Some(actual) = &self.actual {
+            out.push_str("\n  actual:   ");
+            out.push_str(actual);
+        }
+        out
+    }
+}
+
+impl Envelope {
+    pub fn to_line(&self) -> String {
+        let mut line = serde_json::to_string(self).expect("protocol types always serialize");
+        line.push('\n');
+        line
+    }
+}

@@ -1,0 +1,127 @@
+//! The grading report: the one result model every output format renders.
+//!
+//! Its JSON form is a stable contract (CI scripts and grading platforms read it):
+//! add fields, never rename or remove them.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON report layout, bumped only on incompatible change.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeReport {
+    pub format_version: u32,
+    /// What was graded: `exercises`, `solutions`, or a directory.
+    pub subject: String,
+    /// The seed every seeded choice was derived from; `--seed` replays it.
+    pub seed: u64,
+    pub score: f64,
+    pub max_score: f64,
+    pub duration_ms: u64,
+    pub exercises: Vec<ExerciseReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseReport {
+    /// Directory name, for example `01-threads`.
+    pub name: String,
+    pub title: String,
+    pub topic: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub status: ExerciseStatus,
+    pub checks: Vec<CheckReport>,
+    /// The compiler's rendered errors when the exercise did not build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_errors: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseStatus {
+    Passed,
+    Failed,
+    CompileError,
+    NotStarted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub name: String,
+    pub kind: CheckKind,
+    pub status: CheckStatus,
+    pub score: f64,
+    pub max_score: f64,
+    /// Empty when passed; otherwise what was expected and what happened.
+    pub message: String,
+    pub duration_ms: u64,
+    pub seed: u64,
+    /// The command that replays this check with the same seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
+    /// A tail of what the check process printed, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// Hidden functional tests.
+    Test,
+    /// Stress, schedule exploration and model checking.
+    Race,
+    /// Proofs of concurrency, parallelism and latency.
+    Timing,
+    /// Process and IPC behaviour.
+    Process,
+    /// Stand-in entry for an exercise that did not compile.
+    Build,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    Timeout,
+    Crashed,
+    CompileError,
+    Skipped,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Test => "test",
+            CheckKind::Race => "race",
+            CheckKind::Timing => "timing",
+            CheckKind::Process => "process",
+            CheckKind::Build => "build",
+        }
+    }
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Passed => "passed",
+            CheckStatus::Failed => "failed",
+            CheckStatus::Timeout => "timeout",
+            CheckStatus::Crashed => "crashed",
+            CheckStatus::CompileError => "compile_error",
+            CheckStatus::Skipped => "skipped",
+        }
+    }
+}
+
+impl ExerciseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExerciseStatus::Passed => "passed",
+            ExerciseStatus::Failed => "failed",
+            ExerciseStatus::CompileError => "compile_error",
+            ExerciseStatus::NotStarted => "not_started",
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Build stage: compile every check program of a subject in one cargo call.
+//!
+//! `--keep-going` lets one exercise fail to compile without stopping the others;
+//! `--message-format=json` tells us which package each error belongs to and
+//! where each check program landed. A compile error costs only its exercise.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use cargo_metadata::Message;
+
+use crate::course::{ExercisePlan, Variant};
+use crate::error::{Error, Result};
+use crate::subject::BuildWorkspace;
+
+/// The cargo profile check programs are built with (see the course Cargo.toml).
+pub const PROFILE: &str = "grade";
+
+/// What the build produced for one exercise.
+#[derive(Debug, Clone)]
+pub enum ExerciseBuild {
+    /// The check program, ready to run.
+    Ready { check_program: PathBuf },
+    /// The exercise (or its checks against it) did not compile.
+    Failed { errors: String, in_checks: bool },
+    /// The subject has no sources for this exercise.
+    Missing,
+}
+
+/// Progress while building, for the terminal.
+#[derive(Debug, Clone)]
+pub enum BuildEvent {
+    Compiling(String),
+}
+
+/// Builds the check programs of `exercises` in `ws`, as `variant` (`None`:
+/// the plain build). Intermediate artifacts go to a build directory shared by
+/// all subjects (one per variant, since cfgs change every crate), so
+/// dependencies compile once; final ones to the subject's own target directory.
+pub fn build(
+    ws: &BuildWorkspace,
+    exercises: &[&ExercisePlan],
+    variant: Option<&Variant>,
+    work_dir: &Path,
+    on_event: &mut dyn FnMut(BuildEvent),
+) -> Result<BTreeMap<String, ExerciseBuild>> {
+    let mut results = BTreeMap::new();
+    for exercise in exercises.iter().filter(|e| ws.missing.contains(&e.name)) {
+        results.insert(exercise.name.clone(), ExerciseBuild::Missing);
+    }
+    let present: Vec<&&ExercisePlan> = exercises
+        .iter()
+        .filter(|e| !ws.missing.contains(&e.name))
+        .collect();
+    if present.is_empty() {
+        return Ok(results);
+    }
+
+    let (build_dir, target_dir) = match variant {
+        None => (work_dir.join("build"), ws.target_dir.clone()),
+        Some(v) => (
+            work_dir.join(format!("build-{}", v.name)),
+            ws.target_dir.with_file_name(format!(
+                "{}-{}",
+                ws.target_dir
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy(),
+                v.name
+            )),
+        ),
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(ws.manifest())
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env("CARGO_BUILD_BUILD_DIR", &build_dir)
+        .args(["--keep-going", "--profile", PROFILE]);
+    for exercise in &present {
+        command.args(["-p", &exercise.check_package]);
+    }
+    if let Some(variant) = variant {
+        let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+        for cfg in &variant.cfg {
+            flags.push_str(&format!(" --cfg {cfg}"));
+        }
+        command.env_remove("CARGO_ENCODED_RUSTFLAGS");
+        command.env("RUSTFLAGS", flags.trim());
+    }
+    let mut child = command
+        .args(["--message-format", "json"])
+        .env("CARGO_TERM_PROGRESS_WHEN", "never")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(Error::io("run cargo build (is cargo installed?)"))?;
+
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let stderr_reader = std::thread::Builder::new()
+        .name("cargo-stderr".to_string())
+        .spawn(move || {
+            let mut lines = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+                lines.push(line);
+            }
+            lines
+        })
+        .map_err(Error::io("start a thread"))?;
+
+    let mut errors: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
+    let mut programs: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    for message in Message::parse_stream(stdout) {
+        let Ok(message) = message else { continue };
+        match message {
+            Message::CompilerMessage(msg) => {
+                if msg.message.level != cargo_metadata::diagnostic::DiagnosticLevel::Error {
+                    continue;
+                }
+                let Some(owner) = owner_of(ws, &present, msg.target.src_path.as_std_path()) else {
+                    continue;
+                };
+                let text = msg
+                    .message
+                    .rendered
+                    .clone()
+                    .unwrap_or_else(|| msg.message.message.clone());
+                errors.entry(owner).or_default().push(text);
+            }
+            Message::CompilerArtifact(artifact) => {
+                on_event(BuildEvent::Compiling(artifact.target.name.clone()));
+                if let Some(executable) = artifact.executable
+                    && let Some(exercise) = present
+                        .iter()
+                        .find(|e| e.check_package == artifact.target.name)
+                {
+                    programs.insert(exercise.name.clone(), executable.into_std_path_buf());
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = child.wait();
+    let stderr_lines = stderr_reader.join().unwrap_or_default();
+
+    for exercise in &present {
+        let build = if let Some(program) = programs.remove(&exercise.name) {
+            ExerciseBuild::Ready {
+                check_program: program,
+            }
+        } else if let Some(errs) = errors.remove(&(exercise.name.clone(), false)) {
+            ExerciseBuild::Failed {
+                errors: errs.join("\n"),
+                in_checks: false,
+            }
+        } else if let Some(errs) = errors.remove(&(exercise.name.clone(), true)) {
+            ExerciseBuild::Failed {
+                errors: errs.join("\n"),
+                in_checks: true,
+            }
+        } else {
+            // Nothing compiled and no compiler message: cargo itself failed
+            // (bad manifest, missing dependency, no network for a new crate).
+            return Err(Error::Cargo(tail(&stderr_lines, 40)));
+        };
+        results.insert(exercise.name.clone(), build);
+    }
+    Ok(results)
+}
+
+/// Which exercise a source file belongs to, and whether it is in the checks.
+fn owner_of(
+    ws: &BuildWorkspace,
+    exercises: &[&&ExercisePlan],
+    src: &Path,
+) -> Option<(String, bool)> {
+    exercises.iter().find_map(|e| {
+        if src.starts_with(ws.exercise_dir(&e.name)) {
+            Some((e.name.clone(), false))
+        } else if src.starts_with(ws.checks_dir(&e.name)) {
+            Some((e.name.clone(), true))
+        } else {
+            None
+        }
+    })
+}
+
+fn tail(lines: &[String], count: usize) -> String {
+    lines[lines.len().saturating_sub(count)..].join("\n")
+}

@@ -1,0 +1,91 @@
+//! The default command: grade one subject and report.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use threadlings_grader::course::Course;
+use threadlings_grader::grade::{GradeOptions, grade};
+use threadlings_grader::report::{Format, human, json};
+use threadlings_grader::ui::progress::Progress;
+use threadlings_schema::exit_codes;
+use threadlings_schema::report::GradeReport;
+
+use super::{GradeArgs, colour_stdout, progress_enabled, subject_of};
+
+pub fn run(
+    course: &Course,
+    args: &GradeArgs,
+    mut options: GradeOptions,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let min_score = args.min_score.as_deref().map(parse_min_score).transpose()?;
+    let subject = subject_of(course, args)?;
+    if args.wrong.is_some()
+        && options.only.is_empty()
+        && let Some((exercise, _)) = args.wrong.as_deref().and_then(|w| w.split_once('/'))
+    {
+        options.only = vec![course.resolve_name(exercise)?.name.clone()];
+    }
+    let mut progress = Progress::new(progress_enabled(quiet));
+    let report = grade(course, &subject, &options, &mut progress)?;
+    if subject.label == "exercises" && options.only.is_empty() {
+        // `grader list` shows the status of the last full grading.
+        let _ = std::fs::create_dir_all(&options.work_dir);
+        let _ = std::fs::write(
+            options.work_dir.join("last-report.json"),
+            json::render(&report),
+        );
+    }
+
+    let to_file = args.output.is_some();
+    let text = match args.format {
+        Format::Human => human::render(&report, !to_file && colour_stdout()),
+        Format::Json => json::render(&report),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        None => print!("{text}"),
+    }
+
+    let below = min_score.is_some_and(|min| below_min(&report, min));
+    Ok(ExitCode::from(if below {
+        exit_codes::BELOW_MIN_SCORE_OR_VERIFY_FAILED
+    } else {
+        exit_codes::OK
+    }))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum MinScore {
+    Points(f64),
+    Percent(f64),
+}
+
+fn parse_min_score(text: &str) -> Result<MinScore> {
+    let (number, percent) = match text.strip_suffix('%') {
+        Some(number) => (number, true),
+        None => (text, false),
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .with_context(|| format!("--min-score takes a number or a percentage, got `{text}`"))?;
+    if !value.is_finite() || value < 0.0 {
+        bail!("--min-score must be a number >= 0, got `{text}`");
+    }
+    Ok(if percent {
+        MinScore::Percent(value)
+    } else {
+        MinScore::Points(value)
+    })
+}
+
+fn below_min(report: &GradeReport, min: MinScore) -> bool {
+    match min {
+        MinScore::Points(points) => report.score < points,
+        MinScore::Percent(percent) => {
+            report.max_score > 0.0 && 100.0 * report.score / report.max_score < percent
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Command-line arguments and dispatch to one module per command.
+
+mod grade_cmd;
+mod hint_cmd;
+mod list_cmd;
+mod verify_cmd;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use threadlings_grader::course::{self, Course};
+use threadlings_grader::grade::GradeOptions;
+use threadlings_grader::report::Format;
+use threadlings_grader::subject::Subject;
+
+/// Grades the Threadlings exercises: hidden tests, race checks and timing checks.
+///
+/// Without a command, grades the exercises in `exercises/` and prints a report.
+#[derive(Debug, Parser)]
+#[command(name = "grader", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    grade: GradeArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Grade the stubs, the reference solutions (several runs) and every
+    /// known-wrong answer; fail if a solution loses a point or a wrong answer
+    /// is not caught where it was written to fail.
+    Verify(verify_cmd::VerifyArgs),
+    /// List the exercises with their topic, points and current status.
+    List,
+    /// Show the next hint for an exercise (one more each time).
+    Hint(hint_cmd::HintArgs),
+}
+
+#[derive(Debug, Args)]
+struct GradeArgs {
+    /// Grade the exercise sources in DIR (same layout as `exercises/`; only
+    /// each `NN-topic/src/` is taken from it).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["solutions", "wrong"])]
+    subject: Option<PathBuf>,
+    /// Grade the reference solutions (same as `--subject solutions`).
+    #[arg(long, conflicts_with = "wrong")]
+    solutions: bool,
+    /// Grade a known-wrong answer, `NN-topic/NAME` (instructors).
+    #[arg(long, value_name = "EXERCISE/NAME")]
+    wrong: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with status 1 when the score is below X points (or X%, e.g. `80%`).
+    #[arg(long, value_name = "X")]
+    min_score: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// Grade only this exercise (`01-threads`, `threads` or `01`); repeatable.
+    #[arg(long, value_name = "NAME", global = true)]
+    only: Vec<String>,
+    /// Seed for every seeded choice; a failure report prints the one to replay.
+    #[arg(long, value_name = "N", global = true)]
+    seed: Option<u64>,
+    /// Check processes to run at once (default: available cores).
+    #[arg(long, value_name = "N", global = true)]
+    jobs: Option<usize>,
+    /// The course root (default: the nearest ancestor holding course.toml).
+    #[arg(long, value_name = "DIR", global = true)]
+    course: Option<PathBuf>,
+    /// No progress display.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let course = load_course(cli.common.course.as_deref())?;
+    let options = grade_options(&course, &cli.common)?;
+    match cli.command {
+        None => grade_cmd::run(&course, &cli.grade, options, cli.common.quiet),
+        Some(Command::Verify(args)) => verify_cmd::run(&course, &args, options, cli.common.quiet),
+        Some(Command::List) => list_cmd::run(&course, &options),
+        Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options),
+    }
+}
+
+fn load_course(explicit: Option<&Path>) -> Result<Course> {
+    let root = match explicit {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let cwd = std::env::current_dir().context("cannot read the current directory")?;
+            course::find_root(&cwd)
+                .or_else(|| course::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))))
+                .context(
+                    "no course.toml found here or in any parent directory (use --course DIR)",
+                )?
+        }
+    };
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("cannot open the course at {}", root.display()))?;
+    Ok(course::load(&root)?)
+}
+
+fn grade_options(course: &Course, common: &CommonArgs) -> Result<GradeOptions> {
+    let only = common
+        .only
+        .iter()
+        .map(|name| Ok(course.resolve_name(name)?.name.clone()))
+        .collect::<Result<Vec<_>>>()?;
+    let parallelism = match common.jobs {
+        Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok(GradeOptions {
+        only,
+        seed: common.seed.unwrap_or_else(fresh_seed),
+        parallelism,
+        work_dir: work_dir(course),
+    })
+}
+
+/// Generated workspaces and build artifacts live beside cargo's own output.
+fn work_dir(course: &Course) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                course.root.join(dir)
+            }
+        })
+        .unwrap_or_else(|| course.root.join("target"));
+    target.join("threadlings")
+}
+
+/// A seed small enough to type when replaying.
+fn fresh_seed() -> u64 {
+    rand::random::<u64>() % 1_000_000
+}
+
+fn subject_of(course: &Course, args: &GradeArgs) -> Result<Subject> {
+    if let Some(wrong) = &args.wrong {
+        let (exercise, name) = wrong
+            .split_once('/')
+            .context("--wrong takes EXERCISE/NAME, e.g. 01-threads/join-each")?;
+        let plan = course.resolve_name(exercise)?;
+        let answer = plan
+            .wrong_answers
+            .iter()
+            .find(|w| w.name == name)
+            .with_context(|| format!("{} has no wrong answer `{name}`", plan.name))?;
+        return Ok(Subject::wrong_answer(course, answer));
+    }
+    if args.solutions {
+        return Ok(Subject::solutions(course));
+    }
+    match &args.subject {
+        Some(dir) => Ok(Subject::directory(course, dir)?),
+        None => Ok(Subject::exercises(course)),
+    }
+}
+
+/// Whether to colour text written to stdout.
+fn colour_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && console::Term::stdout().is_term()
+}
+
+/// Whether to show progress on stderr.
+fn progress_enabled(quiet: bool) -> bool {
+    !quiet && console::Term::stderr().is_term()
+}

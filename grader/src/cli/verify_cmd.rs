@@ -1,0 +1,74 @@
+//! `grader verify`: grade the stubs, solutions and wrong answers and print a
+//! table of what held and what did not.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use threadlings_grader::course::Course;
+use threadlings_grader::grade::GradeOptions;
+use threadlings_grader::report::Format;
+use threadlings_grader::ui::progress::Progress;
+use threadlings_grader::verify::{VerifyOptions, verify};
+use threadlings_schema::exit_codes;
+
+use super::progress_enabled;
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Runs per subject (default from course.toml); each run uses the next seed.
+    #[arg(long, value_name = "N")]
+    runs: Option<u32>,
+    /// Output format of the table.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+pub fn run(
+    course: &Course,
+    args: &VerifyArgs,
+    options: GradeOptions,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let runs = args.runs.unwrap_or(course.verify_runs).max(1);
+    let verify_options = VerifyOptions {
+        runs,
+        base_seed: options.seed,
+        grade: options,
+    };
+    let human = args.format == Format::Human;
+    if human {
+        println!(
+            "verify: stubs, {runs} run(s) of the solutions, {runs} run(s) of each wrong answer \
+             (seeds from {})",
+            verify_options.base_seed
+        );
+    }
+    let mut progress = Progress::new(progress_enabled(quiet));
+    let rows = verify(course, &verify_options, &mut progress, &mut |row| {
+        if human {
+            let mark = if row.ok { "✓" } else { "✗" };
+            println!(
+                "{mark} {:<44} run {:<3} seed {:<8} {}",
+                row.subject, row.run, row.seed, row.expected
+            );
+            if let Some(problem) = &row.problem {
+                println!("      MISS: {problem}");
+            }
+        }
+    })?;
+    let misses = rows.iter().filter(|r| !r.ok).count();
+    if human {
+        println!(
+            "\nverify: {} expectation(s) checked, {misses} miss(es)",
+            rows.len()
+        );
+    } else {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    }
+    Ok(ExitCode::from(if misses == 0 {
+        exit_codes::OK
+    } else {
+        exit_codes::BELOW_MIN_SCORE_OR_VERIFY_FAILED
+    }))
+}

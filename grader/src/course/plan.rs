@@ -1,0 +1,334 @@
+//! The validated course plan: metadata resolved against defaults and checked
+//! against the files on disk. Everything downstream works from this.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use threadlings_schema::report::CheckKind;
+
+use super::raw::{ChecksFile, CourseFile, Defaults, WrongFile};
+use crate::error::{Error, Result};
+
+/// The course, ready to grade.
+#[derive(Debug, Clone)]
+pub struct Course {
+    /// The trusted course copy: checks, metadata and grader come from here.
+    pub root: PathBuf,
+    pub title: String,
+    pub verify_runs: u32,
+    /// Build variants by name (see course.toml).
+    pub variants: std::collections::BTreeMap<String, Variant>,
+    pub exercises: Vec<ExercisePlan>,
+}
+
+/// A build of the check programs with extra cfgs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub name: String,
+    pub cfg: Vec<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExercisePlan {
+    /// Directory name, `NN-topic`.
+    pub name: String,
+    pub title: String,
+    pub topic: String,
+    pub hints: Vec<String>,
+    /// `exercises/NN-topic` in the course copy (its Cargo.toml is trusted).
+    pub exercise_dir: PathBuf,
+    /// `grader/checks/NN-topic`.
+    pub checks_dir: PathBuf,
+    /// Package name of the exercise crate.
+    pub package: String,
+    /// Package (and binary) name of the check program.
+    pub check_package: String,
+    pub checks: Vec<CheckPlan>,
+    pub wrong_answers: Vec<WrongAnswer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckPlan {
+    pub name: String,
+    pub kind: CheckKind,
+    pub points: f64,
+    pub timeout: Duration,
+    /// Runs alone, after the checks that may share the machine.
+    pub exclusive: bool,
+    /// The build variant of its check program; `None` is the plain build.
+    pub variant: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WrongAnswer {
+    pub exercise: String,
+    pub name: String,
+    /// `solutions/NN-topic/wrong/NAME`; its `src/` is laid over the solution's.
+    pub dir: PathBuf,
+    pub description: String,
+    pub caught_by: Vec<String>,
+}
+
+impl Course {
+    pub fn exercise(&self, name: &str) -> Option<&ExercisePlan> {
+        self.exercises.iter().find(|e| e.name == name)
+    }
+
+    /// Resolves `01-threads`, `threads` or `01` to an exercise name.
+    pub fn resolve_name(&self, wanted: &str) -> Result<&ExercisePlan> {
+        self.exercises
+            .iter()
+            .find(|e| {
+                e.name == wanted
+                    || e.name
+                        .split_once('-')
+                        .is_some_and(|(number, topic)| topic == wanted || number == wanted)
+            })
+            .ok_or_else(|| Error::UnknownExercise(wanted.to_string()))
+    }
+
+    pub fn max_score(&self) -> f64 {
+        self.exercises
+            .iter()
+            .flat_map(|e| &e.checks)
+            .map(|c| c.points)
+            .sum()
+    }
+}
+
+/// Finds the course root: the nearest ancestor of `start` holding `course.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("course.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Loads and validates the course at `root`.
+pub fn load(root: &Path) -> Result<Course> {
+    let course_path = root.join("course.toml");
+    let course: CourseFile = parse_toml(&course_path)?;
+    if course.format_version != 1 {
+        return Err(Error::Metadata {
+            path: course_path,
+            message: format!(
+                "format_version {} is not supported (expected 1)",
+                course.format_version
+            ),
+        });
+    }
+    let exercises_dir = root.join("exercises");
+    let checks_root = root.join("grader").join("checks");
+    let exercise_names = numbered_dirs(&exercises_dir)?;
+    let check_names = numbered_dirs(&checks_root)?;
+    if let Some(orphan) = check_names.difference(&exercise_names).next() {
+        return Err(Error::Metadata {
+            path: checks_root.join(orphan),
+            message: format!("hidden checks for `{orphan}` but no exercises/{orphan}"),
+        });
+    }
+    let variants = course
+        .variants
+        .into_iter()
+        .map(|(name, entry)| {
+            let variant = Variant {
+                name: name.clone(),
+                cfg: entry.cfg,
+                description: entry.description,
+            };
+            (name, variant)
+        })
+        .collect::<std::collections::BTreeMap<_, _>>();
+    let exercises = exercise_names
+        .iter()
+        .map(|name| load_exercise(root, name, &course.defaults, &variants))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Course {
+        root: root.to_path_buf(),
+        title: course.title,
+        verify_runs: course.defaults.verify_runs,
+        variants,
+        exercises,
+    })
+}
+
+fn load_exercise(
+    root: &Path,
+    name: &str,
+    defaults: &Defaults,
+    variants: &std::collections::BTreeMap<String, Variant>,
+) -> Result<ExercisePlan> {
+    let exercise_dir = root.join("exercises").join(name);
+    let checks_dir = root.join("grader").join("checks").join(name);
+    let checks_path = checks_dir.join("checks.toml");
+    if !checks_path.is_file() {
+        return Err(Error::Metadata {
+            path: checks_path,
+            message: format!("exercise `{name}` has no hidden checks (create this file)"),
+        });
+    }
+    let file: ChecksFile = parse_toml(&checks_path)?;
+    let invalid = |message: String| Error::Metadata {
+        path: checks_path.clone(),
+        message,
+    };
+    if file.format_version != 1 {
+        return Err(invalid(format!(
+            "format_version {} is not supported (expected 1)",
+            file.format_version
+        )));
+    }
+    if file.checks.is_empty() {
+        return Err(invalid("no [[check]] entries".to_string()));
+    }
+    let mut seen = BTreeSet::new();
+    let mut checks = Vec::new();
+    for entry in file.checks {
+        if !seen.insert(entry.name.clone()) {
+            return Err(invalid(format!("check `{}` is listed twice", entry.name)));
+        }
+        if entry.kind == CheckKind::Build {
+            return Err(invalid(format!(
+                "check `{}`: kind `build` is reserved for compile errors",
+                entry.name
+            )));
+        }
+        let points = entry.points.unwrap_or(defaults.points);
+        if !(points.is_finite() && points >= 0.0) {
+            return Err(invalid(format!(
+                "check `{}`: points must be a number >= 0",
+                entry.name
+            )));
+        }
+        if let Some(variant) = &entry.variant
+            && !variants.contains_key(variant)
+        {
+            return Err(invalid(format!(
+                "check `{}`: variant `{variant}` is not declared in course.toml [variants]",
+                entry.name
+            )));
+        }
+        checks.push(CheckPlan {
+            variant: entry.variant,
+            exclusive: entry.exclusive || entry.kind == CheckKind::Timing,
+            timeout: Duration::from_millis(entry.timeout_ms.unwrap_or(defaults.timeout_ms)),
+            name: entry.name,
+            kind: entry.kind,
+            points,
+            description: entry.description,
+        });
+    }
+    let wrong_answers = load_wrong_answers(root, name, &checks)?;
+    Ok(ExercisePlan {
+        name: name.to_string(),
+        title: file.exercise.title,
+        topic: file.exercise.topic,
+        hints: file.exercise.hints,
+        package: package_name(&exercise_dir.join("Cargo.toml"))?,
+        check_package: package_name(&checks_dir.join("Cargo.toml"))?,
+        exercise_dir,
+        checks_dir,
+        checks,
+        wrong_answers,
+    })
+}
+
+fn load_wrong_answers(
+    root: &Path,
+    exercise: &str,
+    checks: &[CheckPlan],
+) -> Result<Vec<WrongAnswer>> {
+    let wrong_dir = root.join("solutions").join(exercise).join("wrong");
+    let mut answers = Vec::new();
+    for name in subdirs(&wrong_dir)? {
+        let dir = wrong_dir.join(&name);
+        let path = dir.join("wrong.toml");
+        let file: WrongFile = parse_toml(&path)?;
+        if file.caught_by.is_empty() {
+            return Err(Error::Metadata {
+                path,
+                message: "caught_by must name at least one check".to_string(),
+            });
+        }
+        if let Some(unknown) = file
+            .caught_by
+            .iter()
+            .find(|c| !checks.iter().any(|check| &check.name == *c))
+        {
+            return Err(Error::Metadata {
+                path,
+                message: format!("caught_by names `{unknown}`, which is not a check of {exercise}"),
+            });
+        }
+        answers.push(WrongAnswer {
+            exercise: exercise.to_string(),
+            name,
+            dir,
+            description: file.description,
+            caught_by: file.caught_by,
+        });
+    }
+    Ok(answers)
+}
+
+fn parse_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn package_name(manifest: &Path) -> Result<String> {
+    let value: toml::Table = parse_toml(manifest)?;
+    value
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| Error::Metadata {
+            path: manifest.to_path_buf(),
+            message: "missing [package] name".to_string(),
+        })
+}
+
+/// Sorted names of the `NN-topic` directories in `dir`.
+fn numbered_dirs(dir: &Path) -> Result<BTreeSet<String>> {
+    Ok(subdirs(dir)?
+        .into_iter()
+        .filter(|name| is_exercise_name(name))
+        .collect())
+}
+
+/// Whether `name` has the `NN-topic` shape of an exercise directory.
+pub fn is_exercise_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() > 3 && bytes[0].is_ascii_digit() && bytes[1].is_ascii_digit() && bytes[2] == b'-'
+}
+
+fn subdirs(dir: &Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}

@@ -1,0 +1,133 @@
+//! The metadata files as written by instructors, parsed without interpretation.
+//! Every field has a doc comment and a default so a file states only what it
+//! changes; `plan.rs` validates and resolves them.
+
+use serde::Deserialize;
+use threadlings_schema::report::CheckKind;
+
+/// `course.toml` at the course root.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseFile {
+    /// Layout version of the metadata files; only 1 exists.
+    pub format_version: u32,
+    /// The course title shown in reports.
+    #[serde(default = "default_title")]
+    pub title: String,
+    /// Values a check inherits unless its own file says otherwise.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Build variants: the check programs compiled again with extra cfgs
+    /// (for example `loom`), each in its own build directory.
+    #[serde(default)]
+    pub variants: std::collections::BTreeMap<String, VariantEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantEntry {
+    /// `--cfg` names passed to rustc for every crate of the build.
+    #[serde(default)]
+    pub cfg: Vec<String>,
+    /// What the variant is for, shown to instructors.
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Wall-clock limit for one check process, in milliseconds.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Points a check is worth when its entry does not say.
+    #[serde(default = "default_points")]
+    pub points: f64,
+    /// Runs of the reference solutions that `verify` grades by default.
+    #[serde(default = "default_verify_runs")]
+    pub verify_runs: u32,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            timeout_ms: default_timeout_ms(),
+            points: default_points(),
+            verify_runs: default_verify_runs(),
+        }
+    }
+}
+
+/// `grader/checks/NN-topic/checks.toml`: one exercise and its hidden checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksFile {
+    /// Layout version; only 1 exists.
+    pub format_version: u32,
+    pub exercise: ExerciseEntry,
+    /// The checks, in the order reports list them.
+    #[serde(default, rename = "check")]
+    pub checks: Vec<CheckEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseEntry {
+    /// Title shown in reports.
+    pub title: String,
+    /// One-word topic, shown by `grader list`.
+    #[serde(default)]
+    pub topic: String,
+    /// Hints revealed one at a time by `grader hint`.
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckEntry {
+    /// The check function's name in the check program.
+    pub name: String,
+    /// What the check is about: test, race, timing or process.
+    #[serde(default = "default_kind")]
+    pub kind: CheckKind,
+    /// Points for passing; defaults to the course default.
+    pub points: Option<f64>,
+    /// Wall-clock limit in milliseconds; defaults to the course default.
+    pub timeout_ms: Option<u64>,
+    /// Run alone, never beside another check (timing checks always do).
+    #[serde(default)]
+    pub exclusive: bool,
+    /// Build variant (from course.toml `[variants]`) the check program is
+    /// compiled as; the plain build when absent.
+    pub variant: Option<String>,
+    /// One sentence shown in reports and `grader list`.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `solutions/NN-topic/wrong/NAME/wrong.toml`: a known-wrong answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrongFile {
+    /// What is wrong with it, in one sentence.
+    pub description: String,
+    /// Checks that must not pass on it, every run.
+    pub caught_by: Vec<String>,
+}
+
+fn default_title() -> String {
+    "Threadlings".to_string()
+}
+fn default_timeout_ms() -> u64 {
+    30_000
+}
+fn default_points() -> f64 {
+    1.0
+}
+fn default_verify_runs() -> u32 {
+    3
+}
+fn default_kind() -> CheckKind {
+    CheckKind::Test
+}

@@ -1,0 +1,173 @@
+//! The grading pipeline for one subject: prepare the build workspace, build
+//! every check program in one cargo call per build variant, run the checks,
+//! score, and assemble the report model that every output format renders.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use threadlings_schema::report::{GradeReport, REPORT_FORMAT_VERSION};
+
+use crate::build::{self, BuildEvent, ExerciseBuild};
+use crate::course::{Course, ExercisePlan};
+use crate::error::{Error, Result};
+use crate::run::{self, CheckJob, CheckRun, RunEvent};
+use crate::score::{CheckAttempt, score_exercise};
+use crate::subject::{self, Subject};
+
+/// How to grade.
+#[derive(Debug, Clone)]
+pub struct GradeOptions {
+    /// Exercise names to grade; empty means all.
+    pub only: Vec<String>,
+    /// The run seed handed to every check.
+    pub seed: u64,
+    /// Check processes run at once (exclusive checks always run alone).
+    pub parallelism: usize,
+    /// Where generated workspaces and build artifacts live.
+    pub work_dir: PathBuf,
+}
+
+/// What the pipeline tells the terminal while it works.
+pub trait Observer {
+    fn build_started(&mut self, _exercises: usize) {}
+    fn build_event(&mut self, _event: &BuildEvent) {}
+    fn run_started(&mut self, _checks: usize) {}
+    fn check_finished(&mut self, _job: &CheckJob, _run: &CheckRun) {}
+    fn finished(&mut self) {}
+}
+
+/// An observer that shows nothing (tests, `verify` in quiet mode).
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Builds per variant (`None` is the plain build), then per exercise.
+type Builds = BTreeMap<Option<String>, BTreeMap<String, ExerciseBuild>>;
+
+/// Grades `subject` and returns the report.
+pub fn grade(
+    course: &Course,
+    subject: &Subject,
+    options: &GradeOptions,
+    observer: &mut dyn Observer,
+) -> Result<GradeReport> {
+    let started = Instant::now();
+    let exercises: Vec<&ExercisePlan> = course
+        .exercises
+        .iter()
+        .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
+        .collect();
+
+    observer.build_started(exercises.len());
+    let ws = subject::prepare(course, subject, &options.work_dir)?;
+    let builds = build_all_variants(course, &ws, &exercises, options, observer)?;
+
+    let mut jobs = Vec::new();
+    let mut attempts: Vec<Vec<Option<CheckAttempt>>> = Vec::new();
+    for exercise in &exercises {
+        let mut slots = Vec::new();
+        for check in &exercise.checks {
+            match builds
+                .get(&check.variant)
+                .and_then(|b| b.get(&exercise.name))
+            {
+                Some(ExerciseBuild::Ready { check_program }) => {
+                    jobs.push(CheckJob {
+                        exercise: exercise.name.clone(),
+                        check: check.name.clone(),
+                        program: check_program.clone(),
+                        seed: options.seed,
+                        timeout: check.timeout,
+                        exclusive: check.exclusive,
+                    });
+                    slots.push(None);
+                }
+                Some(ExerciseBuild::Failed { errors, .. }) => {
+                    slots.push(Some(CheckAttempt::NotBuilt(errors.clone())))
+                }
+                _ => slots.push(Some(CheckAttempt::NotBuilt(String::new()))),
+            }
+        }
+        attempts.push(slots);
+    }
+
+    observer.run_started(jobs.len());
+    let runs = run::run_all(&jobs, options.parallelism, &mut |event| match event {
+        RunEvent::Finished { job, run } => observer.check_finished(job, run),
+    });
+    observer.finished();
+
+    let mut runs = runs.into_iter();
+    let mut reports = Vec::new();
+    for (exercise, slots) in exercises.iter().zip(attempts) {
+        let plain = builds
+            .get(&None)
+            .and_then(|b| b.get(&exercise.name))
+            .unwrap_or(&ExerciseBuild::Missing);
+        let attempts: Vec<CheckAttempt> = slots
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    CheckAttempt::Ran(runs.next().expect("one run per scheduled job"))
+                })
+            })
+            .collect();
+        let replay = subject.replay_command(&exercise.name, options.seed);
+        reports.push(score_exercise(
+            exercise,
+            plain,
+            &attempts,
+            options.seed,
+            &replay,
+        ));
+    }
+
+    Ok(GradeReport {
+        format_version: REPORT_FORMAT_VERSION,
+        subject: subject.label.clone(),
+        seed: options.seed,
+        score: reports.iter().map(|e| e.score).sum(),
+        max_score: reports.iter().map(|e| e.max_score).sum(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        exercises: reports,
+    })
+}
+
+/// Builds the plain variant for every exercise, and each other variant for
+/// the exercises that have checks needing it.
+fn build_all_variants(
+    course: &Course,
+    ws: &subject::BuildWorkspace,
+    exercises: &[&ExercisePlan],
+    options: &GradeOptions,
+    observer: &mut dyn Observer,
+) -> Result<Builds> {
+    let mut wanted: BTreeSet<Option<String>> = BTreeSet::from([None]);
+    for exercise in exercises {
+        wanted.extend(exercise.checks.iter().map(|c| c.variant.clone()));
+    }
+    let mut builds = Builds::new();
+    for variant_name in wanted {
+        let variant = match &variant_name {
+            None => None,
+            Some(name) => Some(
+                course
+                    .variants
+                    .get(name)
+                    .ok_or_else(|| Error::Subject(format!("unknown build variant `{name}`")))?,
+            ),
+        };
+        let needing: Vec<&ExercisePlan> = exercises
+            .iter()
+            .copied()
+            .filter(|e| {
+                variant_name.is_none() || e.checks.iter().any(|c| c.variant == variant_name)
+            })
+            .collect();
+        let built = build::build(ws, &needing, variant, &options.work_dir, &mut |event| {
+            observer.build_event(&event)
+        })?;
+        builds.insert(variant_name, built);
+    }
+    Ok(builds)
+}

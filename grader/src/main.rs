@@ -1,0 +1,20 @@
+//! The `grader` binary: parse the command line, dispatch, map errors to the
+//! documented exit codes. All the work happens in the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use threadlings_schema::exit_codes;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(exit_codes::USAGE_OR_INFRASTRUCTURE)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! What is graded: a set of exercise sources (the stubs, the reference
+//! solutions, a known-wrong answer laid over them, or a student's directory).
+//!
+//! Only the `src/` trees are taken from a subject. Manifests, checks and
+//! metadata always come from the trusted course copy, so a submission that edits
+//! them gains nothing.
+
+mod sync;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+pub use workspace::{BuildWorkspace, prepare};
+
+use crate::course::{Course, WrongAnswer};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// Shown in reports: `exercises`, `solutions`, a directory, or a wrong answer.
+    pub label: String,
+    /// Names the generated build workspace, so each subject keeps its own.
+    pub slug: String,
+    /// The directory whose `NN-topic/src` trees are graded.
+    pub dir: PathBuf,
+    /// A tree laid over one exercise's sources (known-wrong answers).
+    pub overlay: Option<(String, PathBuf)>,
+}
+
+impl Subject {
+    /// The working copy: `exercises/` of the course.
+    pub fn exercises(course: &Course) -> Subject {
+        Subject {
+            label: "exercises".to_string(),
+            slug: "exercises".to_string(),
+            dir: course.root.join("exercises"),
+            overlay: None,
+        }
+    }
+
+    /// The reference solutions: `solutions/` of the course.
+    pub fn solutions(course: &Course) -> Subject {
+        Subject {
+            label: "solutions".to_string(),
+            slug: "solutions".to_string(),
+            dir: course.root.join("solutions"),
+            overlay: None,
+        }
+    }
+
+    /// Any directory with the layout of `exercises/`.
+    pub fn directory(course: &Course, dir: &Path) -> Result<Subject> {
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| Error::Subject(format!("cannot grade {}: {e}", dir.display())))?;
+        if !dir.is_dir() {
+            return Err(Error::Subject(format!(
+                "{} is not a directory",
+                dir.display()
+            )));
+        }
+        for (known, slug) in [("exercises", "exercises"), ("solutions", "solutions")] {
+            if course.root.join(known).canonicalize().ok().as_deref() == Some(dir.as_path()) {
+                return Ok(Subject {
+                    label: known.to_string(),
+                    slug: slug.to_string(),
+                    dir,
+                    overlay: None,
+                });
+            }
+        }
+        let label = dir.display().to_string();
+        let slug = format!("dir-{:016x}", fnv1a(label.as_bytes()));
+        Ok(Subject {
+            label,
+            slug,
+            dir,
+            overlay: None,
+        })
+    }
+
+    /// The reference solution of the wrong answer's exercise with its sources laid over.
+    pub fn wrong_answer(course: &Course, wrong: &WrongAnswer) -> Subject {
+        Subject {
+            label: format!("wrong answer {}/{}", wrong.exercise, wrong.name),
+            slug: format!("wrong-{}-{}", wrong.exercise, wrong.name),
+            dir: course.root.join("solutions"),
+            overlay: Some((wrong.exercise.clone(), wrong.dir.join("src"))),
+        }
+    }
+
+    /// The command that grades one exercise of this subject again with `seed`.
+    pub fn replay_command(&self, exercise: &str, seed: u64) -> String {
+        let subject = match (&self.overlay, self.label.as_str()) {
+            (Some((overlaid, dir)), _) => {
+                let name = dir
+                    .parent()
+                    .and_then(|d| d.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!(" --wrong {overlaid}/{name}")
+            }
+            (None, "exercises") => String::new(),
+            (None, "solutions") => " --solutions".to_string(),
+            (None, _) => format!(" --subject {}", self.dir.display()),
+        };
+        format!("cargo run -p grader --{subject} --only {exercise} --seed {seed}")
+    }
+
+    /// The source layers of one exercise, lowest first; `None` if the subject has none.
+    pub fn source_layers(&self, exercise: &str) -> Option<Vec<PathBuf>> {
+        let base = self.dir.join(exercise).join("src");
+        if !base.is_dir() {
+            return None;
+        }
+        let mut layers = vec![base];
+        if let Some((overlaid, dir)) = &self.overlay
+            && overlaid == exercise
+        {
+            layers.push(dir.clone());
+        }
+        Some(layers)
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

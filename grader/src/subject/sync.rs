@@ -1,0 +1,105 @@
+//! Mirrors files into the generated build workspace, writing only what changed.
+//!
+//! Cargo decides what to rebuild from file modification times, so rewriting an
+//! unchanged file would make every warm grading a cold one. Symlinks in a
+//! subject are skipped, never followed: a submission must not pull files from
+//! elsewhere on the machine into the build.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Collects the regular files of `layers` (later layers win) by relative path.
+pub fn collect(layers: &[PathBuf]) -> Result<BTreeMap<PathBuf, PathBuf>> {
+    let mut files = BTreeMap::new();
+    for layer in layers {
+        walk(layer, Path::new(""), &mut files)?;
+    }
+    Ok(files)
+}
+
+fn walk(root: &Path, relative: &Path, files: &mut BTreeMap<PathBuf, PathBuf>) -> Result<()> {
+    let dir = root.join(relative);
+    let entries = fs::read_dir(&dir).map_err(|source| Error::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(Error::io(format!("list {}", dir.display())))?;
+        let file_type = entry
+            .file_type()
+            .map_err(Error::io(format!("inspect {}", entry.path().display())))?;
+        let name = entry.file_name();
+        let child = relative.join(&name);
+        if file_type.is_dir() {
+            if name != "target" {
+                walk(root, &child, files)?;
+            }
+        } else if file_type.is_file() {
+            files.insert(child, entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Makes `dest` hold exactly `files` (relative path -> source), touching only
+/// what differs.
+pub fn mirror(files: &BTreeMap<PathBuf, PathBuf>, dest: &Path) -> Result<()> {
+    for (relative, source) in files {
+        let bytes = fs::read(source).map_err(|e| Error::Read {
+            path: source.clone(),
+            source: e,
+        })?;
+        write_if_changed(&dest.join(relative), &bytes)?;
+    }
+    remove_extra(dest, Path::new(""), files)
+}
+
+/// Writes `bytes` to `path` unless it already holds exactly them. The write
+/// is atomic (temporary file, then rename) because two graders may prepare the
+/// same subject at once, and cargo must never read a half-written file.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::read(path).is_ok_and(|existing| existing == bytes) {
+        return Ok(());
+    }
+    let parent = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(Error::io(format!("create {}", parent.display())))?;
+    let mut temp = tempfile::NamedTempFile::new_in(parent)
+        .map_err(Error::io(format!("create a file in {}", parent.display())))?;
+    std::io::Write::write_all(&mut temp, bytes)
+        .map_err(Error::io(format!("write {}", path.display())))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .map_err(Error::io(format!("write {}", path.display())))?;
+    Ok(())
+}
+
+fn remove_extra(root: &Path, relative: &Path, keep: &BTreeMap<PathBuf, PathBuf>) -> Result<()> {
+    let dir = root.join(relative);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let child = relative.join(entry.file_name());
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            remove_extra(root, &child, keep)?;
+            if fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
+                let _ = fs::remove_dir(&path);
+            }
+        } else if !keep.contains_key(&child) && !is_temp_file(&child) {
+            fs::remove_file(&path).map_err(Error::io(format!("remove {}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// Temporary files of a concurrent `write_if_changed` are not ours to remove.
+fn is_temp_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(".tmp"))
+}

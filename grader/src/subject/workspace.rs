@@ -1,0 +1,186 @@
+//! The generated build workspace of one subject.
+//!
+//! It mirrors the course layout (`exercises/NN-topic`, `grader/checks/NN-topic`)
+//! so the check crates' relative path to their exercise resolves to the
+//! subject's copy, while every other course crate is referenced by absolute
+//! path through `[workspace.dependencies]`, and so is compiled once for all
+//! subjects in the shared build directory.
+//!
+//! The crates sit one directory below the workspace root, in a directory named
+//! after the subject. Cargo hashes path packages by their path relative to the
+//! workspace root: with the same relative layout, the solutions and a wrong
+//! answer would share artifact names and fingerprints in the shared build
+//! directory, and one subject's check program would silently run for another.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
+
+use super::Subject;
+use super::sync::{collect, mirror, write_if_changed};
+use crate::course::{Course, ExercisePlan};
+use crate::error::{Error, Result};
+
+/// A generated workspace ready for `cargo build`.
+#[derive(Debug, Clone)]
+pub struct BuildWorkspace {
+    pub root: PathBuf,
+    /// Where the subject's crates live, below `root`.
+    pub crates: PathBuf,
+    /// Where cargo puts this subject's final artifacts (check programs).
+    pub target_dir: PathBuf,
+    /// Exercises whose sources the subject lacks: graded as not compiling.
+    pub missing: Vec<String>,
+}
+
+impl BuildWorkspace {
+    pub fn manifest(&self) -> PathBuf {
+        self.root.join("Cargo.toml")
+    }
+
+    pub fn exercise_dir(&self, exercise: &str) -> PathBuf {
+        self.crates.join("exercises").join(exercise)
+    }
+
+    pub fn checks_dir(&self, exercise: &str) -> PathBuf {
+        self.crates.join("grader").join("checks").join(exercise)
+    }
+}
+
+/// Lays out the build workspace of `subject` under `base`.
+///
+/// Every exercise the subject has becomes a member, whatever is being graded
+/// this time: the manifest then depends only on the subject, so two graders
+/// preparing the same subject at once write identical files. Which packages
+/// are built is chosen on the cargo command line.
+pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildWorkspace> {
+    let exercises: Vec<&ExercisePlan> = course.exercises.iter().collect();
+    let exercises = exercises.as_slice();
+    let root = base.join("subjects").join(&subject.slug);
+    let mut ws = BuildWorkspace {
+        crates: root.join(&subject.slug),
+        target_dir: base.join("out").join(&subject.slug),
+        root,
+        missing: Vec::new(),
+    };
+    let mut members = Vec::new();
+    for exercise in exercises {
+        // A crate without src/lib.rs would make cargo reject the whole
+        // workspace; it is graded as missing instead.
+        let layers = subject
+            .source_layers(&exercise.name)
+            .filter(|layers| layers.iter().any(|l| l.join("lib.rs").is_file()));
+        let Some(layers) = layers else {
+            ws.missing.push(exercise.name.clone());
+            continue;
+        };
+        let mut files = collect(&layers)?
+            .into_iter()
+            .map(|(relative, source)| (Path::new("src").join(relative), source))
+            .collect::<BTreeMap<_, _>>();
+        files.insert(
+            PathBuf::from("Cargo.toml"),
+            exercise.exercise_dir.join("Cargo.toml"),
+        );
+        mirror(&files, &ws.exercise_dir(&exercise.name))?;
+        mirror(
+            &collect(std::slice::from_ref(&exercise.checks_dir))?,
+            &ws.checks_dir(&exercise.name),
+        )?;
+        members.push(format!("{}/exercises/{}", subject.slug, exercise.name));
+        members.push(format!("{}/grader/checks/{}", subject.slug, exercise.name));
+    }
+    remove_stale(&ws.crates.join("exercises"), exercises)?;
+    remove_stale(&ws.crates.join("grader").join("checks"), exercises)?;
+
+    let manifest = root_manifest(&course.root, &members)?;
+    write_if_changed(&ws.manifest(), manifest.as_bytes())?;
+    let lock = course.root.join("Cargo.lock");
+    if let Ok(bytes) = std::fs::read(&lock) {
+        write_if_changed(&ws.root.join("Cargo.lock"), &bytes)?;
+    }
+    Ok(ws)
+}
+
+fn remove_stale(dir: &Path, keep: &[&ExercisePlan]) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !keep.iter().any(|e| name == e.name.as_str()) {
+            std::fs::remove_dir_all(entry.path())
+                .map_err(Error::io(format!("remove {}", entry.path().display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// The workspace manifest: the course's shared settings, with every path
+/// dependency made absolute, and the subject's crates as members.
+fn root_manifest(course_root: &Path, members: &[String]) -> Result<String> {
+    let path = course_root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let course: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| Error::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+    let course_ws = course
+        .get("workspace")
+        .and_then(Item::as_table)
+        .ok_or_else(|| Error::Metadata {
+            path: path.clone(),
+            message: "no [workspace] table".to_string(),
+        })?;
+
+    let mut workspace = Table::new();
+    if let Some(resolver) = course_ws.get("resolver") {
+        workspace.insert("resolver", resolver.clone());
+    }
+    let mut member_list = Array::new();
+    for member in members {
+        member_list.push(member.as_str());
+    }
+    workspace.insert("members", Item::Value(Value::Array(member_list)));
+    for key in ["package", "lints", "metadata"] {
+        if let Some(item) = course_ws.get(key) {
+            workspace.insert(key, item.clone());
+        }
+    }
+    if let Some(deps) = course_ws.get("dependencies").and_then(Item::as_table) {
+        let mut deps = deps.clone();
+        for (_, dep) in deps.iter_mut() {
+            absolutize_path(dep, course_root);
+        }
+        workspace.insert("dependencies", Item::Table(deps));
+    }
+
+    let mut doc = DocumentMut::new();
+    doc.insert("workspace", Item::Table(workspace));
+    if let Some(profile) = course.get("profile") {
+        doc.insert("profile", profile.clone());
+    }
+    Ok(format!(
+        "# Generated by the Threadlings grader from the course's Cargo.toml; do not edit.\n{doc}"
+    ))
+}
+
+fn absolutize_path(dep: &mut Item, course_root: &Path) {
+    let path = match dep {
+        Item::Value(Value::InlineTable(table)) => table.get_mut("path"),
+        Item::Table(table) => table.get_mut("path").and_then(Item::as_value_mut),
+        _ => None,
+    };
+    if let Some(value) = path
+        && let Some(relative) = value.as_str()
+    {
+        let absolute = course_root.join(relative);
+        *value = Value::from(absolute.display().to_string());
+    }
+}

@@ -1,0 +1,3 @@
+//! Terminal interaction that is not a report: progress while grading.
+
+pub mod progress;

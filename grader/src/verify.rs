@@ -1,0 +1,205 @@
+//! `grader verify`: prove the grader on the course's own answers.
+//!
+//! The stubs must compile and score 0 without hanging; the reference solutions
+//! must score full marks on every run; every known-wrong answer must fail the
+//! checks it was written to fail, on every run. Each run uses a new seed, so
+//! repeated runs explore different inputs and schedules.
+
+use serde::Serialize;
+use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
+
+use crate::course::Course;
+use crate::error::Result;
+use crate::grade::{GradeOptions, Observer, grade};
+use crate::subject::Subject;
+
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    pub runs: u32,
+    pub base_seed: u64,
+    pub grade: GradeOptions,
+}
+
+/// One expectation checked on one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyRow {
+    /// `stubs`, `solutions`, or `wrong EX/NAME`.
+    pub subject: String,
+    pub run: u32,
+    pub seed: u64,
+    pub expected: String,
+    pub ok: bool,
+    /// What happened, when it was not what was expected.
+    pub problem: Option<String>,
+    pub duration_ms: u64,
+}
+
+/// Runs every expectation; `on_row` sees each result as it lands.
+pub fn verify(
+    course: &Course,
+    options: &VerifyOptions,
+    observer: &mut dyn Observer,
+    on_row: &mut dyn FnMut(&VerifyRow),
+) -> Result<Vec<VerifyRow>> {
+    let mut rows = Vec::new();
+    let mut push = |row: VerifyRow, rows: &mut Vec<VerifyRow>| {
+        on_row(&row);
+        rows.push(row);
+    };
+    let only = &options.grade.only;
+    let in_scope = |exercise: &str| only.is_empty() || only.iter().any(|o| o == exercise);
+
+    let seed = options.base_seed;
+    let report = grade(
+        course,
+        &Subject::exercises(course),
+        &with_seed(options, seed),
+        observer,
+    )?;
+    push(stub_row(&report, seed), &mut rows);
+
+    for run in 0..options.runs {
+        let seed = options.base_seed.wrapping_add(u64::from(run));
+        let report = grade(
+            course,
+            &Subject::solutions(course),
+            &with_seed(options, seed),
+            observer,
+        )?;
+        push(solution_row(&report, run + 1, seed), &mut rows);
+    }
+
+    for exercise in course.exercises.iter().filter(|e| in_scope(&e.name)) {
+        for wrong in &exercise.wrong_answers {
+            for run in 0..options.runs {
+                let seed = options.base_seed.wrapping_add(u64::from(run));
+                let mut grade_options = with_seed(options, seed);
+                grade_options.only = vec![exercise.name.clone()];
+                let subject = Subject::wrong_answer(course, wrong);
+                let report = grade(course, &subject, &grade_options, observer)?;
+                push(wrong_row(&report, wrong, run + 1, seed), &mut rows);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn with_seed(options: &VerifyOptions, seed: u64) -> GradeOptions {
+    GradeOptions {
+        seed,
+        ..options.grade.clone()
+    }
+}
+
+fn stub_row(report: &GradeReport, seed: u64) -> VerifyRow {
+    let mut problems = Vec::new();
+    for exercise in &report.exercises {
+        if exercise.status == ExerciseStatus::CompileError {
+            problems.push(format!("{} does not compile", exercise.name));
+        }
+        for check in &exercise.checks {
+            if check.status == CheckStatus::Passed {
+                problems.push(format!(
+                    "{}::{} passes on the stub",
+                    exercise.name, check.name
+                ));
+            }
+            if check.status == CheckStatus::Timeout {
+                problems.push(format!(
+                    "{}::{} hangs on the stub",
+                    exercise.name, check.name
+                ));
+            }
+        }
+    }
+    row(
+        "stubs",
+        1,
+        seed,
+        "compile, score 0, never hang",
+        problems,
+        report,
+    )
+}
+
+fn solution_row(report: &GradeReport, run: u32, seed: u64) -> VerifyRow {
+    let problems = report
+        .exercises
+        .iter()
+        .flat_map(|e| {
+            e.checks
+                .iter()
+                .filter(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
+                .map(move |c| {
+                    let first_line = c.message.lines().next().unwrap_or_default();
+                    format!("{}::{} {}: {first_line}", e.name, c.name, c.status.as_str())
+                })
+        })
+        .collect();
+    row("solutions", run, seed, "full marks", problems, report)
+}
+
+fn wrong_row(
+    report: &GradeReport,
+    wrong: &crate::course::WrongAnswer,
+    run: u32,
+    seed: u64,
+) -> VerifyRow {
+    let mut problems = Vec::new();
+    match report.exercises.first() {
+        None => problems.push("the exercise was not graded".to_string()),
+        Some(exercise) if exercise.status == ExerciseStatus::CompileError => {
+            problems.push(format!(
+                "does not compile (a wrong answer must compile and fail a check): {}",
+                exercise
+                    .build_errors
+                    .as_deref()
+                    .unwrap_or_default()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+            ))
+        }
+        Some(exercise) => {
+            for name in &wrong.caught_by {
+                match exercise.checks.iter().find(|c| &c.name == name) {
+                    Some(check) if check.status == CheckStatus::Passed => {
+                        problems.push(format!("`{name}` passed; it must catch this answer"))
+                    }
+                    Some(check) if check.status == CheckStatus::Skipped => {
+                        problems.push(format!("`{name}` was skipped; it must catch this answer"))
+                    }
+                    Some(_) => {}
+                    None => problems.push(format!("`{name}` did not run")),
+                }
+            }
+        }
+    }
+    row(
+        &format!("wrong {}/{}", wrong.exercise, wrong.name),
+        run,
+        seed,
+        &format!("caught by {}", wrong.caught_by.join(", ")),
+        problems,
+        report,
+    )
+}
+
+fn row(
+    subject: &str,
+    run: u32,
+    seed: u64,
+    expected: &str,
+    problems: Vec<String>,
+    report: &GradeReport,
+) -> VerifyRow {
+    VerifyRow {
+        subject: subject.to_string(),
+        run,
+        seed,
+        expected: expected.to_string(),
+        ok: problems.is_empty(),
+        problem: (!problems.is_empty()).then(|| problems.join("; ")),
+        duration_ms: report.duration_ms,
+    }
+}
