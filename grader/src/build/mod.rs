@@ -82,8 +82,10 @@ pub fn build(
         .arg(&target_dir)
         .env("CARGO_BUILD_BUILD_DIR", &build_dir)
         .args(["--keep-going", "--profile", PROFILE]);
+    // The exercise package too, not only as a dependency: its helper binaries
+    // (child programs the checks start) must land beside the check program.
     for exercise in &present {
-        command.args(["-p", &exercise.check_package]);
+        command.args(["-p", &exercise.check_package, "-p", &exercise.package]);
     }
     if let Some(variant) = variant {
         let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();

@@ -83,6 +83,14 @@ pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildW
             PathBuf::from("Cargo.toml"),
             exercise.exercise_dir.join("Cargo.toml"),
         );
+        // The public tests come from the course too, so `verify` can run the
+        // course's own tests against any subject.
+        let public_tests = exercise.exercise_dir.join("tests");
+        if public_tests.is_dir() {
+            for (relative, source) in collect(std::slice::from_ref(&public_tests))? {
+                files.insert(Path::new("tests").join(relative), source);
+            }
+        }
         mirror(&files, &ws.exercise_dir(&exercise.name))?;
         mirror(
             &collect(std::slice::from_ref(&exercise.checks_dir))?,
