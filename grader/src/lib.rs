@@ -11,6 +11,7 @@ pub mod build;
 pub mod course;
 pub mod error;
 pub mod grade;
+pub mod public_tests;
 pub mod report;
 pub mod run;
 pub mod score;

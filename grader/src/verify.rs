@@ -11,6 +11,7 @@ use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
 use crate::course::Course;
 use crate::error::Result;
 use crate::grade::{GradeOptions, Observer, grade};
+use crate::public_tests::{self, PublicTests};
 use crate::subject::Subject;
 
 #[derive(Debug, Clone)]
@@ -57,6 +58,10 @@ pub fn verify(
         observer,
     )?;
     push(stub_row(&report, seed), &mut rows);
+    push(
+        public_tests_row(course, &Subject::exercises(course), options, false)?,
+        &mut rows,
+    );
 
     for run in 0..options.runs {
         let seed = options.base_seed.wrapping_add(u64::from(run));
@@ -68,6 +73,11 @@ pub fn verify(
         )?;
         push(solution_row(&report, run + 1, seed), &mut rows);
     }
+
+    push(
+        public_tests_row(course, &Subject::solutions(course), options, true)?,
+        &mut rows,
+    );
 
     for exercise in course.exercises.iter().filter(|e| in_scope(&e.name)) {
         for wrong in &exercise.wrong_answers {
@@ -82,6 +92,68 @@ pub fn verify(
         }
     }
     Ok(rows)
+}
+
+/// The public tests of every exercise in scope must fail on the stubs (and
+/// never hang) and pass on the solutions.
+fn public_tests_row(
+    course: &Course,
+    subject: &Subject,
+    options: &VerifyOptions,
+    should_pass: bool,
+) -> Result<VerifyRow> {
+    let started = std::time::Instant::now();
+    let ws = crate::subject::prepare(course, subject, &options.grade.work_dir)?;
+    let mut problems = Vec::new();
+    for exercise in &course.exercises {
+        if !options.grade.only.is_empty() && !options.grade.only.contains(&exercise.name) {
+            continue;
+        }
+        let outcome = public_tests::run(&ws, exercise, &options.grade.work_dir)?;
+        match (outcome, should_pass) {
+            (PublicTests::Passed, true) | (PublicTests::Failed { .. }, false) => {}
+            (PublicTests::Missing, _) => {
+                problems.push(format!("{} has no public tests (tests/)", exercise.name))
+            }
+            (PublicTests::TimedOut, _) => {
+                problems.push(format!("{}: public tests hang", exercise.name))
+            }
+            (PublicTests::Passed, false) => {
+                problems.push(format!("{}: public tests pass on the stubs", exercise.name))
+            }
+            (PublicTests::Failed { output }, true) => {
+                let failing: Vec<&str> = output
+                    .lines()
+                    .filter(|l| l.contains("FAILED") || l.starts_with("error"))
+                    .take(5)
+                    .collect();
+                problems.push(format!(
+                    "{}: public tests fail on the solution: {}",
+                    exercise.name,
+                    failing.join(" | ")
+                ))
+            }
+        }
+    }
+    let subject_name = if should_pass {
+        "public tests on solutions"
+    } else {
+        "public tests on stubs"
+    };
+    let expected = if should_pass {
+        "pass"
+    } else {
+        "fail without hanging"
+    };
+    Ok(VerifyRow {
+        subject: subject_name.to_string(),
+        run: 1,
+        seed: options.base_seed,
+        expected: expected.to_string(),
+        ok: problems.is_empty(),
+        problem: (!problems.is_empty()).then(|| problems.join("; ")),
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
 }
 
 fn with_seed(options: &VerifyOptions, seed: u64) -> GradeOptions {

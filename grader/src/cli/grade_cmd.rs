@@ -30,9 +30,9 @@ pub fn run(
     let report = grade(course, &subject, &options, &mut progress)?;
     if subject.label == "exercises" && options.only.is_empty() {
         // `grader list` shows the status of the last full grading.
-        let _ = std::fs::create_dir_all(&options.work_dir);
+        let _ = std::fs::create_dir_all(super::state_dir(&options));
         let _ = std::fs::write(
-            options.work_dir.join("last-report.json"),
+            super::state_dir(&options).join("last-report.json"),
             json::render(&report),
         );
     }

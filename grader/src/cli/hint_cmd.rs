@@ -27,7 +27,7 @@ pub fn run(course: &Course, args: &HintArgs, options: &GradeOptions) -> Result<E
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let state_path = options.work_dir.join("hints.json");
+    let state_path = super::state_dir(options).join("hints.json");
     let mut levels: BTreeMap<String, usize> = std::fs::read_to_string(&state_path)
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
@@ -45,7 +45,7 @@ pub fn run(course: &Course, args: &HintArgs, options: &GradeOptions) -> Result<E
         println!("Run the same command again for the next hint.");
     }
     levels.insert(exercise.name.clone(), level);
-    let _ = std::fs::create_dir_all(&options.work_dir);
+    let _ = std::fs::create_dir_all(super::state_dir(options));
     let _ = std::fs::write(&state_path, serde_json::to_string_pretty(&levels)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,7 @@ use threadlings_schema::report::GradeReport;
 
 pub fn run(course: &Course, options: &GradeOptions) -> Result<ExitCode> {
     let last: Option<GradeReport> =
-        std::fs::read_to_string(options.work_dir.join("last-report.json"))
+        std::fs::read_to_string(super::state_dir(options).join("last-report.json"))
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok());
     println!("{:<20} {:<16} {:>8}  status", "exercise", "topic", "points");

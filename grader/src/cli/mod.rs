@@ -146,6 +146,14 @@ fn work_dir(course: &Course) -> PathBuf {
     target.join("threadlings")
 }
 
+/// Where the student's progress is remembered (hint levels, last report):
+/// `THREADLINGS_STATE_DIR`, or the work directory.
+fn state_dir(options: &GradeOptions) -> PathBuf {
+    std::env::var_os("THREADLINGS_STATE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| options.work_dir.clone())
+}
+
 /// A seed small enough to type when replaying.
 fn fresh_seed() -> u64 {
     rand::random::<u64>() % 1_000_000

@@ -53,12 +53,16 @@ pub fn score_exercise(
             let message = if *in_checks {
                 "the hidden checks do not compile against your code: did you change a public \
                  function's name or signature? Keep the API given in src/lib.rs."
+                    .to_string()
             } else {
-                "your code does not compile; fix the errors below (run `cargo build -p <exercise>` \
-                 to see them with colour)"
+                format!(
+                    "your code does not compile; fix the errors below (`cargo build -p {}` shows \
+                     them in colour)",
+                    plan.package
+                )
             };
             (
-                vec![build_check(plan, message, seed)],
+                vec![build_check(plan, &message, seed)],
                 Some(errors.clone()),
                 ExerciseStatus::CompileError,
             )

@@ -103,3 +103,55 @@ fn is_temp_file(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with(".tmp"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_files_keep_their_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.rs");
+        write_if_changed(&path, b"fn main() {}").unwrap();
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"fn main() {}").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
+        write_if_changed(&path, b"fn main() { }").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"fn main() { }");
+    }
+
+    #[test]
+    fn later_layers_win_and_extra_files_are_removed() {
+        let base = tempfile::tempdir().unwrap();
+        let over = tempfile::tempdir().unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        fs::write(base.path().join("lib.rs"), "base").unwrap();
+        fs::write(base.path().join("util.rs"), "util").unwrap();
+        fs::write(over.path().join("lib.rs"), "over").unwrap();
+        fs::write(dest.path().join("stale.rs"), "stale").unwrap();
+        let files = collect(&[base.path().to_path_buf(), over.path().to_path_buf()]).unwrap();
+        mirror(&files, dest.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(dest.path().join("lib.rs")).unwrap(),
+            "over"
+        );
+        assert_eq!(
+            fs::read_to_string(dest.path().join("util.rs")).unwrap(),
+            "util"
+        );
+        assert!(!dest.path().join("stale.rs").exists());
+    }
+
+    #[test]
+    fn symlinks_in_a_subject_are_not_followed() {
+        let src = tempfile::tempdir().unwrap();
+        let secret = tempfile::tempdir().unwrap();
+        fs::write(secret.path().join("answer.rs"), "secret").unwrap();
+        std::os::unix::fs::symlink(secret.path().join("answer.rs"), src.path().join("lib.rs"))
+            .unwrap();
+        std::os::unix::fs::symlink(secret.path(), src.path().join("dir")).unwrap();
+        let files = collect(&[src.path().to_path_buf()]).unwrap();
+        assert!(files.is_empty(), "{files:?}");
+    }
+}

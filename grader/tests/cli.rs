@@ -1,0 +1,238 @@
+//! End-to-end tests of the `grader` command line on the course itself: the
+//! stubs score zero without hanging, the reference solutions score full marks
+//! on repeated runs, `verify` proves every known-wrong answer is caught, and
+//! usage errors exit with the documented codes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
+
+/// Generous: a cold build of every check program on a loaded 2-core machine.
+const LIMIT: Duration = Duration::from_secs(1500);
+
+fn course_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn grader() -> Command {
+    let mut cmd = Command::cargo_bin("grader").unwrap();
+    cmd.current_dir(course_root()).timeout(LIMIT).arg("--quiet");
+    cmd
+}
+
+fn grade_json(args: &[&str]) -> GradeReport {
+    let output = grader()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "grader {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the JSON report parses")
+}
+
+#[test]
+fn stubs_score_zero_and_never_hang() {
+    let report = grade_json(&["--seed", "1"]);
+    assert_eq!(report.subject, "exercises");
+    assert_eq!(report.score, 0.0);
+    assert!(report.max_score > 0.0);
+    for exercise in &report.exercises {
+        assert_eq!(
+            exercise.status,
+            ExerciseStatus::NotStarted,
+            "{} should be not started",
+            exercise.name
+        );
+        for check in &exercise.checks {
+            assert_ne!(
+                check.status,
+                CheckStatus::Timeout,
+                "{}::{}",
+                exercise.name,
+                check.name
+            );
+        }
+    }
+}
+
+#[test]
+fn solutions_score_full_marks_on_repeated_runs() {
+    for seed in ["11", "12"] {
+        let report = grade_json(&["--solutions", "--seed", seed]);
+        let misses: Vec<String> = report
+            .exercises
+            .iter()
+            .flat_map(|e| {
+                e.checks
+                    .iter()
+                    .filter(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
+                    .map(move |c| format!("{}::{}: {}", e.name, c.name, c.message))
+            })
+            .collect();
+        assert!(misses.is_empty(), "seed {seed}: {misses:#?}");
+        assert_eq!(report.score, report.max_score);
+        assert_eq!(report.seed, seed.parse::<u64>().unwrap());
+    }
+}
+
+#[test]
+fn verify_catches_every_wrong_answer() {
+    let output = grader()
+        .args(["verify", "--runs", "2", "--format", "json", "--seed", "500"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("verify prints JSON rows");
+    let rows = rows.as_array().unwrap();
+    let misses: Vec<&serde_json::Value> = rows.iter().filter(|r| r["ok"] != true).collect();
+    assert!(misses.is_empty(), "verify misses: {misses:#?}");
+    assert!(output.status.success());
+    // Every wrong answer of the course was graded on both runs.
+    let wrong_rows = rows
+        .iter()
+        .filter(|r| r["subject"].as_str().unwrap().starts_with("wrong "))
+        .count();
+    let wrong_answers: usize = std::fs::read_dir(course_root().join("solutions"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_dir(e.path().join("wrong")).ok())
+        .map(|d| d.count())
+        .sum();
+    assert!(wrong_answers > 0);
+    assert_eq!(wrong_rows, 2 * wrong_answers);
+}
+
+#[test]
+fn the_human_report_names_the_seed_and_what_to_do_next() {
+    grader()
+        .args(["--only", "01-threads", "--seed", "77"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("seed 77"))
+        .stdout(predicate::str::contains("not started"))
+        .stdout(predicate::str::contains("Next: 01-threads"));
+}
+
+#[test]
+fn a_wrong_answer_report_says_what_failed_and_how_to_replay() {
+    grader()
+        .args(["--wrong", "01-threads/join-each", "--seed", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("workers_run_concurrently"))
+        .stdout(predicate::str::contains(
+            "replay: cargo run -p grader -- --wrong 01-threads/join-each --only 01-threads --seed 5",
+        ));
+}
+
+#[test]
+fn min_score_turns_a_low_score_into_exit_1() {
+    grader()
+        .args(["--only", "threads", "--min-score", "1"])
+        .assert()
+        .code(1);
+    grader()
+        .args(["--only", "01", "--min-score", "0%"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_message() {
+    grader()
+        .args(["--only", "no-such-exercise"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown exercise `no-such-exercise`",
+        ));
+    grader().args(["--min-score", "lots"]).assert().code(2);
+    grader().args(["--no-such-flag"]).assert().code(2);
+    grader()
+        .args(["--course", "/nonexistent-course"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open the course"));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    grader()
+        .args([
+            "--only",
+            "01-threads",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let report: GradeReport =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(report.seed, 3);
+}
+
+#[test]
+fn list_shows_every_exercise_with_its_points() {
+    let state = tempfile::tempdir().unwrap();
+    let assert = grader()
+        .env("THREADLINGS_STATE_DIR", state.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not graded yet"));
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    for entry in std::fs::read_dir(course_root().join("exercises"))
+        .unwrap()
+        .flatten()
+    {
+        let name = entry.file_name().into_string().unwrap();
+        assert!(out.contains(&name), "list misses {name}:\n{out}");
+    }
+}
+
+#[test]
+fn hints_are_revealed_one_at_a_time() {
+    let state = tempfile::tempdir().unwrap();
+    let hint = || {
+        let mut cmd = grader();
+        cmd.env("THREADLINGS_STATE_DIR", state.path())
+            .args(["hint", "threads"]);
+        cmd
+    };
+    hint()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Hint 1/"));
+    let second = hint().assert().success();
+    let text = String::from_utf8_lossy(&second.get_output().stdout).into_owned();
+    assert!(text.contains("Hint 1/"));
+    let total: usize = text
+        .split("Hint 1/")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    if total >= 2 {
+        assert!(
+            text.contains("Hint 2/"),
+            "second call shows the second hint:\n{text}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The course metadata is data an instructor edits by hand: a mistake must be
+//! reported with the file and the field at fault, never as a panic or a
+//! silently wrong course.
+
+use std::fs;
+use std::path::Path;
+
+use threadlings_grader::course;
+
+fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// A minimal valid course with one exercise; tests then break one thing.
+fn minimal_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "course.toml",
+        "format_version = 1\n[defaults]\npoints = 2\ntimeout_ms = 5000\n",
+    );
+    write(
+        root,
+        "exercises/01-demo/Cargo.toml",
+        "[package]\nname = \"demo\"\n",
+    );
+    write(
+        root,
+        "grader/checks/01-demo/Cargo.toml",
+        "[package]\nname = \"check-demo\"\n",
+    );
+    write(
+        root,
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\ntopic = \"demo\"\n\
+         [[check]]\nname = \"a\"\n[[check]]\nname = \"b\"\nkind = \"timing\"\npoints = 3\n",
+    );
+    dir
+}
+
+fn load_error(root: &Path) -> String {
+    course::load(root)
+        .expect_err("the course must be rejected")
+        .to_string()
+}
+
+#[test]
+fn a_valid_course_resolves_defaults_and_discovers_exercises() {
+    let dir = minimal_course();
+    let course = course::load(dir.path()).unwrap();
+    let exercise = &course.exercises[0];
+    assert_eq!(exercise.name, "01-demo");
+    assert_eq!(exercise.package, "demo");
+    assert_eq!(exercise.check_package, "check-demo");
+    assert_eq!(
+        exercise.checks[0].points, 2.0,
+        "points default from course.toml"
+    );
+    assert_eq!(exercise.checks[0].timeout.as_millis(), 5000);
+    assert!(!exercise.checks[0].exclusive);
+    assert!(
+        exercise.checks[1].exclusive,
+        "timing checks always run alone"
+    );
+    assert_eq!(course.max_score(), 5.0);
+    assert_eq!(course.resolve_name("demo").unwrap().name, "01-demo");
+    assert_eq!(course.resolve_name("01").unwrap().name, "01-demo");
+    assert!(course.resolve_name("other").is_err());
+}
+
+#[test]
+fn an_unknown_field_names_the_file() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\npionts = 3\n",
+    );
+    let error = load_error(dir.path());
+    assert!(error.contains("checks.toml"), "{error}");
+    assert!(error.contains("pionts"), "{error}");
+}
+
+#[test]
+fn duplicate_checks_are_rejected() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\n[[check]]\nname = \"a\"\n",
+    );
+    assert!(load_error(dir.path()).contains("check `a` is listed twice"));
+}
+
+#[test]
+fn an_exercise_without_checks_is_rejected() {
+    let dir = minimal_course();
+    fs::remove_file(dir.path().join("grader/checks/01-demo/checks.toml")).unwrap();
+    let error = load_error(dir.path());
+    assert!(error.contains("has no hidden checks"), "{error}");
+}
+
+#[test]
+fn checks_without_an_exercise_are_rejected() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/02-ghost/checks.toml",
+        "format_version = 1\n",
+    );
+    assert!(load_error(dir.path()).contains("no exercises/02-ghost"));
+}
+
+#[test]
+fn a_wrong_answer_must_name_existing_checks() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "solutions/01-demo/wrong/bad/wrong.toml",
+        "description = \"x\"\ncaught_by = [\"nope\"]\n",
+    );
+    let error = load_error(dir.path());
+    assert!(
+        error.contains("wrong.toml") && error.contains("`nope`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_check_variant_must_be_declared() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\nvariant = \"loom\"\n",
+    );
+    assert!(load_error(dir.path()).contains("variant `loom` is not declared"));
+    write(
+        dir.path(),
+        "course.toml",
+        "format_version = 1\n[variants.loom]\ncfg = [\"loom\"]\n",
+    );
+    let course = course::load(dir.path()).unwrap();
+    assert_eq!(
+        course.exercises[0].checks[0].variant.as_deref(),
+        Some("loom")
+    );
+    assert_eq!(course.variants["loom"].cfg, vec!["loom".to_string()]);
+}
+
+#[test]
+fn an_unsupported_format_version_is_rejected() {
+    let dir = minimal_course();
+    write(dir.path(), "course.toml", "format_version = 2\n");
+    assert!(load_error(dir.path()).contains("format_version 2 is not supported"));
+}
+
+#[test]
+fn negative_points_are_rejected() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\npoints = -1\n",
+    );
+    assert!(load_error(dir.path()).contains("points must be a number >= 0"));
+}
