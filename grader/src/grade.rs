@@ -20,6 +20,9 @@ use crate::subject::{self, Subject};
 pub struct GradeOptions {
     /// Exercise names to grade; empty means all.
     pub only: Vec<String>,
+    /// Check names to run; empty means all (`verify` runs only the checks a
+    /// wrong answer must fail).
+    pub only_checks: Vec<String>,
     /// The run seed handed to every check.
     pub seed: u64,
     /// Check processes run at once (exclusive checks always run alone).
@@ -52,11 +55,19 @@ pub fn grade(
     observer: &mut dyn Observer,
 ) -> Result<GradeReport> {
     let started = Instant::now();
-    let exercises: Vec<&ExercisePlan> = course
+    let selected: Vec<ExercisePlan> = course
         .exercises
         .iter()
         .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
+        .map(|e| {
+            let mut e = e.clone();
+            if !options.only_checks.is_empty() {
+                e.checks.retain(|c| options.only_checks.contains(&c.name));
+            }
+            e
+        })
         .collect();
+    let exercises: Vec<&ExercisePlan> = selected.iter().collect();
 
     observer.build_started(exercises.len());
     let ws = subject::prepare(course, subject, &options.work_dir)?;

@@ -16,7 +16,10 @@ use crate::subject::Subject;
 
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
+    /// Runs of the reference solutions.
     pub runs: u32,
+    /// Runs of each wrong answer.
+    pub wrong_runs: u32,
     pub base_seed: u64,
     pub grade: GradeOptions,
 }
@@ -81,10 +84,11 @@ pub fn verify(
 
     for exercise in course.exercises.iter().filter(|e| in_scope(&e.name)) {
         for wrong in &exercise.wrong_answers {
-            for run in 0..options.runs {
+            for run in 0..options.wrong_runs {
                 let seed = options.base_seed.wrapping_add(u64::from(run));
                 let mut grade_options = with_seed(options, seed);
                 grade_options.only = vec![exercise.name.clone()];
+                grade_options.only_checks = wrong.caught_by.clone();
                 let subject = Subject::wrong_answer(course, wrong);
                 let report = grade(course, &subject, &grade_options, observer)?;
                 push(wrong_row(&report, wrong, run + 1, seed), &mut rows);

@@ -125,6 +125,7 @@ fn grade_options(course: &Course, common: &CommonArgs) -> Result<GradeOptions> {
     };
     Ok(GradeOptions {
         only,
+        only_checks: Vec::new(),
         seed: common.seed.unwrap_or_else(fresh_seed),
         parallelism,
         work_dir: work_dir(course),

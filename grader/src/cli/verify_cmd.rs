@@ -16,9 +16,13 @@ use super::progress_enabled;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Runs per subject (default from course.toml); each run uses the next seed.
+    /// Runs of the solutions (default from course.toml); each run uses the next seed.
     #[arg(long, value_name = "N")]
     runs: Option<u32>,
+    /// Runs of each wrong answer (default: as many as --runs). Only the checks
+    /// a wrong answer must fail are run.
+    #[arg(long, value_name = "N")]
+    wrong_runs: Option<u32>,
     /// Output format of the table.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -31,16 +35,18 @@ pub fn run(
     quiet: bool,
 ) -> Result<ExitCode> {
     let runs = args.runs.unwrap_or(course.verify_runs).max(1);
+    let wrong_runs = args.wrong_runs.unwrap_or(runs).max(1);
     let verify_options = VerifyOptions {
         runs,
+        wrong_runs,
         base_seed: options.seed,
         grade: options,
     };
     let human = args.format == Format::Human;
     if human {
         println!(
-            "verify: stubs, {runs} run(s) of the solutions, {runs} run(s) of each wrong answer \
-             (seeds from {})",
+            "verify: stubs, {runs} run(s) of the solutions, {wrong_runs} run(s) of each wrong \
+             answer (seeds from {})",
             verify_options.base_seed
         );
     }
