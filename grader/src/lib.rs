@@ -7,14 +7,18 @@
 //! `report`. `grade` strings the stages together; `verify` grades the course's
 //! own stubs, solutions and wrong answers.
 
+pub mod batch;
 pub mod build;
 pub mod course;
 pub mod error;
+pub mod export;
 pub mod grade;
 pub mod public_tests;
 pub mod report;
 pub mod run;
+pub mod scaffold;
 pub mod score;
 pub mod subject;
 pub mod ui;
 pub mod verify;
+pub mod watch;

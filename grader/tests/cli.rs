@@ -236,3 +236,72 @@ fn hints_are_revealed_one_at_a_time() {
         );
     }
 }
+
+/// Copies `solutions/NN/src` of the course into `subject/NN/src`.
+fn copy_solution(subject: &std::path::Path, exercise: &str) {
+    let from = course_root().join("solutions").join(exercise).join("src");
+    let to = subject.join(exercise).join("src");
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in walk(&from) {
+        let relative = entry.strip_prefix(&from).unwrap();
+        let target = to.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_compile_error_costs_only_its_exercise_and_points_at_the_students_file() {
+    let subject = tempfile::tempdir().unwrap();
+    copy_solution(subject.path(), "01-threads");
+    copy_solution(subject.path(), "02-processes");
+    let lib = subject.path().join("01-threads/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("\npub fn broken() -> u32 { \"not a number\" }\n");
+    std::fs::write(&lib, text).unwrap();
+
+    let output = grader()
+        .arg("--subject")
+        .arg(subject.path())
+        .args([
+            "--only",
+            "01-threads",
+            "--only",
+            "02-processes",
+            "--seed",
+            "9",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report: GradeReport = serde_json::from_slice(&output.stdout).unwrap();
+    let broken = &report.exercises[0];
+    assert_eq!(broken.status, ExerciseStatus::CompileError);
+    assert_eq!(broken.score, 0.0);
+    let errors = broken.build_errors.as_deref().unwrap();
+    assert!(errors.contains("mismatched types"), "{errors}");
+    let shown = subject
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join("01-threads/src/lib.rs");
+    assert!(errors.contains(&shown.display().to_string()), "{errors}");
+    let fine = &report.exercises[1];
+    assert_eq!(fine.status, ExerciseStatus::Passed, "{fine:#?}");
+    assert_eq!(fine.score, fine.max_score);
+}

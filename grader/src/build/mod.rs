@@ -135,7 +135,10 @@ pub fn build(
                     .rendered
                     .clone()
                     .unwrap_or_else(|| msg.message.message.clone());
-                errors.entry(owner).or_default().push(text);
+                errors
+                    .entry(owner)
+                    .or_default()
+                    .push(ws.display_paths(&text));
             }
             Message::CompilerArtifact(artifact) => {
                 on_event(BuildEvent::Compiling(artifact.target.name.clone()));

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::{GradeOptions, grade};
-use threadlings_grader::report::{Format, human, json};
+use threadlings_grader::report::{self, Format, classroom, github, json};
 use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 use threadlings_schema::report::GradeReport;
@@ -38,15 +38,13 @@ pub fn run(
     }
 
     let to_file = args.output.is_some();
-    let text = match args.format {
-        Format::Human => human::render(&report, !to_file && colour_stdout()),
-        Format::Json => json::render(&report),
-    };
+    let text = report::render(&report, args.format, !to_file && colour_stdout());
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => print!("{text}"),
     }
+    publish_to_ci(&report, args.format, to_file)?;
 
     let below = min_score.is_some_and(|min| below_min(&report, min));
     Ok(ExitCode::from(if below {
@@ -54,6 +52,24 @@ pub fn run(
     } else {
         exit_codes::OK
     }))
+}
+
+/// GitHub Actions: the job summary, annotations (only when stdout does not
+/// carry a machine-readable report they would corrupt), and for
+/// `--format classroom` the step output `result` the classroom reporter reads.
+fn publish_to_ci(report: &GradeReport, format: Format, to_file: bool) -> Result<()> {
+    let env = github::GithubEnv::from_env();
+    let annotations = github::publish(report, &env).context("cannot write the job summary")?;
+    if to_file || !format.is_machine_readable() {
+        for line in annotations {
+            println!("{line}");
+        }
+    }
+    if format == Format::Classroom {
+        github::set_output(&env, "result", &classroom::encode(report))
+            .context("cannot write the step output (GITHUB_OUTPUT)")?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy)]

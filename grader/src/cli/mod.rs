@@ -1,9 +1,13 @@
 //! Command-line arguments and dispatch to one module per command.
 
+mod batch_cmd;
+mod export_cmd;
 mod grade_cmd;
 mod hint_cmd;
 mod list_cmd;
+mod new_cmd;
 mod verify_cmd;
+mod watch_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,6 +43,16 @@ enum Command {
     List,
     /// Show the next hint for an exercise (one more each time).
     Hint(hint_cmd::HintArgs),
+    /// Re-grade the exercise you are editing on every save (q to quit).
+    Watch,
+    /// Scaffold a new exercise `NN-topic` (instructors).
+    New(new_cmd::NewArgs),
+    /// Write the student repository to DIR: no solutions, no private checks
+    /// (instructors).
+    Export(export_cmd::ExportArgs),
+    /// Grade every submission in a directory into a gradebook CSV
+    /// (instructors; resumable; `--jobs N` submissions at once).
+    Batch(batch_cmd::BatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +105,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Verify(args)) => verify_cmd::run(&course, &args, options, cli.common.quiet),
         Some(Command::List) => list_cmd::run(&course, &options),
         Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options),
+        Some(Command::Watch) => watch_cmd::run(&course, options),
+        Some(Command::New(args)) => new_cmd::run(&course, &args),
+        Some(Command::Export(args)) => export_cmd::run(&course, &args),
+        Some(Command::Batch(args)) => batch_cmd::run(&course, &args, options, cli.common.seed),
     }
 }
 

@@ -8,8 +8,9 @@ use clap::Args;
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::GradeOptions;
 use threadlings_grader::report::Format;
+use threadlings_grader::scaffold;
 use threadlings_grader::ui::progress::Progress;
-use threadlings_grader::verify::{VerifyOptions, verify};
+use threadlings_grader::verify::{VerifyOptions, VerifyRow, verify};
 use threadlings_schema::exit_codes;
 
 use super::progress_enabled;
@@ -50,8 +51,25 @@ pub fn run(
             verify_options.base_seed
         );
     }
+    if !matches!(args.format, Format::Human | Format::Json) {
+        anyhow::bail!("verify writes --format human or json");
+    }
+    // Placeholders first: they are found at once, and a scaffold passes
+    // every other expectation by design.
+    let scaffolds = scaffold_rows(course, &verify_options);
+    if human {
+        for row in &scaffolds {
+            println!(
+                "✗ {:<44} run {:<3} seed {:<8} {}",
+                row.subject, row.run, row.seed, row.expected
+            );
+            if let Some(problem) = &row.problem {
+                println!("      MISS: {problem}");
+            }
+        }
+    }
     let mut progress = Progress::new(progress_enabled(quiet));
-    let rows = verify(course, &verify_options, &mut progress, &mut |row| {
+    let mut rows = verify(course, &verify_options, &mut progress, &mut |row| {
         if human {
             let mark = if row.ok { "✓" } else { "✗" };
             println!(
@@ -63,6 +81,7 @@ pub fn run(
             }
         }
     })?;
+    rows.splice(0..0, scaffolds);
     let misses = rows.iter().filter(|r| !r.ok).count();
     if human {
         println!(
@@ -77,4 +96,43 @@ pub fn run(
     } else {
         exit_codes::BELOW_MIN_SCORE_OR_VERIFY_FAILED
     }))
+}
+
+/// One failing row per exercise in scope that still holds `grader new`
+/// placeholders, naming each file, line and what to write there.
+fn scaffold_rows(course: &Course, options: &VerifyOptions) -> Vec<VerifyRow> {
+    let only = &options.grade.only;
+    course
+        .exercises
+        .iter()
+        .filter(|e| only.is_empty() || only.contains(&e.name))
+        .filter_map(|exercise| {
+            let left = scaffold::placeholders(course, exercise);
+            if left.is_empty() {
+                return None;
+            }
+            let list: Vec<String> = left
+                .iter()
+                .map(|p| format!("{}:{} ({})", p.path.display(), p.line, p.todo))
+                .collect();
+            Some(VerifyRow {
+                subject: format!("scaffold {}", exercise.name),
+                run: 1,
+                seed: options.base_seed,
+                expected: format!("no `{}` placeholders left", scaffold::MARKER),
+                ok: false,
+                problem: Some(format!(
+                    "{} is still a scaffold ({} placeholder(s)); its stub, solution and wrong \
+                     answer grade as expected only because they are placeholders. Still to \
+                     write:{}",
+                    exercise.name,
+                    left.len(),
+                    list.iter()
+                        .map(|l| format!("\n        {l}"))
+                        .collect::<String>()
+                )),
+                duration_ms: 0,
+            })
+        })
+        .collect()
 }

@@ -61,6 +61,10 @@ pub struct CheckPlan {
     /// The build variant of its check program; `None` is the plain build.
     pub variant: Option<String>,
     pub description: String,
+    /// Left out of the student repository by `grader export`.
+    pub private: bool,
+    /// Sandbox limits of the check process.
+    pub limits: crate::run::Limits,
 }
 
 #[derive(Debug, Clone)]
@@ -212,7 +216,30 @@ fn load_exercise(
                 entry.name
             )));
         }
+        let builtin = crate::run::Limits::DEFAULT;
+        let limits = crate::run::Limits {
+            memory_mb: entry
+                .memory_mb
+                .or(defaults.memory_mb)
+                .unwrap_or(builtin.memory_mb),
+            max_tasks: entry
+                .max_tasks
+                .or(defaults.max_tasks)
+                .unwrap_or(builtin.max_tasks),
+            output_kb: entry
+                .output_kb
+                .or(defaults.output_kb)
+                .unwrap_or(builtin.output_kb),
+            file_mb: entry
+                .file_mb
+                .or(defaults.file_mb)
+                .unwrap_or(builtin.file_mb),
+        };
+        if let Some(problem) = limits.problem() {
+            return Err(invalid(format!("check `{}`: {problem}", entry.name)));
+        }
         checks.push(CheckPlan {
+            limits,
             variant: entry.variant,
             exclusive: entry.exclusive || entry.kind == CheckKind::Timing,
             timeout: Duration::from_millis(entry.timeout_ms.unwrap_or(defaults.timeout_ms)),
@@ -220,6 +247,7 @@ fn load_exercise(
             kind: entry.kind,
             points,
             description: entry.description,
+            private: entry.private,
         });
     }
     let wrong_answers = load_wrong_answers(root, name, &checks)?;

@@ -46,6 +46,16 @@ pub struct Defaults {
     /// Runs of the reference solutions that `verify` grades by default.
     #[serde(default = "default_verify_runs")]
     pub verify_runs: u32,
+    /// Sandbox limits every check inherits (see `CheckEntry`); unset means
+    /// the grader's built-in defaults (docs/sandbox.md).
+    #[serde(default)]
+    pub memory_mb: Option<u64>,
+    #[serde(default)]
+    pub max_tasks: Option<u64>,
+    #[serde(default)]
+    pub output_kb: Option<u64>,
+    #[serde(default)]
+    pub file_mb: Option<u64>,
 }
 
 impl Default for Defaults {
@@ -54,6 +64,10 @@ impl Default for Defaults {
             timeout_ms: default_timeout_ms(),
             points: default_points(),
             verify_runs: default_verify_runs(),
+            memory_mb: None,
+            max_tasks: None,
+            output_kb: None,
+            file_mb: None,
         }
     }
 }
@@ -104,6 +118,22 @@ pub struct CheckEntry {
     /// One sentence shown in reports and `grader list`.
     #[serde(default)]
     pub description: String,
+    /// Kept out of the student repository (`grader export`): the check
+    /// function lives in the check crate's `src/private.rs`, which the export
+    /// replaces with an empty list, and this entry is dropped from the
+    /// exported checks.toml. Graded like any other check by the course copy.
+    #[serde(default)]
+    pub private: bool,
+    /// Memory limit of the check process in MiB (heap, stacks, private
+    /// mappings); an allocation beyond it fails and the check crashes with
+    /// "out of memory".
+    pub memory_mb: Option<u64>,
+    /// Threads and processes the check may run at once.
+    pub max_tasks: Option<u64>,
+    /// Output kept for the report, in KiB (first and last half).
+    pub output_kb: Option<u64>,
+    /// Largest file the check may write, in MiB.
+    pub file_mb: Option<u64>,
 }
 
 /// `solutions/NN-topic/wrong/NAME/wrong.toml`: a known-wrong answer.

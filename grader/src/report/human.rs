@@ -142,6 +142,7 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles) {
     for line in c.message.lines() {
         let _ = writeln!(out, "        {line}");
     }
+    super::timeline::render_for_check(out, c, "        ");
     if let Some(output) = &c.output {
         let lines: Vec<&str> = output.lines().collect();
         let skip = lines.len().saturating_sub(MAX_OUTPUT_LINES);

@@ -5,6 +5,7 @@
 //! metadata always come from the trusted course copy, so a submission that edits
 //! them gains nothing.
 
+pub mod scan;
 mod sync;
 mod workspace;
 

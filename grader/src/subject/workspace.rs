@@ -32,9 +32,25 @@ pub struct BuildWorkspace {
     pub target_dir: PathBuf,
     /// Exercises whose sources the subject lacks: graded as not compiling.
     pub missing: Vec<String>,
+    /// The subject's directory as a student knows it (relative to the course
+    /// root when inside it), to show in compiler messages instead of the
+    /// generated workspace's paths.
+    pub source_display: String,
+    /// The subject's slug: the generated crates' directory below `root`.
+    pub slug: String,
 }
 
 impl BuildWorkspace {
+    /// Rewrites generated-workspace paths in compiler output to the paths the
+    /// student edits (`exercises/01-threads/src/lib.rs`, not the mirror's).
+    pub fn display_paths(&self, text: &str) -> String {
+        text.replace(
+            &format!("{}/exercises/", self.slug),
+            &format!("{}/", self.source_display),
+        )
+        .replace(&format!("{}/grader/checks/", self.slug), "grader/checks/")
+    }
+
     pub fn manifest(&self) -> PathBuf {
         self.root.join("Cargo.toml")
     }
@@ -63,6 +79,13 @@ pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildW
         target_dir: base.join("out").join(&subject.slug),
         root,
         missing: Vec::new(),
+        source_display: subject
+            .dir
+            .strip_prefix(&course.root)
+            .unwrap_or(&subject.dir)
+            .display()
+            .to_string(),
+        slug: subject.slug.clone(),
     };
     let mut members = Vec::new();
     for exercise in exercises {

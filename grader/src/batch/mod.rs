@@ -1,0 +1,617 @@
+//! `grader batch SUBMISSIONS_DIR`: grade every submission (one directory per
+//! student) into a gradebook CSV.
+//!
+//! Isolation: each submission is graded by its own grader process (this same
+//! binary, `--subject`), in its own build workspace, with only its exercise
+//! sources taken from it; course, checks and metadata come from the trusted
+//! course copy. The process runs in its own process group under a time limit;
+//! when the limit passes, it and everything it started (cargo, rustc, check
+//! programs) are killed. A submission that does not compile, hangs, crashes
+//! the grader or is not a directory gets an `error` row (or a row of zeros for
+//! what did not compile), never a stopped batch.
+//!
+//! Resumable: each finished submission is saved in the state directory
+//! (`<id>.json`, or `<id>.error.txt`) before the CSV is rewritten, and a later
+//! run skips what is saved, with the seed the batch started with. Kill it at
+//! any moment and run the same command again.
+
+use std::collections::BTreeMap;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use threadlings_schema::report::GradeReport;
+
+use crate::course::Course;
+use crate::error::{Error, Result};
+use crate::subject::Subject;
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// One subdirectory per student.
+    pub submissions: PathBuf,
+    /// The gradebook to write.
+    pub csv: PathBuf,
+    /// Where finished gradings are kept between runs.
+    pub state_dir: PathBuf,
+    /// Submissions graded at once.
+    pub jobs: usize,
+    /// The seed, unless the state directory already has one.
+    pub seed: Option<u64>,
+    /// A seed for a new batch when none is given.
+    pub fresh_seed: u64,
+    /// Time limit of one submission's grading (build included).
+    pub timeout: Duration,
+    /// Exercises to grade; empty means all.
+    pub only: Vec<String>,
+    /// The grader executable run for each submission.
+    pub grader: PathBuf,
+    /// Grade again the submissions whose last attempt ended in an error.
+    pub retry_errors: bool,
+    /// The grader's work directory (build workspaces are removed from it
+    /// after each submission unless `keep_builds`).
+    pub work_dir: PathBuf,
+    pub keep_builds: bool,
+}
+
+/// One student's submission.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The directory name, as the gradebook shows it.
+    pub student: String,
+    /// The state file stem (the name, made safe for a file name).
+    pub id: String,
+    pub dir: PathBuf,
+}
+
+/// How one submission ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Graded(Box<GradeReport>),
+    Error(String),
+    /// The batch was interrupted while grading it: nothing is saved, the
+    /// next run grades it.
+    Interrupted,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_signal: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Makes Ctrl-C (SIGINT), SIGTERM and SIGHUP stop the batch cleanly: the
+/// gradings under way are killed with everything they started, what was
+/// finished stays saved, and [`run`] returns an error saying how to resume.
+pub fn stop_on_interrupt() {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic, which is
+        // async-signal-safe.
+        unsafe {
+            libc::signal(signal, on_interrupt as *const () as libc::sighandler_t);
+        }
+    }
+}
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Progress, for the terminal.
+#[derive(Debug, Clone)]
+pub enum BatchEvent {
+    /// `done` were finished in an earlier run; `to_grade` are left.
+    Started {
+        seed: u64,
+        total: usize,
+        done: usize,
+        to_grade: usize,
+    },
+    Finished {
+        student: String,
+        outcome: Outcome,
+        elapsed: Duration,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BatchSummary {
+    pub graded: usize,
+    pub errors: usize,
+    /// Graded in this run (the others were resumed from the state directory).
+    pub graded_now: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct BatchMeta {
+    seed: u64,
+    only: Vec<String>,
+}
+
+/// Finds the submissions: every entry of `dir`, sorted by name. Hidden
+/// entries are ignored.
+pub fn discover(dir: &Path) -> Result<Vec<Submission>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut submissions: Vec<Submission> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let student = entry.file_name().to_string_lossy().into_owned();
+            (!student.starts_with('.')).then(|| Submission {
+                id: safe_id(&student),
+                student,
+                dir: entry.path(),
+            })
+        })
+        .collect();
+    submissions.sort_by(|a, b| a.student.cmp(&b.student));
+    Ok(submissions)
+}
+
+/// A file-name-safe id: the name itself when it is safe, otherwise its safe
+/// characters and a hash, so two names never share an id.
+fn safe_id(name: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !name.is_empty() && name.chars().all(safe) && !name.starts_with('.') {
+        return name.to_string();
+    }
+    let cleaned: String = name.chars().filter(|c| safe(*c)).take(40).collect();
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{cleaned}-{hash:016x}")
+}
+
+/// Grades every submission not already graded, and writes the gradebook.
+pub fn run(
+    course: &Course,
+    options: &BatchOptions,
+    on_event: &mut dyn FnMut(&BatchEvent),
+) -> Result<BatchSummary> {
+    let submissions = discover(&options.submissions)?;
+    std::fs::create_dir_all(&options.state_dir)
+        .map_err(Error::io(format!("create {}", options.state_dir.display())))?;
+    let seed = resolve_meta(options)?;
+
+    let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
+    let mut queue = Vec::new();
+    for submission in &submissions {
+        match saved_outcome(&options.state_dir, &submission.id) {
+            Some(Outcome::Error(_)) if options.retry_errors => queue.push(submission.clone()),
+            Some(outcome) => {
+                outcomes.insert(submission.student.clone(), outcome);
+            }
+            None => queue.push(submission.clone()),
+        }
+    }
+    on_event(&BatchEvent::Started {
+        seed,
+        total: submissions.len(),
+        done: outcomes.len(),
+        to_grade: queue.len(),
+    });
+    write_csv(course, options, &submissions, &outcomes, seed)?;
+
+    let graded_now = queue.len();
+    let queue = Arc::new(Mutex::new(
+        queue.into_iter().collect::<std::collections::VecDeque<_>>(),
+    ));
+    let (tx, rx) = mpsc::channel::<(Submission, Outcome, Duration)>();
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..options.jobs.max(1) {
+            let queue = queue.clone();
+            let tx = tx.clone();
+            scope.spawn(move || {
+                while !interrupted() {
+                    let next = queue.lock().ok().and_then(|mut q| q.pop_front());
+                    let Some(submission) = next else { break };
+                    let started = Instant::now();
+                    let outcome = grade_one(course, options, &submission, seed);
+                    if tx.send((submission, outcome, started.elapsed())).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (submission, outcome, elapsed) in rx {
+            if matches!(outcome, Outcome::Interrupted) {
+                continue;
+            }
+            save_outcome(&options.state_dir, &submission.id, &outcome)?;
+            outcomes.insert(submission.student.clone(), outcome.clone());
+            write_csv(course, options, &submissions, &outcomes, seed)?;
+            on_event(&BatchEvent::Finished {
+                student: submission.student,
+                outcome,
+                elapsed,
+            });
+        }
+        Ok(())
+    })?;
+
+    if interrupted() {
+        return Err(Error::Subject(format!(
+            "interrupted: {} of {} submission(s) graded and saved in {}; run the same command \
+             to grade the rest",
+            outcomes.len(),
+            submissions.len(),
+            options.state_dir.display()
+        )));
+    }
+    let errors = outcomes
+        .values()
+        .filter(|o| matches!(o, Outcome::Error(_)))
+        .count();
+    Ok(BatchSummary {
+        graded: outcomes.len() - errors,
+        errors,
+        graded_now,
+    })
+}
+
+/// The seed of the batch: the one saved by an earlier run, which an explicit
+/// `--seed` must agree with, or a new one.
+fn resolve_meta(options: &BatchOptions) -> Result<u64> {
+    let path = options.state_dir.join("batch.json");
+    let saved: Option<BatchMeta> = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    match saved {
+        Some(meta) => {
+            if options.seed.is_some_and(|s| s != meta.seed) || meta.only != options.only {
+                return Err(Error::Subject(format!(
+                    "{} holds a batch started with seed {} and --only [{}]; resume it with the \
+                     same options, or use another --state directory",
+                    options.state_dir.display(),
+                    meta.seed,
+                    meta.only.join(", ")
+                )));
+            }
+            Ok(meta.seed)
+        }
+        None => {
+            let meta = BatchMeta {
+                seed: options.seed.unwrap_or(options.fresh_seed),
+                only: options.only.clone(),
+            };
+            write_atomic(
+                &path,
+                serde_json::to_string_pretty(&meta)
+                    .expect("meta serializes")
+                    .as_bytes(),
+            )?;
+            Ok(meta.seed)
+        }
+    }
+}
+
+fn saved_outcome(state: &Path, id: &str) -> Option<Outcome> {
+    if let Ok(text) = std::fs::read_to_string(state.join(format!("{id}.json")))
+        && let Ok(report) = serde_json::from_str::<GradeReport>(&text)
+    {
+        return Some(Outcome::Graded(Box::new(report)));
+    }
+    std::fs::read_to_string(state.join(format!("{id}.error.txt")))
+        .ok()
+        .map(Outcome::Error)
+}
+
+fn save_outcome(state: &Path, id: &str, outcome: &Outcome) -> Result<()> {
+    let json = state.join(format!("{id}.json"));
+    let error = state.join(format!("{id}.error.txt"));
+    match outcome {
+        Outcome::Graded(report) => {
+            let text = serde_json::to_string_pretty(report).expect("reports serialize");
+            write_atomic(&json, text.as_bytes())?;
+            let _ = std::fs::remove_file(error);
+        }
+        Outcome::Error(message) => {
+            write_atomic(&error, message.as_bytes())?;
+            let _ = std::fs::remove_file(json);
+        }
+        Outcome::Interrupted => {}
+    }
+    Ok(())
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(Error::io(format!("create {}", parent.display())))?;
+    let mut temp = tempfile::NamedTempFile::new_in(parent)
+        .map_err(Error::io(format!("create a file in {}", parent.display())))?;
+    std::io::Write::write_all(&mut temp, bytes)
+        .map_err(Error::io(format!("write {}", path.display())))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .map_err(Error::io(format!("write {}", path.display())))?;
+    Ok(())
+}
+
+/// The directory whose `NN-topic/src` trees are graded: the submission's
+/// `exercises/` when it is a whole repository, else the submission itself.
+pub fn subject_dir(submission: &Path) -> PathBuf {
+    let nested = submission.join("exercises");
+    if nested.is_dir() && !is_symlink(&nested) {
+        nested
+    } else {
+        submission.to_path_buf()
+    }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn grade_one(
+    course: &Course,
+    options: &BatchOptions,
+    submission: &Submission,
+    seed: u64,
+) -> Outcome {
+    if is_symlink(&submission.dir) {
+        return Outcome::Error("the submission is a symlink; not followed".to_string());
+    }
+    if !submission.dir.is_dir() {
+        return Outcome::Error("the submission is not a directory".to_string());
+    }
+    let subject = subject_dir(&submission.dir);
+    let scratch = match tempfile::Builder::new()
+        .prefix("threadlings-batch-")
+        .tempdir()
+    {
+        Ok(dir) => dir,
+        Err(e) => return Outcome::Error(format!("cannot create a scratch directory: {e}")),
+    };
+    let report_path = scratch.path().join("report.json");
+    let log_path = options.state_dir.join(format!("{}.log", submission.id));
+    let log = match std::fs::File::create(&log_path) {
+        Ok(file) => file,
+        Err(e) => return Outcome::Error(format!("cannot create {}: {e}", log_path.display())),
+    };
+    let mut command = Command::new(&options.grader);
+    command
+        .arg("--course")
+        .arg(&course.root)
+        .arg("--subject")
+        .arg(&subject)
+        .args(["--format", "json", "--quiet", "--jobs", "1"])
+        .arg("--seed")
+        .arg(seed.to_string())
+        .arg("--output")
+        .arg(&report_path);
+    for only in &options.only {
+        command.arg("--only").arg(only);
+    }
+    // If the batch itself is killed outright, its graders go with it.
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let outcome = match command
+        .current_dir(scratch.path())
+        .env("THREADLINGS_STATE_DIR", scratch.path())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+    {
+        Err(e) => Outcome::Error(format!("cannot start the grader: {e}")),
+        Ok(mut child) => {
+            let deadline = Instant::now() + options.timeout;
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break Some(status),
+                    Ok(None) if Instant::now() >= deadline || interrupted() => break None,
+                    Ok(None) => std::thread::sleep(Duration::from_millis(100)),
+                    Err(_) => break None,
+                }
+            };
+            match status {
+                None => {
+                    kill_tree(child.id());
+                    let _ = child.wait();
+                    if interrupted() {
+                        Outcome::Interrupted
+                    } else {
+                        Outcome::Error(format!(
+                            "grading did not finish within {} s; stopped",
+                            options.timeout.as_secs()
+                        ))
+                    }
+                }
+                Some(status) => match std::fs::read_to_string(&report_path)
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<GradeReport>(&text).ok())
+                {
+                    Some(report) if status.code() == Some(0) => Outcome::Graded(Box::new(report)),
+                    _ => {
+                        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                        let last = log.lines().rev().find(|l| !l.trim().is_empty());
+                        Outcome::Error(format!(
+                            "the grader failed ({status}): {}",
+                            last.unwrap_or("no message")
+                        ))
+                    }
+                },
+            }
+        }
+    };
+    if !options.keep_builds {
+        remove_builds(course, &options.work_dir, &subject);
+    }
+    outcome
+}
+
+/// Removes the build workspace and artifacts of one graded directory.
+fn remove_builds(course: &Course, work_dir: &Path, subject: &Path) {
+    let Ok(subject) = Subject::directory(course, subject) else {
+        return;
+    };
+    let _ = std::fs::remove_dir_all(work_dir.join("subjects").join(&subject.slug));
+    if let Ok(entries) = std::fs::read_dir(work_dir.join("out")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == subject.slug || name.starts_with(&format!("{}-", subject.slug)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// Stops `pid` and every process it started: stop them all first (so none
+/// can fork away), then kill each one's process group and the process.
+fn kill_tree(pid: u32) {
+    let mut family = vec![pid as libc::pid_t];
+    let mut index = 0;
+    while index < family.len() {
+        let parent = family[index];
+        // SAFETY: kill with a valid signal has no memory effects.
+        unsafe {
+            libc::kill(parent, libc::SIGSTOP);
+        }
+        family.extend(children_of(parent));
+        index += 1;
+    }
+    for &member in &family {
+        // SAFETY: as above; a stale pid at worst signals nothing.
+        unsafe {
+            let group = libc::getpgid(member);
+            if group > 1 {
+                libc::kill(-group, libc::SIGKILL);
+            }
+            libc::kill(member, libc::SIGKILL);
+        }
+    }
+}
+
+/// Direct children of `pid`, from /proc (Linux).
+fn children_of(pid: libc::pid_t) -> Vec<libc::pid_t> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|candidate| {
+            std::fs::read_to_string(format!("/proc/{candidate}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // The command name (field 2) may hold spaces: parse after its `)`.
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<libc::pid_t>().ok()
+                })
+                == Some(pid)
+        })
+        .collect()
+}
+
+/// Rewrites the gradebook: one row per submission found, in name order.
+fn write_csv(
+    course: &Course,
+    options: &BatchOptions,
+    submissions: &[Submission],
+    outcomes: &BTreeMap<String, Outcome>,
+    seed: u64,
+) -> Result<()> {
+    let exercises: Vec<&str> = course
+        .exercises
+        .iter()
+        .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
+        .map(|e| e.name.as_str())
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["student", "status", "score", "max_score", "percent"];
+    header.extend(exercises.iter().copied());
+    header.extend(["seed", "message"]);
+    let csv_error = |e: csv::Error| Error::Subject(format!("cannot write the gradebook: {e}"));
+    writer.write_record(&header).map_err(csv_error)?;
+    for submission in submissions {
+        let mut row = vec![submission.student.clone()];
+        match outcomes.get(&submission.student) {
+            None => {
+                row.extend([
+                    "pending".to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+                row.extend(exercises.iter().map(|_| String::new()));
+                row.extend([seed.to_string(), String::new()]);
+            }
+            Some(Outcome::Interrupted) => unreachable!("interrupted gradings are not kept"),
+            Some(Outcome::Error(message)) => {
+                row.extend([
+                    "error".to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+                row.extend(exercises.iter().map(|_| String::new()));
+                row.extend([seed.to_string(), one_line(message)]);
+            }
+            Some(Outcome::Graded(report)) => {
+                let percent = if report.max_score > 0.0 {
+                    100.0 * report.score / report.max_score
+                } else {
+                    0.0
+                };
+                row.extend([
+                    "graded".to_string(),
+                    number(report.score),
+                    number(report.max_score),
+                    format!("{percent:.1}"),
+                ]);
+                for name in &exercises {
+                    row.push(
+                        report
+                            .exercises
+                            .iter()
+                            .find(|e| e.name == *name)
+                            .map_or_else(String::new, |e| number(e.score)),
+                    );
+                }
+                let problems: Vec<String> = report
+                    .exercises
+                    .iter()
+                    .filter(|e| e.status.as_str() != "passed")
+                    .map(|e| format!("{} {}", e.name, e.status.as_str()))
+                    .collect();
+                row.extend([report.seed.to_string(), problems.join("; ")]);
+            }
+        }
+        writer.write_record(&row).map_err(csv_error)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Subject(format!("cannot write the gradebook: {e}")))?;
+    write_atomic(&options.csv, &bytes)
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
