@@ -13,6 +13,7 @@ pub mod course;
 pub mod error;
 pub mod export;
 pub mod grade;
+pub mod i18n;
 pub mod public_tests;
 pub mod report;
 pub mod run;

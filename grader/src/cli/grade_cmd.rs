@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::{GradeOptions, grade};
-use threadlings_grader::report::{self, Format, classroom, github, json};
+use threadlings_grader::i18n::Lang;
+use threadlings_grader::report::{self, Format, classroom, github, human, json};
 use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 use threadlings_schema::report::GradeReport;
@@ -17,6 +18,7 @@ pub fn run(
     args: &GradeArgs,
     mut options: GradeOptions,
     quiet: bool,
+    lang: Lang,
 ) -> Result<ExitCode> {
     let min_score = args.min_score.as_deref().map(parse_min_score).transpose()?;
     let subject = subject_of(course, args)?;
@@ -38,7 +40,12 @@ pub fn run(
     }
 
     let to_file = args.output.is_some();
-    let text = report::render(&report, args.format, !to_file && colour_stdout());
+    let colour = !to_file && colour_stdout();
+    // Only the human report speaks `lang`; machine formats stay as specified.
+    let text = match args.format {
+        Format::Human => human::render_in(&report, colour, lang),
+        format => report::render(&report, format, colour),
+    };
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,

@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::GradeOptions;
+use threadlings_grader::i18n::{self, Lang};
 
 #[derive(Debug, Args)]
 pub struct HintArgs {
@@ -18,13 +19,15 @@ pub struct HintArgs {
     all: bool,
 }
 
-pub fn run(course: &Course, args: &HintArgs, options: &GradeOptions) -> Result<ExitCode> {
+pub fn run(
+    course: &Course,
+    args: &HintArgs,
+    options: &GradeOptions,
+    lang: Lang,
+) -> Result<ExitCode> {
     let exercise = course.resolve_name(&args.exercise)?;
     if exercise.hints.is_empty() {
-        println!(
-            "{} has no hints; its README.md explains the tasks.",
-            exercise.name
-        );
+        println!("{}", i18n::no_hints(lang, &exercise.name));
         return Ok(ExitCode::SUCCESS);
     }
     let state_path = super::state_dir(options).join("hints.json");
@@ -39,10 +42,11 @@ pub fn run(course: &Course, args: &HintArgs, options: &GradeOptions) -> Result<E
         (levels.get(&exercise.name).copied().unwrap_or(0) + 1).min(total)
     };
     for (i, hint) in exercise.hints.iter().take(level).enumerate() {
-        println!("Hint {}/{total} for {}:\n  {hint}\n", i + 1, exercise.name);
+        let heading = i18n::hint_heading(lang, i + 1, total, &exercise.name);
+        println!("{heading}\n  {hint}\n");
     }
     if level < total {
-        println!("Run the same command again for the next hint.");
+        println!("{}", i18n::next_hint(lang));
     }
     levels.insert(exercise.name.clone(), level);
     let _ = std::fs::create_dir_all(super::state_dir(options));

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use threadlings_grader::course::{self, Course};
 use threadlings_grader::grade::GradeOptions;
+use threadlings_grader::i18n::Lang;
 use threadlings_grader::report::Format;
 use threadlings_grader::subject::Subject;
 
@@ -95,16 +96,23 @@ struct CommonArgs {
     /// No progress display.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Language of the messages (default: Korean when LC_ALL, LC_MESSAGES or
+    /// LANG starts with `ko`, else English). Machine formats stay English.
+    #[arg(long, value_enum, value_name = "LANG", global = true)]
+    lang: Option<Lang>,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let course = load_course(cli.common.course.as_deref())?;
     let options = grade_options(&course, &cli.common)?;
+    let lang = Lang::resolve(cli.common.lang);
     match cli.command {
-        None => grade_cmd::run(&course, &cli.grade, options, cli.common.quiet),
-        Some(Command::Verify(args)) => verify_cmd::run(&course, &args, options, cli.common.quiet),
-        Some(Command::List) => list_cmd::run(&course, &options),
-        Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options),
+        None => grade_cmd::run(&course, &cli.grade, options, cli.common.quiet, lang),
+        Some(Command::Verify(args)) => {
+            verify_cmd::run(&course, &args, options, cli.common.quiet, lang)
+        }
+        Some(Command::List) => list_cmd::run(&course, &options, lang),
+        Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options, lang),
         Some(Command::Watch) => watch_cmd::run(&course, options),
         Some(Command::New(args)) => new_cmd::run(&course, &args),
         Some(Command::Export(args)) => export_cmd::run(&course, &args),

@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::GradeOptions;
+use threadlings_grader::i18n::{self, Lang};
 use threadlings_grader::report::Format;
 use threadlings_grader::scaffold;
 use threadlings_grader::ui::progress::Progress;
@@ -34,6 +35,7 @@ pub fn run(
     args: &VerifyArgs,
     options: GradeOptions,
     quiet: bool,
+    lang: Lang,
 ) -> Result<ExitCode> {
     let runs = args.runs.unwrap_or(course.verify_runs).max(1);
     let wrong_runs = args.wrong_runs.unwrap_or(runs).max(1);
@@ -46,9 +48,8 @@ pub fn run(
     let human = args.format == Format::Human;
     if human {
         println!(
-            "verify: stubs, {runs} run(s) of the solutions, {wrong_runs} run(s) of each wrong \
-             answer (seeds from {})",
-            verify_options.base_seed
+            "{}",
+            i18n::verify_heading(lang, runs, wrong_runs, verify_options.base_seed)
         );
     }
     if !matches!(args.format, Format::Human | Format::Json) {
@@ -59,35 +60,29 @@ pub fn run(
     let scaffolds = scaffold_rows(course, &verify_options);
     if human {
         for row in &scaffolds {
-            println!(
-                "✗ {:<44} run {:<3} seed {:<8} {}",
-                row.subject, row.run, row.seed, row.expected
-            );
+            let line =
+                i18n::verify_row(lang, false, &row.subject, row.run, row.seed, &row.expected);
+            println!("{line}");
             if let Some(problem) = &row.problem {
-                println!("      MISS: {problem}");
+                println!("{}", i18n::verify_miss(lang, problem));
             }
         }
     }
     let mut progress = Progress::new(progress_enabled(quiet));
     let mut rows = verify(course, &verify_options, &mut progress, &mut |row| {
         if human {
-            let mark = if row.ok { "✓" } else { "✗" };
-            println!(
-                "{mark} {:<44} run {:<3} seed {:<8} {}",
-                row.subject, row.run, row.seed, row.expected
-            );
+            let line =
+                i18n::verify_row(lang, row.ok, &row.subject, row.run, row.seed, &row.expected);
+            println!("{line}");
             if let Some(problem) = &row.problem {
-                println!("      MISS: {problem}");
+                println!("{}", i18n::verify_miss(lang, problem));
             }
         }
     })?;
     rows.splice(0..0, scaffolds);
     let misses = rows.iter().filter(|r| !r.ok).count();
     if human {
-        println!(
-            "\nverify: {} expectation(s) checked, {misses} miss(es)",
-            rows.len()
-        );
+        println!("\n{}", i18n::verify_summary(lang, rows.len(), misses));
     } else {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     }

@@ -9,6 +9,8 @@ use threadlings_schema::report::{
     CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
 };
 
+use crate::i18n::{self, Lang};
+
 /// Lines of compiler output shown per exercise before cutting.
 const MAX_BUILD_LINES: usize = 40;
 /// Lines of captured check output shown per failed check.
@@ -34,13 +36,19 @@ impl Styles {
 }
 
 pub fn render(report: &GradeReport, colour: bool) -> String {
+    render_in(report, colour, Lang::En)
+}
+
+/// [`render`] in `lang`: the report's own words are translated, and so are
+/// the explanations the grader wrote into check messages (see [`i18n`]).
+pub fn render_in(report: &GradeReport, colour: bool, lang: Lang) -> String {
     let s = Styles::new(colour);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {}",
-        s.bold.apply_to(format!("Grading {}", report.subject)),
-        s.dim.apply_to(format!("(seed {})", report.seed))
+        s.bold.apply_to(i18n::grading(lang, &report.subject)),
+        s.dim.apply_to(i18n::seed_in_parentheses(lang, report.seed))
     );
     let name_width = report
         .exercises
@@ -56,10 +64,10 @@ pub fn render(report: &GradeReport, colour: bool) -> String {
         .unwrap_or(0);
     for exercise in &report.exercises {
         out.push('\n');
-        render_exercise(&mut out, exercise, name_width, title_width, &s);
+        render_exercise(&mut out, exercise, name_width, title_width, &s, lang);
     }
     out.push('\n');
-    render_summary(&mut out, report, &s);
+    render_summary(&mut out, report, &s, lang);
     out
 }
 
@@ -69,12 +77,14 @@ fn render_exercise(
     name_width: usize,
     title_width: usize,
     s: &Styles,
+    lang: Lang,
 ) {
+    let word = i18n::exercise_status(lang, e.status);
     let status = match e.status {
-        ExerciseStatus::Passed => s.good.apply_to("passed"),
-        ExerciseStatus::Failed => s.bad.apply_to("failed"),
-        ExerciseStatus::CompileError => s.bad.apply_to("does not compile"),
-        ExerciseStatus::NotStarted => s.dim.apply_to("not started"),
+        ExerciseStatus::Passed => s.good.apply_to(word),
+        ExerciseStatus::Failed => s.bad.apply_to(word),
+        ExerciseStatus::CompileError => s.bad.apply_to(word),
+        ExerciseStatus::NotStarted => s.dim.apply_to(word),
     };
     let _ = writeln!(
         out,
@@ -87,15 +97,11 @@ fn render_exercise(
     match e.status {
         ExerciseStatus::Passed => {}
         ExerciseStatus::NotStarted => {
-            let _ = writeln!(
-                out,
-                "    Start here: read exercises/{}/README.md, then replace the todo!()s in src/lib.rs.",
-                e.name
-            );
+            let _ = writeln!(out, "    {}", i18n::start_here(lang, &e.name));
         }
         ExerciseStatus::CompileError => {
             for check in &e.checks {
-                let _ = writeln!(out, "    {}", check.message);
+                let _ = writeln!(out, "    {}", i18n::check_message(lang, &check.message));
             }
             if let Some(errors) = &e.build_errors {
                 let lines: Vec<&str> = errors.lines().collect();
@@ -105,29 +111,29 @@ fn render_exercise(
                 if lines.len() > MAX_BUILD_LINES {
                     let _ = writeln!(
                         out,
-                        "    ... {} more lines: run `cargo build -p <package>` in exercises/{}",
-                        lines.len() - MAX_BUILD_LINES,
-                        e.name
+                        "    {}",
+                        i18n::more_build_lines(lang, lines.len() - MAX_BUILD_LINES, &e.name)
                     );
                 }
             }
         }
         ExerciseStatus::Failed => {
             for check in &e.checks {
-                render_check(out, check, s);
+                render_check(out, check, s, lang);
             }
         }
     }
 }
 
-fn render_check(out: &mut String, c: &CheckReport, s: &Styles) {
+fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
+    let word = i18n::check_status(lang, c.status);
     let (mark, word) = match c.status {
-        CheckStatus::Passed => (s.good.apply_to("✓"), s.good.apply_to("passed")),
-        CheckStatus::Skipped => (s.dim.apply_to("-"), s.dim.apply_to("skipped")),
-        CheckStatus::Failed => (s.bad.apply_to("✗"), s.bad.apply_to("failed")),
-        CheckStatus::Timeout => (s.bad.apply_to("✗"), s.bad.apply_to("timeout")),
-        CheckStatus::Crashed => (s.bad.apply_to("✗"), s.bad.apply_to("crashed")),
-        CheckStatus::CompileError => (s.bad.apply_to("✗"), s.bad.apply_to("compile error")),
+        CheckStatus::Passed => (s.good.apply_to("✓"), s.good.apply_to(word)),
+        CheckStatus::Skipped => (s.dim.apply_to("-"), s.dim.apply_to(word)),
+        CheckStatus::Failed => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
+        CheckStatus::Timeout => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
+        CheckStatus::Crashed => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
+        CheckStatus::CompileError => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
     };
     let _ = writeln!(
         out,
@@ -139,10 +145,12 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles) {
     if c.status == CheckStatus::Passed {
         return;
     }
-    for line in c.message.lines() {
+    for line in i18n::check_message(lang, &c.message).lines() {
         let _ = writeln!(out, "        {line}");
     }
-    super::timeline::render_for_check(out, c, "        ");
+    let mut timeline = String::new();
+    super::timeline::render_for_check(&mut timeline, c, "        ");
+    out.push_str(&i18n::timeline(lang, &timeline));
     if let Some(output) = &c.output {
         let lines: Vec<&str> = output.lines().collect();
         let skip = lines.len().saturating_sub(MAX_OUTPUT_LINES);
@@ -150,7 +158,7 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles) {
             let _ = writeln!(
                 out,
                 "        {}",
-                s.dim.apply_to(format!("[{skip} earlier lines of output]"))
+                s.dim.apply_to(i18n::earlier_output_lines(lang, skip))
             );
         }
         for line in &lines[skip..] {
@@ -158,11 +166,11 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles) {
         }
     }
     if let Some(replay) = &c.replay {
-        let _ = writeln!(out, "        replay: {replay}");
+        let _ = writeln!(out, "        {}", i18n::replay(lang, replay));
     }
 }
 
-fn render_summary(out: &mut String, report: &GradeReport, s: &Styles) {
+fn render_summary(out: &mut String, report: &GradeReport, s: &Styles, lang: Lang) {
     let count = |status| {
         report
             .exercises
@@ -177,14 +185,17 @@ fn render_summary(out: &mut String, report: &GradeReport, s: &Styles) {
     };
     let _ = writeln!(
         out,
-        "{} {} ({percent:.0}%)  {} passed, {} failed, {} not compiling, {} not started  {}",
-        s.bold.apply_to("Score:"),
+        "{} {} ({percent:.0}%)  {}  {}",
+        s.bold.apply_to(i18n::score_label(lang)),
         points(report.score, report.max_score),
-        count(ExerciseStatus::Passed),
-        count(ExerciseStatus::Failed),
-        count(ExerciseStatus::CompileError),
-        count(ExerciseStatus::NotStarted),
-        s.dim.apply_to(format!("seed {}", report.seed)),
+        i18n::exercise_counts(
+            lang,
+            count(ExerciseStatus::Passed),
+            count(ExerciseStatus::Failed),
+            count(ExerciseStatus::CompileError),
+            count(ExerciseStatus::NotStarted),
+        ),
+        s.dim.apply_to(i18n::seed_label(lang, report.seed)),
     );
     let next = report
         .exercises
@@ -192,15 +203,11 @@ fn render_summary(out: &mut String, report: &GradeReport, s: &Styles) {
         .find(|e| e.status != ExerciseStatus::Passed);
     match next {
         None => {
-            let _ = writeln!(out, "{}", s.good.apply_to("Everything passes. Well done!"));
+            let _ = writeln!(out, "{}", s.good.apply_to(i18n::all_passed(lang)));
         }
         Some(e) => {
             let topic = e.name.split_once('-').map_or(e.name.as_str(), |(_, t)| t);
-            let _ = writeln!(
-                out,
-                "Next: {} (stuck? `cargo run -p grader -- hint {topic}`)",
-                e.name
-            );
+            let _ = writeln!(out, "{}", i18n::next(lang, &e.name, topic));
         }
     }
 }

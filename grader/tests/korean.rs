@@ -1,0 +1,682 @@
+//! The Korean track of the grader: the human report and the `list`, `hint`
+//! and `verify` chrome in Korean with `--lang ko` or a Korean locale, the
+//! grader's own explanations translated when printed, and the JSON report
+//! the same byte for byte whatever the language.
+
+mod fixture_course;
+
+use std::time::Duration;
+
+use predicates::prelude::*;
+use threadlings_grader::build::ExerciseBuild;
+use threadlings_grader::course::{CheckPlan, ExercisePlan};
+use threadlings_grader::i18n::{self, Lang};
+use threadlings_grader::report::{human, timeline};
+use threadlings_grader::run::{CheckRun, LimitHit, Limits, RunOutcome};
+use threadlings_grader::score::{CheckAttempt, score_exercise};
+use threadlings_grader::subject::scan::{Finding, refusal};
+use threadlings_schema::protocol::{Failure, Verdict};
+use threadlings_schema::report::{
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
+    REPORT_FORMAT_VERSION, TaskEvent, Timeline,
+};
+
+const REPLAY: &str = "cargo run -p grader -- --only 01-threads --seed 4242";
+
+fn has_hangul(text: &str) -> bool {
+    text.chars().any(|c| ('가'..='힣').contains(&c))
+}
+
+// ---------------------------------------------------------------------------
+// The human report, rendered from a hand-built report.
+
+fn check(
+    name: &str,
+    kind: CheckKind,
+    status: CheckStatus,
+    points: f64,
+    message: &str,
+) -> CheckReport {
+    let passed = status == CheckStatus::Passed;
+    let skipped = status == CheckStatus::Skipped;
+    CheckReport {
+        name: name.to_string(),
+        kind,
+        status,
+        score: if passed { points } else { 0.0 },
+        max_score: if skipped { 0.0 } else { points },
+        message: message.to_string(),
+        duration_ms: 12,
+        seed: 4242,
+        replay: (!passed && !skipped).then(|| REPLAY.to_string()),
+        output: None,
+        timeline: None,
+    }
+}
+
+fn exercise(
+    name: &str,
+    title: &str,
+    status: ExerciseStatus,
+    checks: Vec<CheckReport>,
+) -> ExerciseReport {
+    ExerciseReport {
+        name: name.to_string(),
+        title: title.to_string(),
+        topic: name.split_once('-').unwrap().1.to_string(),
+        score: checks.iter().map(|c| c.score).sum(),
+        max_score: checks.iter().map(|c| c.max_score).sum(),
+        status,
+        checks,
+        build_errors: None,
+    }
+}
+
+fn event(task: &str, start_ms: u64, end_ms: Option<u64>) -> TaskEvent {
+    TaskEvent {
+        task: task.to_string(),
+        thread: 0,
+        start_us: start_ms * 1000,
+        end_us: end_ms.map(|ms| ms * 1000),
+    }
+}
+
+/// Every status an exercise or a check can have, with the messages the
+/// grader writes for them (and one a check wrote, which stays English).
+fn sample_report() -> GradeReport {
+    let mut sequential = check(
+        "workers_run_concurrently",
+        CheckKind::Timing,
+        CheckStatus::Failed,
+        2.0,
+        "your workers never ran at the same time\n  expected: 5 workers alive at once\n  actual:   at most 1",
+    );
+    sequential.timeline = Some(Timeline {
+        label: "spawn_workers(3)".to_string(),
+        events: vec![
+            event("worker 0", 0, Some(100)),
+            event("worker 1", 100, Some(200)),
+            event("worker 2", 200, None),
+        ],
+        omitted: 2,
+        peak_in_flight: 1,
+        threads: 1,
+        notes: vec!["took 300 ms".to_string()],
+    });
+    let mut crashed = check(
+        "panicking_worker_is_reported",
+        CheckKind::Test,
+        CheckStatus::Crashed,
+        2.0,
+        "panicked at src/lib.rs:40:9: called `Result::unwrap()` on an `Err` value: Any { .. }",
+    );
+    crashed.output = Some(
+        (1..=14)
+            .map(|i| format!("worker {i} done"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let failed_threads = exercise(
+        "01-threads",
+        "Threads: spawn and join",
+        ExerciseStatus::Failed,
+        vec![
+            check(
+                "results_in_worker_order",
+                CheckKind::Test,
+                CheckStatus::Passed,
+                2.0,
+                "",
+            ),
+            sequential,
+            crashed,
+            check(
+                "shutdown_joins_everything",
+                CheckKind::Race,
+                CheckStatus::Timeout,
+                1.0,
+                "did not finish within 30 s: possible deadlock or infinite loop in \
+                 `shutdown_joins_everything` (threads waiting for each other, a lost wake-up, \
+                 or a loop that never ends); 2 processes started by the code under test were \
+                 still running after the check ended and were killed: every process it starts \
+                 must end (and be waited for) before it returns",
+            ),
+            check(
+                "stack_is_bounded",
+                CheckKind::Test,
+                CheckStatus::Crashed,
+                1.0,
+                "crashed: stack overflow (unbounded recursion, or a huge value on the stack)",
+            ),
+            check(
+                "named_threads",
+                CheckKind::Test,
+                CheckStatus::Failed,
+                1.0,
+                "not started yet: a task this check uses still calls todo!() (not yet implemented)",
+            ),
+            check(
+                "speedup_on_cores",
+                CheckKind::Timing,
+                CheckStatus::Skipped,
+                1.0,
+                "skipped: only one core",
+            ),
+        ],
+    );
+    let passed = exercise(
+        "02-processes",
+        "Processes: spawn, wait, kill",
+        ExerciseStatus::Passed,
+        vec![check(
+            "children_run_concurrently",
+            CheckKind::Process,
+            CheckStatus::Passed,
+            3.0,
+            "",
+        )],
+    );
+    let mut broken = exercise(
+        "03-channels",
+        "Channels: pipelines and backpressure",
+        ExerciseStatus::CompileError,
+        vec![check(
+            "build",
+            CheckKind::Build,
+            CheckStatus::CompileError,
+            6.0,
+            "your code does not compile; fix the errors below (`cargo build -p channels` shows \
+             them in colour)",
+        )],
+    );
+    broken.build_errors = Some(
+        (0..42)
+            .map(|i| format!("error[E0308]: mismatched types (line {i})"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let not_started = exercise(
+        "04-shared-state",
+        "Shared state: Arc and Mutex",
+        ExerciseStatus::NotStarted,
+        vec![check(
+            "counter_is_exact",
+            CheckKind::Race,
+            CheckStatus::Failed,
+            4.0,
+            "not started yet: a task this check uses still calls todo!() (not yet implemented)",
+        )],
+    );
+    let exercises = vec![failed_threads, passed, broken, not_started];
+    GradeReport {
+        format_version: REPORT_FORMAT_VERSION,
+        subject: "exercises".to_string(),
+        seed: 4242,
+        score: exercises.iter().map(|e| e.score).sum(),
+        max_score: exercises.iter().map(|e| e.max_score).sum(),
+        duration_ms: 1234,
+        exercises,
+    }
+}
+
+#[test]
+fn korean_human_report() {
+    insta::assert_snapshot!(
+        "korean_human_report",
+        human::render_in(&sample_report(), false, Lang::Ko)
+    );
+}
+
+#[test]
+fn korean_human_report_all_passed() {
+    let mut report = sample_report();
+    report
+        .exercises
+        .retain(|e| e.status == ExerciseStatus::Passed);
+    report.score = report.exercises.iter().map(|e| e.score).sum();
+    report.max_score = report.score;
+    let text = human::render_in(&report, false, Lang::Ko);
+    assert!(text.contains("모두 통과했습니다. 잘했어요!"), "{text}");
+    assert!(!text.contains("Everything passes"), "{text}");
+}
+
+#[test]
+fn english_is_still_the_default_rendering() {
+    let report = sample_report();
+    let english = human::render_in(&report, false, Lang::En);
+    assert_eq!(human::render(&report, false), english);
+    assert!(!has_hangul(&english), "{english}");
+    // A check's own message is never translated, in any language.
+    let korean = human::render_in(&report, false, Lang::Ko);
+    assert!(korean.contains("your workers never ran at the same time"));
+    // Colour codes wrap the translated words as they wrap the English ones.
+    assert!(human::render_in(&report, true, Lang::Ko).contains('\u{1b}'));
+}
+
+// ---------------------------------------------------------------------------
+// Every explanation the score stage, the sandbox and the facade scan write,
+// produced by the real code, is recognised and translated: this fails when
+// one of them changes wording without its catalog entry.
+
+fn plan() -> ExercisePlan {
+    ExercisePlan {
+        name: "01-threads".to_string(),
+        title: "Threads".to_string(),
+        topic: "threads".to_string(),
+        hints: Vec::new(),
+        exercise_dir: "exercises/01-threads".into(),
+        checks_dir: "grader/checks/01-threads".into(),
+        package: "threads".to_string(),
+        check_package: "check-threads".to_string(),
+        checks: Vec::new(),
+        wrong_answers: Vec::new(),
+    }
+}
+
+fn check_plan(name: &str, variant: Option<&str>) -> CheckPlan {
+    CheckPlan {
+        name: name.to_string(),
+        kind: CheckKind::Race,
+        points: 1.0,
+        timeout: Duration::from_secs(30),
+        exclusive: false,
+        variant: variant.map(str::to_string),
+        description: String::new(),
+        private: false,
+        limits: Limits::DEFAULT,
+    }
+}
+
+fn run(outcome: RunOutcome, limits_hit: Vec<LimitHit>) -> CheckRun {
+    CheckRun {
+        outcome,
+        duration: Duration::from_millis(5),
+        output: String::new(),
+        evidence: None,
+        limits_hit,
+    }
+}
+
+/// The messages the real score stage writes for `attempts`.
+fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
+    let mut plan = plan();
+    plan.checks = (0..attempts.len())
+        .map(|i| check_plan(&format!("check_{i}"), Some("loom")))
+        .collect();
+    score_exercise(&plan, build, &attempts, 4242, REPLAY)
+        .checks
+        .into_iter()
+        .map(|c| c.message)
+        .collect()
+}
+
+fn assert_translated(english: &str) {
+    let korean = i18n::check_message(Lang::Ko, english);
+    assert!(
+        korean != english && has_hangul(&korean),
+        "not translated: {english}"
+    );
+    // Nothing of the English explanation is left but values and code.
+    for sentence in english.split("; ") {
+        if sentence.split_whitespace().count() > 3 {
+            assert!(
+                !korean.contains(sentence),
+                "left in English: {sentence}\n in {korean}"
+            );
+        }
+    }
+    assert_eq!(i18n::check_message(Lang::En, english), english);
+}
+
+#[test]
+fn every_explanation_the_grader_writes_is_translated() {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let all_limits = vec![
+        LimitHit::Memory {
+            limit_mb: 64,
+            peak_kb: 70_000,
+        },
+        LimitHit::Tasks { limit: 16 },
+        LimitHit::FileSize { limit_mb: 8 },
+        LimitHit::Output {
+            limit_kb: 16,
+            total_bytes: 30 * 1024 * 1024,
+        },
+        LimitHit::LeftRunning { processes: 1 },
+        LimitHit::LeftRunning { processes: 3 },
+    ];
+    let mut attempts = vec![
+        CheckAttempt::Ran(run(
+            RunOutcome::TimedOut {
+                limit: Duration::from_secs(30),
+            },
+            Vec::new(),
+        )),
+        CheckAttempt::Ran(run(
+            RunOutcome::TimedOut {
+                limit: Duration::from_secs(10),
+            },
+            all_limits.clone(),
+        )),
+        CheckAttempt::Ran(run(RunOutcome::ExitedEarly { code: 3 }, Vec::new())),
+        CheckAttempt::Ran(run(
+            RunOutcome::NotRun("No such file or directory (os error 2)".to_string()),
+            Vec::new(),
+        )),
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::NotStarted {
+                message: "not yet implemented: spawn_workers(n)".to_string(),
+            }),
+            Vec::new(),
+        )),
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Panicked {
+                message: "index out of bounds: the len is 3 but the index is 7".to_string(),
+                location: Some("src/lib.rs:12:5".to_string()),
+            }),
+            Vec::new(),
+        )),
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Panicked {
+                message: "boom".to_string(),
+                location: None,
+            }),
+            vec![LimitHit::Tasks { limit: 8 }],
+        )),
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Skipped {
+                reason: "only one core".to_string(),
+            }),
+            Vec::new(),
+        )),
+        CheckAttempt::NotBuilt("error[E0425]: cannot find value".to_string()),
+        CheckAttempt::Refused(
+            refusal(&[
+                Finding {
+                    file: "src/lib.rs".to_string(),
+                    line: 3,
+                    what: "`std::sync::Mutex`".to_string(),
+                },
+                Finding {
+                    file: "src/lib.rs".to_string(),
+                    line: 9,
+                    what: "`unsafe`".to_string(),
+                },
+            ])
+            .expect("findings make a refusal"),
+        ),
+    ];
+    for stack_overflow in [true, false] {
+        for signal in [
+            libc::SIGABRT,
+            libc::SIGSEGV,
+            libc::SIGBUS,
+            libc::SIGKILL,
+            libc::SIGFPE,
+            libc::SIGILL,
+            libc::SIGXCPU,
+            libc::SIGPIPE,
+            libc::SIGXFSZ,
+            libc::SIGUSR1,
+        ] {
+            for verdict in [None, Some(Verdict::Passed)] {
+                attempts.push(CheckAttempt::Ran(run(
+                    RunOutcome::Signaled {
+                        signal,
+                        stack_overflow,
+                        verdict,
+                    },
+                    Vec::new(),
+                )));
+            }
+        }
+    }
+    let mut messages = scored(&ready, attempts);
+    for (errors, in_checks) in [("error", true), ("error", false)] {
+        let failed = ExerciseBuild::Failed {
+            errors: errors.to_string(),
+            in_checks,
+        };
+        messages.extend(scored(&failed, vec![CheckAttempt::NotBuilt(String::new())]));
+    }
+    messages.extend(scored(
+        &ExerciseBuild::Missing,
+        vec![CheckAttempt::NotBuilt(String::new())],
+    ));
+    for message in &messages {
+        assert_translated(message);
+    }
+    // Each sandbox finding, after a message the grader wrote.
+    let with_limits = &messages[1];
+    let korean = i18n::check_message(Lang::Ko, with_limits);
+    for hit in &all_limits {
+        assert!(
+            !korean.contains(&hit.describe()),
+            "{} left in English",
+            hit.describe()
+        );
+    }
+    assert_eq!(korean.matches("; ").count(), all_limits.len(), "{korean}");
+}
+
+#[test]
+fn a_checks_own_message_stays_english_and_its_limits_are_translated() {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let failure = Failure {
+        message: "the counter lost updates; 3 of 4000 increments are missing".to_string(),
+        expected: Some("4000".to_string()),
+        actual: Some("3997".to_string()),
+    };
+    let english = failure.render();
+    let plain = scored(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(failure.clone())),
+            Vec::new(),
+        ))],
+    );
+    assert_eq!(i18n::check_message(Lang::Ko, &plain[0]), english);
+    let with_limit = scored(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(failure)),
+            vec![LimitHit::LeftRunning { processes: 2 }],
+        ))],
+    );
+    let korean = i18n::check_message(Lang::Ko, &with_limit[0]);
+    assert!(korean.starts_with(&english), "{korean}");
+    assert!(korean.contains("프로세스 2개"), "{korean}");
+}
+
+#[test]
+fn the_timeline_drawn_by_the_report_is_translated() {
+    let drawn = timeline::render(
+        &Timeline {
+            label: "fetch_all(20 resources, at most 3 at once)".to_string(),
+            events: (0..14)
+                .map(|i| {
+                    event(
+                        &format!("fetch {i}"),
+                        i * 10,
+                        (i != 5).then_some(i * 10 + 10),
+                    )
+                })
+                .collect(),
+            omitted: 6,
+            peak_in_flight: 1,
+            threads: 1,
+            notes: vec!["took 140 ms".to_string()],
+        },
+        "    ",
+    );
+    let korean = i18n::timeline(Lang::Ko, &drawn);
+    for english in [
+        "timeline:",
+        "tasks on",
+        "at most 1 at once",
+        "one after another",
+        "more not shown",
+        "still running",
+    ] {
+        assert!(drawn.contains(english), "{drawn}");
+        assert!(!korean.contains(english), "{english} left in:\n{korean}");
+    }
+    assert!(korean.contains("fetch_all(20 resources, at most 3 at once)"));
+    assert!(korean.contains("    타임라인: "), "{korean}");
+    assert_eq!(drawn.lines().count(), korean.lines().count());
+    assert_eq!(i18n::timeline(Lang::En, &drawn), drawn);
+}
+
+// ---------------------------------------------------------------------------
+// The command line: the locale selects Korean, `--lang` overrides it, and
+// machine formats do not change.
+
+fn in_locale(
+    fixture: &fixture_course::Fixture,
+    lang: Option<&str>,
+    state: &std::path::Path,
+) -> assert_cmd::Command {
+    let mut cmd = fixture.grader();
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("THREADLINGS_STATE_DIR", state);
+    match lang {
+        Some(lang) => cmd.env("LANG", lang),
+        None => cmd.env_remove("LANG"),
+    };
+    cmd
+}
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    let output = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(output).unwrap()
+}
+
+#[test]
+fn a_korean_locale_selects_korean_and_lang_en_overrides_it() {
+    let fixture = fixture_course::course();
+    let state = tempfile::tempdir().unwrap();
+
+    let korean = stdout_of(in_locale(&fixture, Some("ko_KR.UTF-8"), state.path()).arg("list"));
+    assert!(korean.contains("연습 문제"), "{korean}");
+    assert!(korean.contains("아직 채점 안 함"), "{korean}");
+    assert!(
+        korean.contains("`cargo run -p grader`를 실행해"),
+        "{korean}"
+    );
+    assert!(!korean.contains("not graded yet"), "{korean}");
+
+    let english = stdout_of(
+        in_locale(&fixture, Some("ko_KR.UTF-8"), state.path()).args(["list", "--lang", "en"]),
+    );
+    assert!(english.contains("not graded yet"), "{english}");
+    assert!(!has_hangul(&english), "{english}");
+
+    let default = stdout_of(in_locale(&fixture, None, state.path()).arg("list"));
+    assert_eq!(default, english);
+
+    // LC_ALL wins over LANG, as in the C library.
+    let mut c_all = in_locale(&fixture, Some("ko_KR.UTF-8"), state.path());
+    c_all.env("LC_ALL", "C.UTF-8").arg("list");
+    assert_eq!(stdout_of(&mut c_all), english);
+    let mut ko_messages = in_locale(&fixture, Some("C"), state.path());
+    ko_messages.env("LC_MESSAGES", "ko_KR.UTF-8").arg("list");
+    assert_eq!(stdout_of(&mut ko_messages), korean);
+
+    // `--lang ko` without a Korean locale.
+    let hint = stdout_of(
+        in_locale(&fixture, Some("C.UTF-8"), state.path()).args(["hint", "echo", "--lang", "ko"]),
+    );
+    assert!(hint.contains("01-echo 힌트 1/2:"), "{hint}");
+    assert!(hint.contains("  Multiply by two."), "{hint}");
+    assert!(
+        hint.contains("다음 힌트를 보려면 같은 명령을 다시 실행하세요."),
+        "{hint}"
+    );
+    let hint = stdout_of(
+        in_locale(&fixture, Some("ko_KR.UTF-8"), state.path())
+            .args(["--lang", "en", "hint", "echo"]),
+    );
+    assert!(hint.contains("Hint 2/2 for 01-echo:"), "{hint}");
+    assert!(!has_hangul(&hint), "{hint}");
+
+    in_locale(&fixture, None, state.path())
+        .args(["list", "--lang", "fr"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--lang"));
+}
+
+fn redact_times(json: &str) -> String {
+    json.lines()
+        .map(|line| match line.split_once("\"duration_ms\":") {
+            Some((key, _)) => format!("{key}\"duration_ms\": 0,"),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn grading_in_korean_changes_the_human_report_only() {
+    let _serial = fixture_course::serial();
+    let fixture = fixture_course::course();
+    fixture.solve_partly();
+    let state = tempfile::tempdir().unwrap();
+    let json_in = |lang: Option<&str>, flag: &[&str]| {
+        let out = fixture.root().join("report.json");
+        in_locale(&fixture, lang, state.path())
+            .args(["--quiet", "--seed", "7", "--format", "json", "--output"])
+            .arg(&out)
+            .args(flag)
+            .assert()
+            .success();
+        redact_times(&std::fs::read_to_string(out).unwrap())
+    };
+    let english = json_in(None, &[]);
+    assert!(english.contains("\"status\": \"failed\""), "{english}");
+    assert_eq!(json_in(Some("ko_KR.UTF-8"), &[]), english);
+    assert_eq!(json_in(None, &["--lang", "ko"]), english);
+    assert_eq!(json_in(Some("ko_KR.UTF-8"), &["--lang", "en"]), english);
+
+    let human = stdout_of(
+        in_locale(&fixture, Some("ko_KR.UTF-8"), state.path()).args(["--quiet", "--seed", "7"]),
+    );
+    assert!(human.contains("exercises 채점 (시드 7)"), "{human}");
+    assert!(human.contains("점수: "), "{human}");
+    assert!(human.contains("재현: "), "{human}");
+    assert!(human.contains("다음: 01-echo"), "{human}");
+    // The check's own failure message stays English.
+    assert!(human.contains("total(&[1, 2, 3]) must be 6"), "{human}");
+}
+
+#[test]
+fn verify_speaks_korean() {
+    let _serial = fixture_course::serial();
+    let fixture = fixture_course::course();
+    let state = tempfile::tempdir().unwrap();
+    // Whether verify finds misses in the fixture is not this test's concern.
+    let output = in_locale(&fixture, Some("C.UTF-8"), state.path())
+        .args([
+            "--quiet", "--lang", "ko", "--seed", "3", "verify", "--runs", "1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("verify: 스텁, 모범 답안 1회 실행, 오답마다 1회 실행 (시드 3부터)"),
+        "{text}"
+    );
+    assert!(text.contains(" 실행 1   시드 3"), "{text}");
+    assert!(text.contains("verify: 기대 "), "{text}");
+    assert!(text.contains("✓ wrong 01-echo/add-one"), "{text}");
+    assert!(!text.contains("expectation(s) checked"), "{text}");
+    assert!(!text.contains(" run 1 "), "{text}");
+    if text.contains("✗ ") {
+        assert!(text.contains("      놓침: "), "{text}");
+    }
+}
