@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use threadlings_schema::report::{GradeReport, REPORT_FORMAT_VERSION};
+use threadlings_schema::report::{CheckKind, GradeReport, REPORT_FORMAT_VERSION};
 
 use crate::build::{self, BuildEvent, ExerciseBuild};
 use crate::course::{Course, ExercisePlan};
@@ -72,12 +72,21 @@ pub fn grade(
     observer.build_started(exercises.len());
     let ws = subject::prepare(course, subject, &options.work_dir)?;
     let builds = build_all_variants(course, &ws, &exercises, options, observer)?;
+    // Race checks see an answer only through the course facade; sources that
+    // bypass it are not graded by them (see subject::scan).
+    let refused = subject::scan::refusals(&exercises, |name| ws.exercise_dir(name).join("src"))?;
 
     let mut jobs = Vec::new();
     let mut attempts: Vec<Vec<Option<CheckAttempt>>> = Vec::new();
     for exercise in &exercises {
         let mut slots = Vec::new();
         for check in &exercise.checks {
+            if check.kind == CheckKind::Race
+                && let Some(reason) = refused.get(&exercise.name)
+            {
+                slots.push(Some(CheckAttempt::Refused(reason.clone())));
+                continue;
+            }
             match builds
                 .get(&check.variant)
                 .and_then(|b| b.get(&exercise.name))
@@ -90,6 +99,7 @@ pub fn grade(
                         seed: options.seed,
                         timeout: check.timeout,
                         exclusive: check.exclusive,
+                        limits: check.limits,
                     });
                     slots.push(None);
                 }

@@ -8,12 +8,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::Timeline;
+
 /// Environment variable naming the file descriptor the harness reports on.
 pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
 /// Environment variable carrying the nonce that stamps every report line.
 pub const NONCE_ENV: &str = "THREADLINGS_NONCE";
 /// The file descriptor the grader sets up for the result channel.
 pub const RESULT_FD: i32 = 3;
+/// Environment variable naming the file descriptor the nonce is read from: a
+/// pipe holding only the nonce, which the harness drains and closes before any
+/// student code runs. (A nonce in the environment would stay readable in
+/// `/proc/self/environ` after `remove_var`.) `NONCE_ENV` remains for running
+/// a check program by hand.
+pub const NONCE_FD_ENV: &str = "THREADLINGS_NONCE_FD";
+/// The file descriptor the grader hands the nonce on.
+pub const NONCE_FD: i32 = 4;
 
 /// One line on the result channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +40,9 @@ pub enum Message {
     Started { check: String, seed: u64 },
     /// The check reached a verdict.
     Finished { check: String, verdict: Verdict },
+    /// What a timing check saw (sent before `Finished`; the last one counts):
+    /// when each task started and ended, and on which thread.
+    Evidence { check: String, timeline: Timeline },
 }
 
 /// The verdict of one check, as reported by the check program itself.

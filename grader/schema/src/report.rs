@@ -62,6 +62,46 @@ pub struct CheckReport {
     /// A tail of what the check process printed, when it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// What a timing check saw: when each task ran, and on which thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+}
+
+/// The evidence of a timing check: one span per task (or per worker thread),
+/// so a report can show that tasks ran one after another.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// What was measured, e.g. `fetch_all(12 resources, at most 3 in flight)`.
+    pub label: String,
+    /// One span per task, in start order.
+    pub events: Vec<TaskEvent>,
+    /// Spans left out to keep the report small (the first ones are kept).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: u32,
+    /// The most tasks that were running at once, as counted while they ran.
+    pub peak_in_flight: u32,
+    /// Distinct threads the tasks ran on.
+    pub threads: u32,
+    /// Measurements behind the verdict, one per line (durations, speedups).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One task's run: microseconds since the first task of the timeline started.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskEvent {
+    /// The task's name, e.g. `fetch 3` or `worker 1`.
+    pub task: String,
+    /// Which thread ran it: 0 for the first thread seen, 1 for the next, ...
+    pub thread: u32,
+    pub start_us: u64,
+    /// `None` when the task had not ended when the evidence was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_us: Option<u64>,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use threadlings_schema::protocol::Verdict;
 
+use super::limits::LimitHit;
+
 /// The result of running one check process.
 #[derive(Debug, Clone)]
 pub struct CheckRun {
@@ -12,6 +14,11 @@ pub struct CheckRun {
     pub duration: Duration,
     /// What the process printed (capped), for failure reports.
     pub output: String,
+    /// The timeline a timing check sent as evidence, if any.
+    pub evidence: Option<Box<threadlings_schema::report::Timeline>>,
+    /// Limits the check ran into, and what the sandbox cleaned up after it;
+    /// reports add these to the failure message.
+    pub limits_hit: Vec<LimitHit>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -31,6 +31,7 @@ pub fn run_all(
         (0..jobs.len()).partition(|&i| !jobs[i].exclusive);
     run_phase(jobs, shared, parallelism.max(1), &mut runs, on_event);
     run_phase(jobs, exclusive, 1, &mut runs, on_event);
+    super::sandbox::sandbox().release_staging();
     runs.into_iter()
         .map(|run| run.expect("every scheduled job reports a run"))
         .collect()

@@ -17,6 +17,9 @@ pub enum CheckAttempt {
     /// The check program of this check's build variant did not compile
     /// (the plain build did); carries the compiler's messages.
     NotBuilt(String),
+    /// Not run: the answer bypasses the course facade this race check
+    /// watches it through (`subject::scan`); carries the reason.
+    Refused(String),
 }
 
 /// Scores one exercise. `attempts` holds one entry per check in plan order;
@@ -37,13 +40,14 @@ pub fn score_exercise(
                 .map(|(check, attempt)| match attempt {
                     CheckAttempt::Ran(run) => score_check(check, run, seed, replay),
                     CheckAttempt::NotBuilt(errors) => variant_build_failure(check, errors, seed),
+                    CheckAttempt::Refused(reason) => refused_check(check, reason, seed),
                 })
                 .collect();
             let runs: Vec<&CheckRun> = attempts
                 .iter()
                 .filter_map(|a| match a {
                     CheckAttempt::Ran(run) => Some(run),
-                    CheckAttempt::NotBuilt(_) => None,
+                    CheckAttempt::NotBuilt(_) | CheckAttempt::Refused(_) => None,
                 })
                 .collect();
             let status = exercise_status(&checks, &runs);
@@ -103,6 +107,7 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
         seed,
         replay: None,
         output: None,
+        timeline: None,
     }
 }
 
@@ -117,12 +122,31 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         message: format!(
             "the `{variant}` build of the checks does not compile with your code. Exercises \
              checked this way must use the course's `threadlings::sync` and \
-             `threadlings::thread` instead of `std::sync` and `std::thread`."
+             `threadlings::thread` instead of `std::sync` and `std::thread`, and keep locks \
+             and atomics out of `static`s (a model check creates them afresh for every \
+             interleaving it explores)."
         ),
         duration_ms: 0,
         seed,
         replay: None,
         output: (!errors.is_empty()).then(|| errors.to_string()),
+        timeline: None,
+    }
+}
+
+fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
+    CheckReport {
+        name: check.name.clone(),
+        kind: check.kind,
+        status: CheckStatus::Failed,
+        score: 0.0,
+        max_score: check.points,
+        message: reason.to_string(),
+        duration_ms: 0,
+        seed,
+        replay: None,
+        output: None,
+        timeline: None,
     }
 }
 
@@ -144,10 +168,17 @@ fn exercise_status(checks: &[CheckReport], runs: &[&CheckRun]) -> ExerciseStatus
 }
 
 fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> CheckReport {
-    let (status, message) = status_and_message(check, &run.outcome);
+    let (status, mut message) = status_and_message(check, &run.outcome);
     let passed = status == CheckStatus::Passed;
     let skipped = status == CheckStatus::Skipped;
     let failed = !(passed || skipped);
+    if failed {
+        // What the sandbox saw: a limit reached, processes left behind.
+        for hit in &run.limits_hit {
+            message.push_str("; ");
+            message.push_str(&hit.describe());
+        }
+    }
     CheckReport {
         name: check.name.clone(),
         kind: check.kind,
@@ -159,6 +190,7 @@ fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> Ch
         seed,
         replay: failed.then(|| replay.to_string()),
         output: (failed && !run.output.is_empty()).then(|| run.output.clone()),
+        timeline: run.evidence.as_deref().cloned(),
     }
 }
 
@@ -236,6 +268,7 @@ fn signal_description(signal: i32) -> String {
         libc::SIGILL => "illegal instruction (SIGILL)",
         libc::SIGXCPU => "CPU time limit exceeded (SIGXCPU)",
         libc::SIGPIPE => "broken pipe (SIGPIPE)",
+        libc::SIGXFSZ => "file size limit exceeded (SIGXFSZ)",
         _ => return format!("killed by signal {signal}"),
     };
     name.to_string()

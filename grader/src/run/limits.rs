@@ -1,0 +1,176 @@
+//! The resource limits of one check process, and the notes a report adds when
+//! a check ran into one of them.
+//!
+//! Every limit has a default here, may be changed for the whole course in
+//! `course.toml` `[defaults]`, and for one check in its `checks.toml` entry
+//! (`memory_mb`, `max_tasks`, `output_kb`, `file_mb`). See docs/sandbox.md.
+
+/// What one check process (and everything it starts) may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Memory in MiB: heap, thread stacks and other private writable mappings
+    /// (`RLIMIT_DATA`, per process).
+    pub memory_mb: u64,
+    /// Threads and processes alive at once, counted together (`RLIMIT_NPROC`
+    /// under a user id of the check's own when the grader runs as root).
+    pub max_tasks: u64,
+    /// Output kept for the report, in KiB: the first and the last half. The
+    /// rest is counted and dropped, never buffered.
+    pub output_kb: u64,
+    /// Largest file the check may write, in MiB (`RLIMIT_FSIZE`).
+    pub file_mb: u64,
+}
+
+impl Limits {
+    /// The built-in defaults.
+    pub const DEFAULT: Limits = Limits {
+        memory_mb: 1024,
+        max_tasks: 256,
+        output_kb: 16,
+        file_mb: 64,
+    };
+
+    /// The smallest values that still let a check program start and report.
+    pub const MINIMUM: Limits = Limits {
+        memory_mb: 32,
+        max_tasks: 4,
+        output_kb: 1,
+        file_mb: 1,
+    };
+
+    /// Why `self` cannot be used, naming the metadata key, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        let min = Limits::MINIMUM;
+        [
+            ("memory_mb", self.memory_mb, min.memory_mb),
+            ("max_tasks", self.max_tasks, min.max_tasks),
+            ("output_kb", self.output_kb, min.output_kb),
+            ("file_mb", self.file_mb, min.file_mb),
+        ]
+        .into_iter()
+        .find(|(_, value, min)| value < min)
+        .map(|(key, value, min)| format!("{key} = {value} is too small (at least {min})"))
+    }
+
+    pub(crate) fn memory_bytes(&self) -> u64 {
+        self.memory_mb.saturating_mul(1024 * 1024)
+    }
+
+    pub(crate) fn file_bytes(&self) -> u64 {
+        self.file_mb.saturating_mul(1024 * 1024)
+    }
+
+    pub(crate) fn output_bytes(&self) -> usize {
+        usize::try_from(self.output_kb.saturating_mul(1024)).unwrap_or(usize::MAX)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// A limit the check ran into, or something the sandbox had to clean up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitHit {
+    /// An allocation failed at the memory limit.
+    Memory { limit_mb: u64, peak_kb: u64 },
+    /// Starting a thread or process failed at the task limit, or the check
+    /// was at the limit when it was stopped.
+    Tasks { limit: u64 },
+    /// A file grew past the file size limit.
+    FileSize { limit_mb: u64 },
+    /// More output than the report keeps.
+    Output { limit_kb: u64, total_bytes: u64 },
+    /// Processes the check started were still running after it ended.
+    LeftRunning { processes: u32 },
+}
+
+impl LimitHit {
+    /// One sentence for the report.
+    pub fn describe(&self) -> String {
+        match self {
+            LimitHit::Memory { limit_mb, peak_kb } => format!(
+                "out of memory: an allocation failed at the check's memory limit of {limit_mb} MB \
+                 (peak resident memory {} MB); unbounded growth, or a collection that is never \
+                 emptied?",
+                peak_kb / 1024
+            ),
+            LimitHit::Tasks { limit } => format!(
+                "reached the task limit: at most {limit} threads and processes may run at once; \
+                 threads or processes started without bound?"
+            ),
+            LimitHit::FileSize { limit_mb } => {
+                format!("a file grew past the check's file size limit of {limit_mb} MB")
+            }
+            LimitHit::Output {
+                limit_kb,
+                total_bytes,
+            } => format!(
+                "printed {} of output; the report keeps the first and last {} KB",
+                human_bytes(*total_bytes),
+                limit_kb / 2
+            ),
+            LimitHit::LeftRunning { processes } => format!(
+                "{processes} process{} started by the code under test {} still running after the \
+                 check ended and {} killed: every process it starts must end (and be waited for) \
+                 before it returns",
+                if *processes == 1 { "" } else { "es" },
+                if *processes == 1 { "was" } else { "were" },
+                if *processes == 1 { "was" } else { "were" },
+            ),
+        }
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= 10 * MB {
+        format!("{} MB", bytes / MB)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_usable_and_tiny_values_are_named() {
+        assert_eq!(Limits::default().problem(), None);
+        let tiny = Limits {
+            max_tasks: 1,
+            ..Limits::default()
+        };
+        assert_eq!(
+            tiny.problem().as_deref(),
+            Some("max_tasks = 1 is too small (at least 4)")
+        );
+    }
+
+    #[test]
+    fn notes_name_the_limit() {
+        let note = LimitHit::Memory {
+            limit_mb: 256,
+            peak_kb: 200 * 1024,
+        }
+        .describe();
+        assert!(note.starts_with("out of memory"), "{note}");
+        assert!(note.contains("256 MB") && note.contains("200 MB"), "{note}");
+        assert!(
+            LimitHit::LeftRunning { processes: 2 }
+                .describe()
+                .contains("2 processes")
+        );
+        assert!(
+            LimitHit::Output {
+                limit_kb: 16,
+                total_bytes: 3 << 30
+            }
+            .describe()
+            .contains("3072 MB")
+        );
+    }
+}
