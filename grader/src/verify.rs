@@ -8,7 +8,7 @@
 use serde::Serialize;
 use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
 
-use crate::course::Course;
+use crate::course::{Course, WrongAnswer};
 use crate::error::Result;
 use crate::grade::{GradeOptions, Observer, grade};
 use crate::public_tests::{self, PublicTests};
@@ -82,20 +82,106 @@ pub fn verify(
         &mut rows,
     );
 
-    for exercise in course.exercises.iter().filter(|e| in_scope(&e.name)) {
-        for wrong in &exercise.wrong_answers {
-            for run in 0..options.wrong_runs {
-                let seed = options.base_seed.wrapping_add(u64::from(run));
-                let mut grade_options = with_seed(options, seed);
-                grade_options.only = vec![exercise.name.clone()];
-                grade_options.only_checks = wrong.caught_by.clone();
-                let subject = Subject::wrong_answer(course, wrong);
-                let report = grade(course, &subject, &grade_options, observer)?;
-                push(wrong_row(&report, wrong, run + 1, seed), &mut rows);
-            }
-        }
+    let wrong_jobs: Vec<WrongJob> = course
+        .exercises
+        .iter()
+        .filter(|e| in_scope(&e.name))
+        .flat_map(|exercise| {
+            exercise.wrong_answers.iter().flat_map(move |wrong| {
+                (0..options.wrong_runs).map(move |run| WrongJob {
+                    exclusive: exercise
+                        .checks
+                        .iter()
+                        .any(|c| c.exclusive && wrong.caught_by.contains(&c.name)),
+                    wrong,
+                    run,
+                })
+            })
+        })
+        .collect();
+    let (exclusive, shared): (Vec<WrongJob>, Vec<WrongJob>) =
+        wrong_jobs.into_iter().partition(|job| job.exclusive);
+    verify_wrong_in_parallel(course, options, &shared, &mut |row| push(row, &mut rows))?;
+    for job in &exclusive {
+        push(
+            verify_wrong(course, options, job, options.grade.parallelism, observer)?,
+            &mut rows,
+        );
     }
     Ok(rows)
+}
+
+/// One run of one known-wrong answer.
+struct WrongJob<'a> {
+    wrong: &'a WrongAnswer,
+    run: u32,
+    /// One of the checks it must fail runs alone (timing): then the wrong
+    /// answer is graded alone too, so no other grading disturbs the verdict.
+    exclusive: bool,
+}
+
+/// Grades one run of a wrong answer, running only the checks it must fail.
+fn verify_wrong(
+    course: &Course,
+    options: &VerifyOptions,
+    job: &WrongJob<'_>,
+    parallelism: usize,
+    observer: &mut dyn Observer,
+) -> Result<VerifyRow> {
+    let seed = options.base_seed.wrapping_add(u64::from(job.run));
+    let mut grade_options = with_seed(options, seed);
+    grade_options.only = vec![job.wrong.exercise.clone()];
+    grade_options.only_checks = job.wrong.caught_by.clone();
+    grade_options.parallelism = parallelism;
+    let subject = Subject::wrong_answer(course, job.wrong);
+    let report = grade(course, &subject, &grade_options, observer)?;
+    Ok(wrong_row(&report, job.wrong, job.run + 1, seed))
+}
+
+/// Grades wrong answers whose checks may share the machine, several at once.
+/// Their builds still queue on cargo's lock, but one answer's checks run
+/// while the next one compiles, and the checks that wait on a patience (a
+/// sequential answer never meeting a rendezvous) wait side by side.
+fn verify_wrong_in_parallel(
+    course: &Course,
+    options: &VerifyOptions,
+    jobs: &[WrongJob<'_>],
+    on_row: &mut dyn FnMut(VerifyRow),
+) -> Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<Result<VerifyRow>>();
+    std::thread::scope(|scope| {
+        for worker in 0..options.grade.parallelism.max(1).min(jobs.len()) {
+            let tx = tx.clone();
+            let next = &next;
+            std::thread::Builder::new()
+                .name(format!("verify-worker-{worker}"))
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        let row = verify_wrong(course, options, job, 1, &mut crate::grade::Silent);
+                        if tx.send(row).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .expect("failed to start a verify worker thread");
+        }
+        drop(tx);
+        let mut first_error = None;
+        for row in rx {
+            match row {
+                Ok(row) => on_row(row),
+                Err(error) => {
+                    // Stop handing out work; finish what is running.
+                    next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    })
 }
 
 /// The public tests of every exercise in scope must fail on the stubs (and
@@ -215,12 +301,7 @@ fn solution_row(report: &GradeReport, run: u32, seed: u64) -> VerifyRow {
     row("solutions", run, seed, "full marks", problems, report)
 }
 
-fn wrong_row(
-    report: &GradeReport,
-    wrong: &crate::course::WrongAnswer,
-    run: u32,
-    seed: u64,
-) -> VerifyRow {
+fn wrong_row(report: &GradeReport, wrong: &WrongAnswer, run: u32, seed: u64) -> VerifyRow {
     let mut problems = Vec::new();
     match report.exercises.first() {
         None => problems.push("the exercise was not graded".to_string()),
