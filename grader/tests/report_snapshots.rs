@@ -29,6 +29,7 @@ fn check(
         replay: (!passed && !skipped)
             .then(|| "cargo run -p grader -- --only 01-threads --seed 4242".to_string()),
         output: None,
+        timeline: None,
     }
 }
 

@@ -12,6 +12,8 @@ mod channel;
 mod ctx;
 mod harness;
 pub mod probe;
+pub mod race;
+pub mod timing;
 mod watchdog;
 
 pub use ctx::Ctx;

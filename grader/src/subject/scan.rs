@@ -10,7 +10,8 @@
 //! ```toml
 //! [package.metadata.threadlings.facade]
 //! forbid = ["std::sync", "std::thread", "core::sync"]  # path prefixes
-//! unsafe = false                                        # `unsafe` allowed?
+//! allow = ["std::sync::Arc"]      # exceptions: what the facade re-exports as is
+//! unsafe = false                  # `unsafe` allowed?
 //! ```
 //!
 //! The scan reads the subject's `src/**/*.rs` as tokens (comments and string
@@ -32,6 +33,9 @@ pub struct FacadePolicy {
     /// Path prefixes, segment by segment (`std::sync` forbids
     /// `std::sync::Mutex`, not `std::synchronize`).
     pub forbid: Vec<Vec<String>>,
+    /// Exceptions under a forbidden prefix: items the facade re-exports from
+    /// std unchanged (`std::sync::atomic::Ordering`, `std::sync::Arc`).
+    pub allow: Vec<Vec<String>>,
     /// Whether `unsafe` is allowed.
     pub allow_unsafe: bool,
 }
@@ -69,19 +73,24 @@ pub fn policy(exercise: &ExercisePlan) -> Result<Option<FacadePolicy>> {
         path: manifest.clone(),
         message: format!("[package.metadata.threadlings.facade]: {message}"),
     };
-    let forbid = match table.get("forbid") {
-        None => Vec::new(),
-        Some(list) => list
-            .as_array()
-            .ok_or_else(|| invalid("`forbid` must be a list of paths"))?
-            .iter()
-            .map(|p| {
-                p.as_str()
-                    .map(|p| p.split("::").map(str::to_string).collect())
-                    .ok_or_else(|| invalid("`forbid` must be a list of paths"))
-            })
-            .collect::<Result<Vec<Vec<String>>>>()?,
+    let paths = |key: &str| -> Result<Vec<Vec<String>>> {
+        let message = format!("`{key}` must be a list of paths");
+        match table.get(key) {
+            None => Ok(Vec::new()),
+            Some(list) => list
+                .as_array()
+                .ok_or_else(|| invalid(&message))?
+                .iter()
+                .map(|p| {
+                    p.as_str()
+                        .map(|p| p.split("::").map(str::to_string).collect())
+                        .ok_or_else(|| invalid(&message))
+                })
+                .collect(),
+        }
     };
+    let forbid = paths("forbid")?;
+    let allow = paths("allow")?;
     let allow_unsafe = match table.get("unsafe") {
         None => true,
         Some(v) => v
@@ -90,6 +99,7 @@ pub fn policy(exercise: &ExercisePlan) -> Result<Option<FacadePolicy>> {
     };
     Ok(Some(FacadePolicy {
         forbid,
+        allow,
         allow_unsafe,
     }))
 }
@@ -466,7 +476,10 @@ fn scan_source(src: &str, policy: &FacadePolicy) -> Vec<(usize, String)> {
         .filter(|u| u.binding.is_none())
         .map(|u| u.path.clone())
         .collect();
-    let forbidden = |path: &[String]| policy.forbid.iter().any(|f| starts_with(path, f));
+    let forbidden = |path: &[String]| {
+        policy.forbid.iter().any(|f| starts_with(path, f))
+            && !policy.allow.iter().any(|a| starts_with(path, a))
+    };
 
     for item in &uses {
         let resolved = resolve(&item.path, &aliases, 0);
@@ -562,10 +575,12 @@ mod tests {
     use super::*;
 
     fn policy(forbid: &[&str], allow_unsafe: bool) -> FacadePolicy {
+        let split = |p: &&str| p.split("::").map(str::to_string).collect();
         FacadePolicy {
-            forbid: forbid
+            forbid: forbid.iter().map(split).collect(),
+            allow: ["std::sync::Arc", "std::sync::atomic::Ordering"]
                 .iter()
-                .map(|p| p.split("::").map(str::to_string).collect())
+                .map(split)
                 .collect(),
             allow_unsafe,
         }
@@ -615,7 +630,6 @@ mod tests {
             found(src),
             vec![
                 "1: `std::sync::Mutex`",
-                "2: `std::sync::Arc`",
                 "2: `std::sync::atomic::AtomicBool`",
                 "4: `std::sync::Mutex`",
                 "4: `std::thread::spawn`",
@@ -634,6 +648,13 @@ mod tests {
             // `t::spawn` is reported where `t` is imported, not again.
             vec!["2: `std::thread`", "3: `threadlings::sync::mpsc::channel`"]
         );
+    }
+
+    #[test]
+    fn what_the_facade_re_exports_unchanged_is_allowed() {
+        let src = "use std::sync::{Arc, Mutex, atomic::Ordering};\n\
+                   fn f() { let o = std::sync::atomic::Ordering::SeqCst; }\n";
+        assert_eq!(found(src), vec!["1: `std::sync::Mutex`"]);
     }
 
     #[test]

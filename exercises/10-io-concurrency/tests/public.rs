@@ -1,0 +1,86 @@
+//! Public tests of exercise 10-io-concurrency: `cargo test -p io_concurrency`.
+//! The hidden checks ask for more (they prove the bound and its use exactly).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use io_concurrency::{Semaphore, fetch_all};
+
+/// Runs `f`, failing the test (instead of hanging) if it takes longer than `secs`.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the worker sends before it ends"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("no answer within {secs} s: a deadlock?"),
+    }
+}
+
+#[test]
+fn acquire_takes_a_permit_and_drop_gives_it_back() {
+    within(10, || {
+        let semaphore = Semaphore::new(2);
+        assert_eq!(semaphore.available(), 2);
+        let first = semaphore.acquire();
+        assert_eq!(semaphore.available(), 1);
+        let second = semaphore.acquire();
+        assert_eq!(semaphore.available(), 0);
+        drop(first);
+        assert_eq!(semaphore.available(), 1);
+        drop(second);
+        assert_eq!(semaphore.available(), 2);
+    });
+}
+
+#[test]
+fn never_more_holders_than_permits() {
+    let peak = within(20, || {
+        let semaphore = Semaphore::new(3);
+        let now = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        thread::scope(|scope| {
+            for _ in 0..12 {
+                scope.spawn(|| {
+                    let _permit = semaphore.acquire();
+                    let holders = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(holders, Ordering::SeqCst);
+                    thread::sleep(Duration::from_millis(20));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        peak.load(Ordering::SeqCst)
+    });
+    assert!(peak <= 3, "{peak} threads held one of 3 permits at once");
+}
+
+#[test]
+fn fetch_all_returns_results_in_order() {
+    let pages = within(10, || {
+        fetch_all(&["a", "b", "c", "d", "e"], 2, |name| format!("page {name}"))
+    });
+    assert_eq!(pages, ["page a", "page b", "page c", "page d", "page e"]);
+}
+
+#[test]
+fn fetch_all_overlaps_the_waits() {
+    let took = within(20, || {
+        let started = Instant::now();
+        let ids: Vec<u32> = (0..8).collect();
+        fetch_all(&ids, 4, |_| thread::sleep(Duration::from_millis(100)));
+        started.elapsed()
+    });
+    // 8 requests, 4 at a time: about 2 rounds of 100 ms, far from 8 x 100 ms.
+    assert!(
+        took < Duration::from_millis(600),
+        "8 fetches of 100 ms with 4 in flight took {took:?}"
+    );
+}

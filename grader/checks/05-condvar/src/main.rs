@@ -1,0 +1,346 @@
+//! Hidden checks of exercise 05-condvar.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use condvar::{Barrier, BoundedQueue};
+use rand::Rng;
+use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
+
+threadlings_kit::checks![
+    queue_fifo,
+    queue_blocks,
+    barrier_leaders,
+    queue_stress,
+    queue_model,
+    barrier_stress,
+    barrier_model,
+];
+
+const LIMIT: Duration = Duration::from_secs(15);
+
+fn queue_fifo(ctx: &mut Ctx) -> CheckResult {
+    let capacity = ctx.rng().random_range(2..=5);
+    within(LIMIT, "BoundedQueue push, pop, try_pop, len", move || {
+        let queue = BoundedQueue::new(capacity);
+        ensure_eq!(queue.capacity(), capacity, "capacity() is what new got");
+        ensure!(queue.is_empty(), "a new queue is empty");
+        ensure_eq!(queue.try_pop(), None, "try_pop on an empty queue");
+        for i in 0..capacity {
+            queue.push(i);
+            ensure_eq!(queue.len(), i + 1, "len() after {} pushes", i + 1);
+        }
+        ensure_eq!(queue.pop(), 0, "pop returns the oldest item");
+        queue.push(capacity);
+        let rest: Vec<usize> = (0..capacity).map(|_| queue.pop()).collect();
+        ensure_eq!(
+            rest,
+            (1..=capacity).collect::<Vec<_>>(),
+            "items come out in the order they went in"
+        );
+        queue.push(7);
+        ensure_eq!(queue.try_pop(), Some(7), "try_pop takes what is there");
+        ensure!(queue.is_empty(), "the queue is empty again");
+        Ok(())
+    })?
+}
+
+/// Polls `cond` until it holds or `patience` passes.
+fn eventually(patience: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < patience {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    cond()
+}
+
+fn queue_blocks(_ctx: &mut Ctx) -> CheckResult {
+    within(Duration::from_secs(25), "blocking push and pop", || {
+        let queue = Arc::new(BoundedQueue::new(2));
+        // A producer pushing a third item must wait for room.
+        let producer = {
+            let queue = queue.clone();
+            std::thread::spawn(move || (0..3).for_each(|i| queue.push(i)))
+        };
+        ensure!(
+            eventually(Duration::from_secs(10), || queue.len() == 2),
+            "a producer pushing 3 items into a queue of 2 should fill it (len() is {})",
+            queue.len()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        ensure!(
+            !producer.is_finished() && queue.len() == 2,
+            "push must wait while the queue is full: the third push returned (len() is {})",
+            queue.len()
+        );
+        ensure_eq!(queue.pop(), 0, "the first item out");
+        ensure!(
+            eventually(Duration::from_secs(10), || producer.is_finished()),
+            "after a pop made room, the waiting push must complete"
+        );
+        producer.join().expect("the producer thread panicked");
+        ensure_eq!(
+            (queue.pop(), queue.pop()),
+            (1, 2),
+            "the other items, in order"
+        );
+        // A consumer popping from an empty queue must wait for a push.
+        let consumer = {
+            let queue = queue.clone();
+            std::thread::spawn(move || queue.pop())
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        ensure!(
+            !consumer.is_finished(),
+            "pop must wait while the queue is empty, but it returned"
+        );
+        queue.push(42);
+        ensure!(
+            eventually(Duration::from_secs(10), || consumer.is_finished()),
+            "after a push, the waiting pop must return"
+        );
+        match consumer.join() {
+            Ok(item) => ensure_eq!(item, 42, "the waiting pop gets the pushed item"),
+            Err(_) => fail!("the consumer thread panicked"),
+        }
+        Ok(())
+    })?
+}
+
+fn barrier_leaders(_ctx: &mut Ctx) -> CheckResult {
+    const PARTIES: usize = 3;
+    const GENERATIONS: usize = 10;
+    let outcome = within(
+        Duration::from_secs(25),
+        "3 threads × 10 barrier waits",
+        || {
+            let barrier = Barrier::new(PARTIES);
+            let arrived = AtomicUsize::new(0);
+            let leaders = AtomicUsize::new(0);
+            let early = AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                for _ in 0..PARTIES {
+                    s.spawn(|| {
+                        for generation in 0..GENERATIONS {
+                            arrived.fetch_add(1, Ordering::SeqCst);
+                            if barrier.wait() {
+                                leaders.fetch_add(1, Ordering::SeqCst);
+                            }
+                            if arrived.load(Ordering::SeqCst) < (generation + 1) * PARTIES {
+                                early.fetch_add(1, Ordering::SeqCst);
+                            }
+                        }
+                    });
+                }
+            });
+            (leaders.into_inner(), early.into_inner())
+        },
+    )?;
+    ensure_eq!(
+        outcome.0,
+        GENERATIONS,
+        "exactly one thread per generation gets `true` from wait()"
+    );
+    ensure_eq!(
+        outcome.1,
+        0,
+        "no thread may leave wait() before every thread of its generation arrived"
+    );
+    Ok(())
+}
+
+/// What one queue-stress operation saw.
+#[derive(Debug, Clone, Copy)]
+enum QueueOp {
+    Pushed { item: u64, len: usize },
+    Popped { item: u64, len: usize },
+}
+
+fn queue_stress(ctx: &mut Ctx) -> CheckResult {
+    const CAPACITY: usize = 2;
+    const PRODUCERS: usize = 2;
+    Stress::new(ctx, "2 producers and 2 consumers on a BoundedQueue of 2")
+        .threads(4)
+        .ops(60)
+        .rounds(120)
+        .run(
+            |_rng| BoundedQueue::<u64>::new(CAPACITY),
+            |queue, thread, step, _rng| {
+                if thread < PRODUCERS {
+                    let item = (thread as u64) << 32 | step as u64;
+                    race::doing(|| format!("push(item {step} of producer {thread})"));
+                    queue.push(item);
+                    QueueOp::Pushed {
+                        item,
+                        len: queue.len(),
+                    }
+                } else {
+                    race::doing(|| "pop()".to_string());
+                    let item = queue.pop();
+                    QueueOp::Popped {
+                        item,
+                        len: queue.len(),
+                    }
+                }
+            },
+            |queue, log| {
+                let mut popped = Vec::new();
+                for (thread, ops) in log.threads.iter().enumerate() {
+                    let mut last_seen = [None::<u64>; PRODUCERS];
+                    for op in ops {
+                        let (QueueOp::Pushed { len, .. } | QueueOp::Popped { len, .. }) = *op;
+                        if len > CAPACITY {
+                            return Err(Violation::new(
+                                "the queue never holds more than its capacity (2)",
+                                format!("len() = {len}, seen by worker-{thread}"),
+                            ));
+                        }
+                        if let QueueOp::Popped { item, .. } = *op {
+                            let (producer, seq) = ((item >> 32) as usize, item & 0xffff_ffff);
+                            if producer >= PRODUCERS {
+                                return Err(Violation::new(
+                                    "pop returns items that were pushed",
+                                    format!("popped {item:#x}"),
+                                ));
+                            }
+                            if last_seen[producer].is_some_and(|last| seq <= last) {
+                                return Err(Violation::new(
+                                    "first in, first out: one consumer gets the items of one \
+                                     producer in the order they were pushed",
+                                    format!(
+                                        "worker-{thread} popped item {seq} of producer \
+                                         {producer} after item {}",
+                                        last_seen[producer].unwrap_or_default()
+                                    ),
+                                ));
+                            }
+                            last_seen[producer] = Some(seq);
+                            popped.push(item);
+                        }
+                    }
+                }
+                popped.sort_unstable();
+                let mut pushed: Vec<u64> = log
+                    .all()
+                    .filter_map(|op| match op {
+                        QueueOp::Pushed { item, .. } => Some(*item),
+                        QueueOp::Popped { .. } => None,
+                    })
+                    .collect();
+                pushed.sort_unstable();
+                if popped != pushed {
+                    let lost = pushed.iter().filter(|i| !popped.contains(i)).count();
+                    let twice = popped.len() + lost - pushed.len();
+                    return Err(Violation::new(
+                        "every pushed item is popped exactly once",
+                        format!(
+                            "{} pushed, {} popped: {lost} never came out, {twice} came out twice",
+                            pushed.len(),
+                            popped.len()
+                        ),
+                    ));
+                }
+                Violation::ensure_eq(
+                    "after the round (as many pops as pushes) the queue is empty",
+                    queue.len(),
+                    0,
+                )
+            },
+        )
+}
+
+fn queue_model(ctx: &mut Ctx) -> CheckResult {
+    Model::new("one producer pushing 1 and 2 into a BoundedQueue of 1, two consumers popping")
+        .check(ctx, || {
+            let queue = Arc::new(BoundedQueue::new(1));
+            let consumer = |name: &str| {
+                let queue = queue.clone();
+                threadlings::thread::Builder::new()
+                    .name(name.to_string())
+                    .spawn(move || queue.pop())
+                    .unwrap()
+            };
+            let first = consumer("consumer-1");
+            let second = consumer("consumer-2");
+            queue.push(1);
+            queue.push(2);
+            let mut got = [first.join().unwrap(), second.join().unwrap()];
+            got.sort_unstable();
+            assert_eq!(got, [1, 2], "each consumer gets one of the two items");
+            assert!(queue.is_empty(), "both items were taken");
+        })
+}
+
+fn barrier_stress(ctx: &mut Ctx) -> CheckResult {
+    const PARTIES: usize = 4;
+    const GENERATIONS: usize = 25;
+    Stress::new(ctx, "4 threads × 25 waits on a Barrier of 4")
+        .threads(PARTIES)
+        .ops(GENERATIONS)
+        .rounds(80)
+        .run(
+            |_rng| (Barrier::new(PARTIES), AtomicUsize::new(0)),
+            |(barrier, arrived), _thread, generation, _rng| {
+                arrived.fetch_add(1, Ordering::SeqCst);
+                race::doing(|| format!("wait() of generation {generation}"));
+                let leader = barrier.wait();
+                (generation, leader, arrived.load(Ordering::SeqCst))
+            },
+            |_subject, log| {
+                for (thread, ops) in log.threads.iter().enumerate() {
+                    for &(generation, _, seen) in ops {
+                        if seen < (generation + 1) * PARTIES {
+                            return Err(Violation::new(
+                                "nobody leaves wait() before every thread of its generation \
+                                 arrived",
+                                format!(
+                                    "worker-{thread} left wait() of generation {generation} \
+                                     when only {seen} arrivals had happened"
+                                ),
+                            )
+                            .expected(format!("at least {}", (generation + 1) * PARTIES)));
+                        }
+                    }
+                }
+                for generation in 0..GENERATIONS {
+                    let leaders = log
+                        .all()
+                        .filter(|&&(g, leader, _)| g == generation && leader)
+                        .count();
+                    if leaders != 1 {
+                        return Err(Violation::new(
+                            "exactly one thread per generation gets `true` from wait()",
+                            format!("{leaders} leaders in generation {generation}"),
+                        ));
+                    }
+                }
+                Ok(())
+            },
+        )
+}
+
+fn barrier_model(ctx: &mut Ctx) -> CheckResult {
+    Model::new("three threads crossing a Barrier of 3 twice").check(ctx, || {
+        let barrier = Arc::new(Barrier::new(3));
+        let spawn = |name: &str| {
+            let barrier = barrier.clone();
+            threadlings::thread::Builder::new()
+                .name(name.to_string())
+                .spawn(move || [barrier.wait(), barrier.wait()])
+                .unwrap()
+        };
+        let a = spawn("party-2");
+        let b = spawn("party-3");
+        let mine = [barrier.wait(), barrier.wait()];
+        let results = [mine, a.join().unwrap(), b.join().unwrap()];
+        for generation in 0..2 {
+            let leaders = results.iter().filter(|r| r[generation]).count();
+            assert_eq!(leaders, 1, "exactly one leader in generation {generation}");
+        }
+    })
+}

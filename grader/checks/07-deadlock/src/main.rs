@@ -1,0 +1,268 @@
+//! Hidden checks of exercise 07-deadlock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use deadlock::{dine, lock_both, move_all};
+use rand::Rng;
+use threadlings::instrument;
+use threadlings::sync::Mutex;
+use threadlings_kit::probe::Rendezvous;
+use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
+
+threadlings_kit::checks![
+    dine_basics,
+    lock_both_basics,
+    dine_stress,
+    dine_model,
+    move_stress,
+    move_model,
+    non_neighbours_eat_together,
+];
+
+const LIMIT: Duration = Duration::from_secs(15);
+
+/// `n` forks named `fork-0` ... for deadlock reports.
+fn forks(n: usize) -> Vec<Mutex<u64>> {
+    let forks: Vec<Mutex<u64>> = (0..n).map(|_| Mutex::new(0)).collect();
+    for (i, fork) in forks.iter().enumerate() {
+        instrument::name(fork, format!("fork-{i}"));
+    }
+    forks
+}
+
+fn uses(forks: &[Mutex<u64>]) -> Vec<u64> {
+    forks.iter().map(|f| *f.lock().unwrap()).collect()
+}
+
+fn dine_basics(ctx: &mut Ctx) -> CheckResult {
+    let n = ctx.rng().random_range(3..=6);
+    let meals = ctx.rng().random_range(1..=5);
+    within(LIMIT, "dine, one philosopher at a time", move || {
+        let table = forks(n);
+        for p in 0..n {
+            let mut eaten = Vec::new();
+            dine(&table, p, meals, |meal| eaten.push(meal));
+            ensure_eq!(
+                eaten,
+                (0..meals).collect::<Vec<_>>(),
+                "philosopher {p} calls eat(meal) for meal 0, 1, ..."
+            );
+        }
+        ensure_eq!(
+            uses(&table),
+            vec![2 * meals as u64; n],
+            "each fork is used once per meal by each of its two neighbours ({n} philosophers, \
+             {meals} meals each)"
+        );
+        let pair = forks(2);
+        dine(&pair, 1, 1, |_| {});
+        ensure_eq!(
+            uses(&pair),
+            vec![1, 1],
+            "with 2 forks, philosopher 1 uses fork 1 and fork 0"
+        );
+        Ok(())
+    })?
+}
+
+fn lock_both_basics(_ctx: &mut Ctx) -> CheckResult {
+    within(LIMIT, "lock_both and move_all", || {
+        let boxes: Vec<Mutex<Vec<u32>>> = (0..3).map(|i| Mutex::new(vec![i])).collect();
+        for (x, y) in [(0, 1), (1, 0), (2, 0), (0, 2)] {
+            let (mut gx, mut gy) = lock_both(&boxes[x], &boxes[y]);
+            ensure_eq!(
+                (gx[0], gy[0]),
+                (x as u32, y as u32),
+                "lock_both(a, b) returns (guard of a, guard of b)"
+            );
+            gx.push(100);
+            gy.push(200);
+            gx.pop();
+            gy.pop();
+        }
+        move_all(&boxes[0], &boxes[2]);
+        move_all(&boxes[1], &boxes[2]);
+        move_all(&boxes[2], &boxes[2]);
+        let contents: Vec<Vec<u32>> = boxes.iter().map(|b| b.lock().unwrap().clone()).collect();
+        ensure_eq!(
+            contents,
+            vec![vec![], vec![], vec![2, 0, 1]],
+            "move_all appends every item in order; a box moved into itself is unchanged"
+        );
+        Ok(())
+    })?
+}
+
+fn dine_stress(ctx: &mut Ctx) -> CheckResult {
+    const PHILOSOPHERS: usize = 5;
+    const MEALS: usize = 8;
+    Stress::new(ctx, "5 philosophers dining at once")
+        .threads(PHILOSOPHERS)
+        .ops(MEALS)
+        .rounds(60)
+        .thread_names("philosopher")
+        .run(
+            |_rng| {
+                let eating: Vec<AtomicBool> =
+                    (0..PHILOSOPHERS).map(|_| AtomicBool::new(false)).collect();
+                (forks(PHILOSOPHERS), eating, AtomicUsize::new(0))
+            },
+            |(table, eating, clashes), p, meal, _rng| {
+                race::doing(|| format!("meal {meal}"));
+                dine(table, p, 1, |_| {
+                    eating[p].store(true, Ordering::SeqCst);
+                    let left = (p + PHILOSOPHERS - 1) % PHILOSOPHERS;
+                    let right = (p + 1) % PHILOSOPHERS;
+                    // A synchronization point mid-meal: under stress a
+                    // neighbour gets every chance to grab a shared fork.
+                    threadlings::hint::spin_loop();
+                    if eating[left].load(Ordering::SeqCst) || eating[right].load(Ordering::SeqCst) {
+                        clashes.fetch_add(1, Ordering::SeqCst);
+                    }
+                    eating[p].store(false, Ordering::SeqCst);
+                });
+            },
+            |(table, _, clashes), _log| {
+                let clashes = clashes.load(Ordering::SeqCst);
+                if clashes != 0 {
+                    return Err(Violation::new(
+                        "neighbours share a fork, so they never eat at the same time",
+                        format!("a philosopher ate while a neighbour was eating, {clashes} times"),
+                    )
+                    .expected("0 times"));
+                }
+                Violation::ensure_eq(
+                    "every fork is used once per meal of each of its two neighbours",
+                    uses(table),
+                    vec![2 * MEALS as u64; PHILOSOPHERS],
+                )
+            },
+        )
+}
+
+fn dine_model(ctx: &mut Ctx) -> CheckResult {
+    Model::new("three philosophers eating one meal each").check(ctx, || {
+        let table = Arc::new(forks(3));
+        let handles: Vec<_> = (0..3)
+            .map(|p| {
+                let table = table.clone();
+                threadlings::thread::Builder::new()
+                    .name(format!("philosopher-{p}"))
+                    .spawn(move || dine(&table, p, 1, |_| {}))
+                    .unwrap()
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        assert_eq!(uses(&table), vec![2, 2, 2], "every fork used twice");
+    })
+}
+
+fn move_stress(ctx: &mut Ctx) -> CheckResult {
+    const BOXES: usize = 3;
+    Stress::new(ctx, "move_all between 3 boxes in every direction")
+        .threads(4)
+        .ops(20)
+        .rounds(60)
+        .run(
+            |rng| {
+                let boxes: Vec<Mutex<Vec<u32>>> = (0..BOXES)
+                    .map(|b| {
+                        let items = rng.random_range(0..4);
+                        Mutex::new((0..items).map(|i| (b * 10 + i) as u32).collect())
+                    })
+                    .collect();
+                for (i, b) in boxes.iter().enumerate() {
+                    instrument::name(b, format!("box-{i}"));
+                }
+                let mut all: Vec<u32> = boxes
+                    .iter()
+                    .flat_map(|b| b.lock().unwrap().clone())
+                    .collect();
+                all.sort_unstable();
+                (boxes, all)
+            },
+            |(boxes, _), _thread, _step, rng| {
+                let from = rng.random_range(0..BOXES);
+                let mut to = rng.random_range(0..BOXES - 1);
+                if to >= from {
+                    to += 1;
+                }
+                race::doing(|| format!("move_all(box-{from}, box-{to})"));
+                move_all(&boxes[from], &boxes[to]);
+            },
+            |(boxes, all), _log| {
+                let mut now: Vec<u32> = boxes
+                    .iter()
+                    .flat_map(|b| b.lock().unwrap().clone())
+                    .collect();
+                now.sort_unstable();
+                Violation::ensure_eq(
+                    "move_all only moves items: every item is in exactly one box",
+                    now,
+                    all.clone(),
+                )
+            },
+        )
+}
+
+fn move_model(ctx: &mut Ctx) -> CheckResult {
+    Model::new("move_all(box-a, box-b) and move_all(box-b, box-a) at once").check(ctx, || {
+        let a = Arc::new(Mutex::new(vec![1]));
+        let b = Arc::new(Mutex::new(vec![2]));
+        instrument::name(&*a, "box-a");
+        instrument::name(&*b, "box-b");
+        let there = {
+            let (a, b) = (a.clone(), b.clone());
+            threadlings::thread::Builder::new()
+                .name("move_all(box-a, box-b)".to_string())
+                .spawn(move || move_all(&a, &b))
+                .unwrap()
+        };
+        let back = {
+            let (a, b) = (a.clone(), b.clone());
+            threadlings::thread::Builder::new()
+                .name("move_all(box-b, box-a)".to_string())
+                .spawn(move || move_all(&b, &a))
+                .unwrap()
+        };
+        there.join().unwrap();
+        back.join().unwrap();
+        let mut all: Vec<i32> = a.lock().unwrap().clone();
+        all.extend(b.lock().unwrap().iter());
+        all.sort_unstable();
+        assert_eq!(all, vec![1, 2], "both items are still there, once each");
+    })
+}
+
+fn non_neighbours_eat_together(_ctx: &mut Ctx) -> CheckResult {
+    let rendezvous = Arc::new(Rendezvous::new(2, Duration::from_secs(5)));
+    let probe = rendezvous.clone();
+    within(
+        Duration::from_secs(25),
+        "philosophers 0 and 2 (no shared fork) dining",
+        move || {
+            let table: Vec<Mutex<u64>> = (0..4).map(|_| Mutex::new(0)).collect();
+            std::thread::scope(|s| {
+                for p in [0, 2] {
+                    let (table, probe) = (&table, &probe);
+                    s.spawn(move || {
+                        dine(table, p, 1, |_| {
+                            probe.arrive();
+                        })
+                    });
+                }
+            });
+        },
+    )?;
+    ensure!(
+        rendezvous.met(),
+        "philosophers 0 and 2 share no fork, yet they never ate at the same time: hold only \
+         your two forks while eating, no lock for the whole table"
+    );
+    Ok(())
+}

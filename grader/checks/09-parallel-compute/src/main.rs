@@ -1,0 +1,528 @@
+//! Hidden checks of exercise 09-parallel-compute.
+//!
+//! Structural checks (any machine, one core too): the per-item closure the
+//! check hands over records which threads call it (`Recorder::touch`), and
+//! each worker's first call arrives at a rendezvous of `worker_count` parties,
+//! which a lock held around the hot loop (or no threads at all) never fills.
+//! Speedup checks (two usable cores or more): the student's code against the
+//! check's own one-thread and parallel loops, in the same run.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use parallel_compute::{parallel_sum, word_frequencies, words_of};
+use rand::Rng;
+use threadlings_kit::timing::{
+    LatestEvidence, PATIENCE, Recorder, Rendezvous, SpeedupTrial, scale_to,
+};
+use threadlings_kit::{CheckResult, Ctx, Stop, ensure, ensure_eq, fail, within};
+
+threadlings_kit::checks![
+    sum_is_correct,
+    sum_uses_worker_count_threads,
+    sum_workers_run_at_once,
+    sum_speeds_up,
+    words_counted_correctly,
+    words_use_worker_count_threads,
+    words_workers_run_at_once,
+    words_speed_up,
+];
+
+const LIMIT: Duration = Duration::from_secs(20);
+/// Worker count of the speedup checks: more threads than cores is fine (and
+/// fairer on a busy machine, where the scheduler shares cores per thread).
+const SPEEDUP_WORKERS: usize = 4;
+
+// ---------------------------------------------------------------- the work
+
+/// CPU-bound work per item: a few hundred nanoseconds of mixing.
+fn heavy(x: &u64) -> u64 {
+    let mut h = *x ^ 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..160 {
+        h ^= h >> 31;
+        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 27;
+    }
+    h >> 44
+}
+
+/// The check's own parallel loop (the control): contiguous chunks, one scoped
+/// thread each.
+fn control_sum(items: &[u64], workers: usize, rec: &Recorder) -> u64 {
+    let n = items.len();
+    thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|i| {
+                let chunk = &items[i * n / workers..(i + 1) * n / workers];
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|x| {
+                            rec.touch();
+                            heavy(x)
+                        })
+                        .sum::<u64>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+const VOCABULARY: &[&str] = &[
+    "thread",
+    "process",
+    "mutex",
+    "channel",
+    "atomic",
+    "lock",
+    "wait",
+    "notify",
+    "spawn",
+    "join",
+    "scope",
+    "barrier",
+    "semaphore",
+    "Pipeline",
+    "worker",
+    "queue",
+    "task",
+    "core",
+    "cache",
+    "line",
+    "race",
+    "deadlock",
+    "fair",
+    "yield",
+    "park",
+    "unpark",
+    "signal",
+    "pipe",
+    "fork",
+    "exec",
+];
+
+fn documents(rng: &mut impl Rng, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let len = rng.random_range(20..60);
+            let mut doc = String::new();
+            for j in 0..len {
+                let word = VOCABULARY[rng.random_range(0..VOCABULARY.len())];
+                let sep = [" ", ", ", ". ", "\n", " -- "][(i + j) % 5];
+                doc.push_str(word);
+                if rng.random_range(0..8) == 0 {
+                    doc.push_str(&format!("{}", rng.random_range(0..50)));
+                }
+                doc.push_str(sep);
+            }
+            doc
+        })
+        .collect()
+}
+
+fn sequential_counts(docs: &[String], rec: &Recorder) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for doc in docs {
+        rec.touch();
+        for word in words_of(doc) {
+            *counts.entry(word).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn control_counts(docs: &[String], workers: usize, rec: &Recorder) -> HashMap<String, usize> {
+    let n = docs.len();
+    let maps: Vec<HashMap<String, usize>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|i| {
+                let chunk = &docs[i * n / workers..(i + 1) * n / workers];
+                scope.spawn(move || sequential_counts(chunk, rec))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut total = HashMap::new();
+    for map in maps {
+        for (word, count) in map {
+            *total.entry(word).or_insert(0) += count;
+        }
+    }
+    total
+}
+
+// ------------------------------------------------------------ parallel_sum
+
+fn sum_is_correct(ctx: &mut Ctx) -> CheckResult {
+    let rng = ctx.rng();
+    let mut cases: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 3), (vec![7], 4), (vec![1, 2, 3], 8)];
+    for workers in [1, 2, 3, 5, 8] {
+        let len = rng.random_range(0..400);
+        cases.push((
+            (0..len).map(|_| rng.random_range(0..1 << 32)).collect(),
+            workers,
+        ));
+    }
+    for (items, workers) in cases {
+        let expected: u64 = items.iter().map(|x| x * 3).sum();
+        let input = items.clone();
+        let got = within(
+            LIMIT,
+            &format!("parallel_sum({} items, {workers}, ..)", items.len()),
+            move || parallel_sum(&input, workers, |x| x * 3),
+        )?;
+        ensure_eq!(
+            got,
+            expected,
+            "parallel_sum of {} items over {workers} workers (value = 3 x item)",
+            items.len()
+        );
+    }
+    Ok(())
+}
+
+/// Runs parallel_sum with a probed `value`: returns the recorder and the
+/// rendezvous its workers' first calls arrived at.
+fn probed_sum(
+    ctx: &mut Ctx,
+) -> Result<
+    (
+        Arc<Recorder>,
+        Arc<Rendezvous>,
+        usize,
+        threadlings_kit::timing::EvidenceGuard,
+    ),
+    Stop,
+> {
+    let workers = ctx.rng().random_range(2..6);
+    let n = workers * ctx.rng().random_range(50..200);
+    let items: Vec<u64> = (0..n as u64).collect();
+    let expected: u64 = items.iter().sum();
+    let recorder = Recorder::new(format!("parallel_sum({n} items, {workers} workers)"));
+    let evidence = recorder.evidence_on_exit(ctx);
+    let rendezvous = Arc::new(Rendezvous::new(workers, PATIENCE));
+    let (rec, rv) = (recorder.clone(), rendezvous.clone());
+    let got = within(
+        LIMIT,
+        &format!("parallel_sum({n} items, {workers})"),
+        move || {
+            rec.mark_caller();
+            parallel_sum(&items, workers, |x| {
+                if rec.touch() {
+                    rv.arrive();
+                }
+                *x
+            })
+        },
+    )?;
+    ensure_eq!(got, expected, "parallel_sum must still add up every item");
+    Ok((recorder, rendezvous, workers, evidence))
+}
+
+fn sum_uses_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
+    let (recorder, _, workers, _evidence) = probed_sum(ctx)?;
+    let threads = recorder.worker_threads();
+    if threads == 0 {
+        fail!(
+            "the sum was computed on the calling thread alone: no worker thread ever called \
+             `value` (expected {workers} worker threads, one per chunk)"
+        );
+    }
+    ensure_eq!(
+        threads,
+        workers,
+        "parallel_sum(items, {workers}, ..) must compute on exactly {workers} worker threads, one \
+         per chunk (not one per item)"
+    );
+    Ok(())
+}
+
+fn sum_workers_run_at_once(ctx: &mut Ctx) -> CheckResult {
+    let (recorder, rendezvous, workers, _evidence) = probed_sum(ctx)?;
+    if recorder.worker_threads() == 0 {
+        fail!("no worker thread ever ran the loop: the sum ran on the calling thread alone");
+    }
+    ensure!(
+        rendezvous.met(),
+        "your workers ran the hot loop one at a time, never {workers} at once (a worker inside \
+         the loop waited {:.0} s for the others): is a lock held around the loop, or is each \
+         thread joined before the next starts?",
+        PATIENCE.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
+    let workers = SPEEDUP_WORKERS;
+    let seed: u64 = ctx.rng().random();
+    let label = format!("parallel_sum(items, {workers} workers) of CPU-heavy values");
+    // Sends the timeline of the candidate's latest round however the check ends.
+    let evidence = LatestEvidence::new(ctx, Recorder::new(label.clone()));
+    threadlings_kit::timing::require_cores(2)?;
+
+    let scratch = Recorder::new("sizing");
+    let n = scale_to(Duration::from_millis(200), 20_000, 20_000_000, |n| {
+        let items: Vec<u64> = (0..n as u64).collect();
+        let started = Instant::now();
+        std::hint::black_box(
+            items
+                .iter()
+                .map(|x| {
+                    scratch.touch();
+                    heavy(x)
+                })
+                .sum::<u64>(),
+        );
+        started.elapsed()
+    });
+    let items: Arc<Vec<u64>> = Arc::new((0..n as u64).map(|i| i ^ seed).collect());
+    let expected: u64 = items.iter().map(heavy).sum();
+
+    let trial = SpeedupTrial::default();
+    let speedup = trial.run(
+        workers,
+        || {
+            let rec = Recorder::new("baseline");
+            let started = Instant::now();
+            let sum: u64 = items
+                .iter()
+                .map(|x| {
+                    rec.touch();
+                    heavy(x)
+                })
+                .sum();
+            let took = started.elapsed();
+            ensure_eq!(sum, expected, "the check's own sum");
+            Ok(took)
+        },
+        || {
+            let rec = Recorder::new("control");
+            let started = Instant::now();
+            let sum = control_sum(&items, workers, &rec);
+            let took = started.elapsed();
+            ensure_eq!(sum, expected, "the check's own parallel sum");
+            Ok(took)
+        },
+        || {
+            let rec = Recorder::new(label.clone());
+            evidence.set(rec.clone());
+            let data = items.clone();
+            let (sum, took) = within(
+                LIMIT,
+                &format!("parallel_sum({n} items, {workers})"),
+                move || {
+                    rec.mark_caller();
+                    let started = Instant::now();
+                    let sum = parallel_sum(&data, workers, |x| {
+                        rec.touch();
+                        heavy(x)
+                    });
+                    (sum, started.elapsed())
+                },
+            )?;
+            ensure_eq!(sum, expected, "parallel_sum must add up every item");
+            Ok(took)
+        },
+    )?;
+    let rec = evidence.current();
+    for note in speedup.notes() {
+        rec.note(note);
+    }
+    speedup.judge(&format!("parallel_sum({n} items, {workers} workers)"))
+}
+
+// -------------------------------------------------------- word_frequencies
+
+fn words_counted_correctly(ctx: &mut Ctx) -> CheckResult {
+    let mut cases: Vec<(Vec<String>, usize)> = vec![
+        (Vec::new(), 2),
+        (
+            vec!["One fish, two fish; red fish: blue FISH.".to_string()],
+            3,
+        ),
+    ];
+    for workers in [1, 2, 3, 5] {
+        let count = ctx.rng().random_range(0..60);
+        cases.push((documents(ctx.rng(), count), workers));
+    }
+    for (docs, workers) in cases {
+        let expected = sequential_counts(&docs, &Recorder::new("expected"));
+        let input = docs.clone();
+        let got = within(
+            LIMIT,
+            &format!("word_frequencies({} documents, {workers}, ..)", docs.len()),
+            move || word_frequencies(&input, workers, |d: &String| words_of(d)),
+        )?;
+        if got != expected {
+            let mut wrong: Vec<String> = expected
+                .iter()
+                .filter(|(w, c)| got.get(*w) != Some(c))
+                .map(|(w, c)| {
+                    format!(
+                        "{w}: expected {c}, got {}",
+                        got.get(w).copied().unwrap_or(0)
+                    )
+                })
+                .chain(
+                    got.keys()
+                        .filter(|w| !expected.contains_key(*w))
+                        .map(|w| format!("{w}: not in the documents")),
+                )
+                .collect();
+            wrong.sort();
+            wrong.truncate(5);
+            fail!(
+                "word_frequencies({} documents, {workers}, ..) miscounted: {}",
+                docs.len(),
+                wrong.join("; ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn probed_words(
+    ctx: &mut Ctx,
+) -> Result<
+    (
+        Arc<Recorder>,
+        Arc<Rendezvous>,
+        usize,
+        threadlings_kit::timing::EvidenceGuard,
+    ),
+    Stop,
+> {
+    let workers = ctx.rng().random_range(2..6);
+    let n = workers * ctx.rng().random_range(10..40);
+    let docs = documents(ctx.rng(), n);
+    let expected = sequential_counts(&docs, &Recorder::new("expected"));
+    let recorder = Recorder::new(format!(
+        "word_frequencies({n} documents, {workers} workers)"
+    ));
+    let evidence = recorder.evidence_on_exit(ctx);
+    let rendezvous = Arc::new(Rendezvous::new(workers, PATIENCE));
+    let (rec, rv) = (recorder.clone(), rendezvous.clone());
+    let got = within(
+        LIMIT,
+        &format!("word_frequencies({n} documents, {workers})"),
+        move || {
+            rec.mark_caller();
+            word_frequencies(&docs, workers, |doc: &String| {
+                if rec.touch() {
+                    rv.arrive();
+                }
+                words_of(doc)
+            })
+        },
+    )?;
+    ensure!(
+        got == expected,
+        "word_frequencies must still count every word correctly"
+    );
+    Ok((recorder, rendezvous, workers, evidence))
+}
+
+fn words_use_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
+    let (recorder, _, workers, _evidence) = probed_words(ctx)?;
+    let threads = recorder.worker_threads();
+    if threads == 0 {
+        fail!(
+            "the map ran on the calling thread alone: no worker thread ever called `words` \
+             (expected {workers} worker threads, one per chunk)"
+        );
+    }
+    ensure_eq!(
+        threads,
+        workers,
+        "word_frequencies(documents, {workers}, ..) must map on exactly {workers} worker threads, \
+         one per chunk"
+    );
+    Ok(())
+}
+
+fn words_workers_run_at_once(ctx: &mut Ctx) -> CheckResult {
+    let (recorder, rendezvous, workers, _evidence) = probed_words(ctx)?;
+    if recorder.worker_threads() == 0 {
+        fail!("no worker thread ever ran the map: it ran on the calling thread alone");
+    }
+    ensure!(
+        rendezvous.met(),
+        "your workers ran the map one at a time, never {workers} at once (a worker inside the \
+         loop waited {:.0} s for the others): is a lock held around the loop? Count into a map \
+         per worker and merge after the join",
+        PATIENCE.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
+    let workers = SPEEDUP_WORKERS;
+    let label = format!("word_frequencies(documents, {workers} workers)");
+    let evidence = LatestEvidence::new(ctx, Recorder::new(label.clone()));
+    threadlings_kit::timing::require_cores(2)?;
+
+    let pool = Arc::new(documents(ctx.rng(), 2_000));
+    let scratch = Recorder::new("sizing");
+    let n = scale_to(Duration::from_millis(200), 2_000, 2_000_000, |n| {
+        let docs: Vec<String> = pool.iter().cycle().take(n).cloned().collect();
+        let started = Instant::now();
+        std::hint::black_box(sequential_counts(&docs, &scratch));
+        started.elapsed()
+    });
+    let docs: Arc<Vec<String>> = Arc::new(pool.iter().cycle().take(n).cloned().collect());
+    let expected = sequential_counts(&docs, &scratch);
+
+    let trial = SpeedupTrial::default();
+    let speedup = trial.run(
+        workers,
+        || {
+            let rec = Recorder::new("baseline");
+            let started = Instant::now();
+            let counts = sequential_counts(&docs, &rec);
+            let took = started.elapsed();
+            ensure!(counts == expected, "the check's own count");
+            Ok(took)
+        },
+        || {
+            let rec = Recorder::new("control");
+            let started = Instant::now();
+            let counts = control_counts(&docs, workers, &rec);
+            let took = started.elapsed();
+            ensure!(counts == expected, "the check's own parallel count");
+            Ok(took)
+        },
+        || {
+            let rec = Recorder::new(label.clone());
+            evidence.set(rec.clone());
+            let data = docs.clone();
+            let (counts, took) = within(
+                LIMIT,
+                &format!("word_frequencies({n} documents, {workers})"),
+                move || {
+                    rec.mark_caller();
+                    let started = Instant::now();
+                    let counts = word_frequencies(&data, workers, |doc: &String| {
+                        rec.touch();
+                        words_of(doc)
+                    });
+                    (counts, started.elapsed())
+                },
+            )?;
+            ensure!(
+                counts == expected,
+                "word_frequencies must count every word correctly"
+            );
+            Ok(took)
+        },
+    )?;
+    let rec = evidence.current();
+    for note in speedup.notes() {
+        rec.note(note);
+    }
+    speedup.judge(&format!(
+        "word_frequencies({n} documents, {workers} workers)"
+    ))
+}

@@ -1,0 +1,61 @@
+//! The race kit: checks that catch every racy answer, every run, and never
+//! fail a correct one.
+//!
+//! Exercises checked this way use the course facade (`threadlings::sync`,
+//! `threadlings::thread`) instead of std. Three tools, from cheapest to most
+//! thorough:
+//!
+//! # 1. Stress runs ([`Stress`])
+//!
+//! Many threads × many rounds of a seeded operation mix against a fresh
+//! subject per round, with the facade's instrumentation on: every lock,
+//! unlock, wait, notify, atomic operation, spawn and join may yield, spin or
+//! sleep (seeded), which turns nanosecond race windows into microsecond ones,
+//! on one core as on many. After every round an invariant is checked on a
+//! quiescent subject; a failure names the invariant, the values seen, the
+//! round, the seed and the replay command. A stress run finds lost updates,
+//! missed wake-ups and lock-order deadlocks with overwhelming probability per
+//! run; it cannot find weak-memory bugs (x86 never shows them).
+//!
+//! # 2. Deadlock diagnosis ([`watch`], built into [`Stress`])
+//!
+//! The facade's locks record holders and waiters. When every tracked thread
+//! has been blocked (without a timeout) and nothing moved for the stall
+//! period, the check fails with the wait-for cycle, e.g. "deadlock: worker-1
+//! waits for mutex #2 (…), held by worker-0, which waits for mutex #1 (…),
+//! held by worker-1", instead of a bare timeout.
+//!
+//! # 3. Model checks ([`Model`], `loom` build variant)
+//!
+//! Under `--cfg loom` the facade runs on loom, which explores every
+//! interleaving of a small scenario (up to a preemption bound), including
+//! the stale values `Relaxed` loads may return. Deterministic: the same
+//! scenario fails the same way on every run and every machine. Each model
+//! check is its own check (own process: loom aborts on deadlock, which the
+//! runner turns into a `failed` verdict "deadlock: ..." before it can).
+//!
+//! Budgets are explicit: rounds × threads × operations for stress runs (with
+//! a time cap that only ever cuts a *passing* run short), preemption bound
+//! and maximum duration for models. Choose them so that a correct answer
+//! finishes in about a second and every known-wrong answer is caught in
+//! every run; `grader verify --runs 20` proves it.
+
+mod deadlock;
+mod model;
+mod panics;
+mod replay;
+mod stress;
+
+pub use deadlock::{Diagnosis, diagnose, watch};
+pub use model::Model;
+pub use replay::replay_command;
+pub use stress::{RoundLog, Stress, Violation};
+
+/// Tells deadlock reports what the current thread is doing
+/// ("worker-1 (transfer 3 → 1)"). Cheap when instrumentation is off: the
+/// closure is not called.
+pub fn doing(what: impl FnOnce() -> String) {
+    if threadlings::instrument::is_enabled() {
+        threadlings::instrument::doing(Some(what()));
+    }
+}

@@ -1,0 +1,214 @@
+//! Loom model checks: every interleaving of a small scenario, up to a
+//! preemption bound, in the `loom` build variant.
+
+use std::time::Duration;
+
+use crate::{CheckResult, Ctx};
+
+/// A model check. Build with [`Model::new`], then [`Model::check`].
+///
+/// The scenario closure runs once per explored interleaving, so it must
+/// build all of its state itself (fresh locks, fresh `Arc`s) and use only
+/// the facade's threads and primitives. Keep it small: 2 or 3 threads and a
+/// handful of operations each. Loom supports at most 4 spawned threads.
+#[derive(Debug, Clone)]
+pub struct Model {
+    what: String,
+    preemption_bound: usize,
+    max_duration: Duration,
+    max_branches: usize,
+}
+
+impl Model {
+    /// A model check of `what` (shown in failures, e.g. "two opposite transfers").
+    ///
+    /// Defaults: preemption bound 3, at most 20 s of exploration, 10 000
+    /// branches per execution.
+    pub fn new(what: &str) -> Model {
+        Model {
+            what: what.to_string(),
+            preemption_bound: 3,
+            max_duration: Duration::from_secs(20),
+            max_branches: 10_000,
+        }
+    }
+
+    /// How many times loom may preempt a thread in one execution (2–3: bugs
+    /// almost always need few preemptions, and the cost grows steeply).
+    pub fn preemption_bound(mut self, bound: usize) -> Model {
+        self.preemption_bound = bound;
+        self
+    }
+
+    /// Stops exploring after this long (a passing model is then reported as
+    /// passing on the interleavings explored). Size models so that the whole
+    /// space is explored well within it: then the verdict is deterministic.
+    pub fn max_duration(mut self, max: Duration) -> Model {
+        self.max_duration = max;
+        self
+    }
+
+    /// Most scheduling decisions in one execution (a thread that spins
+    /// without `threadlings::hint::spin_loop` exceeds any bound).
+    pub fn max_branches(mut self, max: usize) -> Model {
+        self.max_branches = max;
+        self
+    }
+
+    /// Explores `scenario`; fails with the first interleaving that panics or
+    /// deadlocks. Outside the `loom` build this check is skipped.
+    pub fn check<F>(self, ctx: &mut Ctx, scenario: F) -> CheckResult
+    where
+        F: Fn() + Sync + Send + 'static,
+    {
+        imp::check(self, ctx, scenario)
+    }
+}
+
+#[cfg(not(loom))]
+mod imp {
+    use super::Model;
+    use crate::{CheckResult, Ctx, skip};
+
+    pub(super) fn check<F>(model: Model, _ctx: &mut Ctx, _scenario: F) -> CheckResult
+    where
+        F: Fn() + Sync + Send + 'static,
+    {
+        skip!(
+            "the model check of {} runs only in the `loom` build (RUSTFLAGS=\"--cfg loom\")",
+            model.what
+        )
+    }
+}
+
+#[cfg(loom)]
+mod imp {
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    use threadlings::instrument::{self, Config};
+    use threadlings_schema::protocol::{Message, Verdict};
+
+    use super::Model;
+    use crate::race::deadlock::{describe_threads, diagnose};
+    use crate::race::panics;
+    use crate::race::replay::replay_command;
+    use crate::{CheckResult, Ctx, Failure, Stop, channel};
+
+    /// The message loom's scheduler panics with when no thread can run.
+    const LOOM_DEADLOCK: &str = "deadlock; threads";
+
+    pub(super) fn check<F>(model: Model, ctx: &mut Ctx, scenario: F) -> CheckResult
+    where
+        F: Fn() + Sync + Send + 'static,
+    {
+        panics::record();
+        instrument::enable(Config::registry_only());
+        let executions = Arc::new(AtomicUsize::new(0));
+        let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
+        install_deadlock_hook(
+            ctx.name().to_string(),
+            model.what.clone(),
+            executions.clone(),
+            replay.clone(),
+        );
+
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(model.preemption_bound);
+        builder.max_duration = Some(model.max_duration);
+        builder.max_branches = model.max_branches;
+        // Loom looks at the clock only every `checkpoint_interval` executions.
+        builder.checkpoint_interval = 1;
+        builder.checkpoint_file = None;
+        let counter = executions.clone();
+        let started = Instant::now();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            builder.check(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+                instrument::reset();
+                scenario();
+            })
+        }));
+        let explored = executions.load(Ordering::Relaxed);
+        instrument::disable();
+        match outcome {
+            Ok(()) => {
+                eprintln!(
+                    "model `{}`: {explored} interleavings explored in {:?} (preemption bound {})",
+                    model.what,
+                    started.elapsed(),
+                    model.preemption_bound
+                );
+                Ok(())
+            }
+            Err(payload) => {
+                let message = panics::text(payload.as_ref());
+                if message.starts_with("not yet implemented") {
+                    panic::resume_unwind(payload);
+                }
+                Err(Stop::Fail(Failure::new(format!(
+                    "the model checker found an interleaving of {} that fails (execution \
+                     {explored}, preemption bound {}):\n  {}{}\nThis is deterministic: \
+                     the same interleaving fails on every run ({replay})",
+                    model.what,
+                    model.preemption_bound,
+                    panics::describe(&message),
+                    hint(&message)
+                ))))
+            }
+        }
+    }
+
+    fn hint(message: &str) -> &'static str {
+        if message.contains("Causality violation") {
+            "\n  Two threads touched the same data with no happens-before between them: the \
+             reading side did not synchronize with the writing side. A flag or lock that \
+             publishes data needs Release on the store and Acquire on the load (Relaxed \
+             orders nothing)."
+        } else if message.contains("maximum number of branches") {
+            "\n  A thread spins without end: a busy-wait loop must call \
+             threadlings::hint::spin_loop() (or thread::yield_now()) and must be able to \
+             see the value it waits for."
+        } else {
+            ""
+        }
+    }
+
+    /// Loom aborts the process after a deadlock panic (the panic cannot
+    /// unwind through its scheduler), so the verdict is sent from the hook.
+    fn install_deadlock_hook(
+        check: String,
+        what: String,
+        executions: Arc<AtomicUsize>,
+        replay: String,
+    ) {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let message = panics::text(info.payload());
+            if message.starts_with(LOOM_DEADLOCK) {
+                let explored = executions.load(Ordering::Relaxed);
+                let snapshot = instrument::try_snapshot().unwrap_or_default();
+                let (summary, threads) = match diagnose(&snapshot) {
+                    Some(d) => (d.summary, d.threads),
+                    None => (
+                        "deadlock: no thread can run".to_string(),
+                        describe_threads(&snapshot),
+                    ),
+                };
+                let failure = Failure::new(format!(
+                    "{summary}\nfound by the model checker in {what} (execution {explored}); \
+                     every thread was blocked:\n{threads}This is deterministic: the same \
+                     interleaving deadlocks on every run ({replay})"
+                ));
+                channel::send(Message::Finished {
+                    check: check.clone(),
+                    verdict: Verdict::Failed(failure),
+                });
+                std::process::exit(0);
+            }
+            previous(info);
+        }));
+    }
+}

@@ -1,0 +1,32 @@
+//! The command that runs one check again with the same seed.
+
+use crate::Ctx;
+
+/// `cargo run -p check-<topic> -- <check> --seed <seed>`, with the loom
+/// flags when this program is the `loom` build. Run it from the course root;
+/// it grades whatever is in `exercises/`.
+pub fn replay_command(ctx: &Ctx) -> String {
+    let package = std::env::args()
+        .next()
+        .and_then(|program| {
+            std::path::Path::new(&program)
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "check-<topic>".to_string());
+    let prefix = if cfg!(loom) {
+        "RUSTFLAGS=\"--cfg loom\" "
+    } else {
+        ""
+    };
+    let target = if cfg!(loom) {
+        " --target-dir target/loom"
+    } else {
+        ""
+    };
+    format!(
+        "{prefix}cargo run -p {package}{target} -- {} --seed {}",
+        ctx.name(),
+        ctx.seed()
+    )
+}

@@ -1,0 +1,439 @@
+//! The stress runner: threads × rounds of seeded operations with the
+//! facade's perturbation on, an invariant checked after every round, and
+//! deadlock diagnosis while it runs.
+
+use std::fmt::Debug;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use threadlings::instrument::{self, Config};
+
+use super::deadlock::{Early, watch_with};
+use super::panics;
+use super::replay::replay_command;
+use crate::{CheckResult, Ctx, Failure, Stop};
+
+/// An invariant that did not hold after a round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The invariant, in words ("money is conserved: ...").
+    pub invariant: String,
+    /// What it should have been.
+    pub expected: Option<String>,
+    /// What was seen.
+    pub seen: String,
+}
+
+impl Violation {
+    /// The invariant `invariant` does not hold; `seen` is what was observed.
+    pub fn new(invariant: impl Into<String>, seen: impl Into<String>) -> Violation {
+        Violation {
+            invariant: invariant.into(),
+            expected: None,
+            seen: seen.into(),
+        }
+    }
+
+    /// What the values should have been.
+    pub fn expected(mut self, expected: impl Into<String>) -> Violation {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Fails unless `actual == expected`, naming the invariant.
+    pub fn ensure_eq<T: PartialEq + Debug>(
+        invariant: &str,
+        actual: T,
+        expected: T,
+    ) -> Result<(), Violation> {
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(Violation::new(invariant, format!("{actual:?}")).expected(format!("{expected:?}")))
+        }
+    }
+}
+
+/// What the threads did in one round: `threads[t]` lists thread `t`'s
+/// results in order.
+#[derive(Debug)]
+pub struct RoundLog<O> {
+    /// The round number, from 0.
+    pub round: usize,
+    /// Per thread, the result of each operation, in order.
+    pub threads: Vec<Vec<O>>,
+}
+
+impl<O> RoundLog<O> {
+    /// Every result of the round.
+    pub fn all(&self) -> impl Iterator<Item = &O> {
+        self.threads.iter().flatten()
+    }
+}
+
+/// A stress run. Build with [`Stress::new`], tune, then [`Stress::run`].
+#[derive(Debug, Clone)]
+pub struct Stress {
+    what: String,
+    check: String,
+    seed: u64,
+    replay: String,
+    threads: usize,
+    rounds: usize,
+    ops: usize,
+    time_cap: Duration,
+    limit: Duration,
+    stall: Duration,
+    config: Config,
+    /// The first worker panic, reported even if other workers are stuck:
+    /// (what to report, when it was recorded, whether it is only a poisoned
+    /// lock, the consequence of another thread's panic).
+    early: Arc<Mutex<EarlySlot>>,
+    /// The round running now (for reports of deadlocks and hangs).
+    round: Arc<std::sync::atomic::AtomicUsize>,
+    /// Worker threads are named `{names}-{t}`.
+    names: String,
+}
+
+type EarlySlot = Option<(Early, Instant, bool)>;
+
+impl std::fmt::Debug for Early {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Early::Fail(failure) => write!(f, "Fail({})", failure.message),
+            Early::Stub(message) => write!(f, "Stub({message})"),
+        }
+    }
+}
+
+impl Stress {
+    /// A stress run of `what` (shown in failures, e.g. "concurrent transfers").
+    ///
+    /// Defaults: 4 threads × 20 operations, 100 rounds, at most 5 s of
+    /// rounds, deadlock declared after 1 s of complete stall, 20 s limit.
+    pub fn new(ctx: &mut Ctx, what: &str) -> Stress {
+        let seed = ctx.rng().random();
+        Stress {
+            what: what.to_string(),
+            check: ctx.name().to_string(),
+            seed,
+            replay: replay_command(ctx),
+            threads: 4,
+            rounds: 100,
+            ops: 20,
+            time_cap: Duration::from_secs(5),
+            limit: Duration::from_secs(20),
+            stall: Duration::from_secs(1),
+            config: Config::stress(seed),
+            early: Arc::new(Mutex::new(None)),
+            round: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            names: "worker".to_string(),
+        }
+        .with_run_seed(ctx.seed())
+    }
+
+    fn with_run_seed(mut self, run_seed: u64) -> Stress {
+        self.replay = format!("seed {run_seed}; replay: {}", self.replay);
+        self
+    }
+
+    /// Threads per round (each runs [`Stress::ops`] operations).
+    pub fn threads(mut self, threads: usize) -> Stress {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Names the worker threads `{prefix}-0`, `{prefix}-1`, ... (default
+    /// `worker`), as deadlock reports and failures show them.
+    pub fn thread_names(mut self, prefix: &str) -> Stress {
+        self.names = prefix.to_string();
+        self
+    }
+
+    /// Rounds, each on a fresh subject, each followed by the invariant.
+    pub fn rounds(mut self, rounds: usize) -> Stress {
+        self.rounds = rounds.max(1);
+        self
+    }
+
+    /// Operations per thread per round.
+    pub fn ops(mut self, ops: usize) -> Stress {
+        self.ops = ops.max(1);
+        self
+    }
+
+    /// Stops starting new rounds after this long. It only ever shortens a
+    /// run that found nothing so far; budgets must catch wrong answers well
+    /// within it.
+    pub fn time_cap(mut self, cap: Duration) -> Stress {
+        self.time_cap = cap;
+        self
+    }
+
+    /// The whole run's limit (then: "did not finish", with each thread's state).
+    pub fn limit(mut self, limit: Duration) -> Stress {
+        self.limit = limit;
+        self
+    }
+
+    /// How long every thread must have been blocked, with nothing moving,
+    /// before the run is declared deadlocked.
+    pub fn stall(mut self, stall: Duration) -> Stress {
+        self.stall = stall;
+        self
+    }
+
+    /// Share of synchronization points perturbed, in 1/1000 (default 200).
+    pub fn perturb_rate(mut self, per_mille: u32) -> Stress {
+        self.config.rate_per_mille = per_mille;
+        self
+    }
+
+    /// Runs the rounds.
+    ///
+    /// - `setup` builds a fresh subject for each round (on the runner thread).
+    /// - `op(&subject, thread, step, rng)` is operation number `step` of
+    ///   thread `thread`, with that thread's seeded random source; its result
+    ///   goes to the log.
+    /// - `invariant(&subject, &log)` runs after every round, once all threads
+    ///   are joined.
+    ///
+    /// A panic in an operation fails the check, naming the thread and round
+    /// (a `todo!()` is reported as "not started" by the harness).
+    pub fn run<S, O, Setup, Op, Inv>(self, setup: Setup, op: Op, invariant: Inv) -> CheckResult
+    where
+        S: Sync + 'static,
+        O: Send + 'static,
+        Setup: FnMut(&mut ChaCha8Rng) -> S + Send + 'static,
+        Op: Fn(&S, usize, usize, &mut ChaCha8Rng) -> O + Send + Sync + 'static,
+        Inv: FnMut(&S, &RoundLog<O>) -> Result<(), Violation> + Send + 'static,
+    {
+        panics::record();
+        instrument::enable(self.config.clone());
+        let _off = Disable;
+        let limit = self.limit;
+        let stall = self.stall;
+        let what = format!("the stress run of {}", self.what);
+        let early = self.early.clone();
+        let plan = Arc::new(self);
+        let runner = plan.clone();
+        let outcome = watch_with(
+            &what,
+            limit,
+            stall,
+            &|| {
+                let mut slot = early.lock().ok()?;
+                // A poisoned lock is a consequence: give the panic that
+                // poisoned it a moment to be recorded first.
+                let ready = slot.as_ref().is_some_and(|(_, at, poison)| {
+                    !poison || at.elapsed() >= Duration::from_millis(200)
+                });
+                if ready {
+                    slot.take().map(|(early, _, _)| early)
+                } else {
+                    None
+                }
+            },
+            move || runner.rounds_loop(setup, op, invariant),
+        )
+        .map_err(|stop| match stop {
+            // A deadlock or a hang: say when, and how to see it again.
+            Stop::Fail(mut failure) if !failure.message.contains(&plan.replay) => {
+                failure.message = format!(
+                    "{}\n(in round {} of {}; {})",
+                    failure.message.trim_end(),
+                    plan.round.load(std::sync::atomic::Ordering::Relaxed) + 1,
+                    plan.rounds,
+                    plan.replay
+                );
+                Stop::Fail(failure)
+            }
+            other => other,
+        })?;
+        outcome.map_err(Stop::Fail)
+    }
+
+    fn rounds_loop<S, O, Setup, Op, Inv>(
+        &self,
+        mut setup: Setup,
+        op: Op,
+        mut invariant: Inv,
+    ) -> Result<(), Failure>
+    where
+        S: Sync,
+        O: Send,
+        Setup: FnMut(&mut ChaCha8Rng) -> S,
+        Op: Fn(&S, usize, usize, &mut ChaCha8Rng) -> O + Sync,
+        Inv: FnMut(&S, &RoundLog<O>) -> Result<(), Violation>,
+    {
+        let started = Instant::now();
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        for round in 0..self.rounds {
+            self.round
+                .store(round, std::sync::atomic::Ordering::Relaxed);
+            if started.elapsed() >= self.time_cap {
+                eprintln!(
+                    "stress `{}`: time cap {:?} reached after {round} of {} rounds",
+                    self.check, self.time_cap, self.rounds
+                );
+                break;
+            }
+            let subject = setup(&mut rng);
+            let round_seed: u64 = rng.random();
+            let log = self.one_round(&subject, &op, round, round_seed)?;
+            if let Err(violation) = invariant(&subject, &log) {
+                return Err(self.violation_failure(round, &violation));
+            }
+        }
+        if std::env::var_os("THREADLINGS_RACE_STATS").is_some() {
+            eprintln!(
+                "stress `{}`: {} rounds × {} threads × {} ops in {:?}",
+                self.check,
+                self.rounds,
+                self.threads,
+                self.ops,
+                started.elapsed()
+            );
+        }
+        Ok(())
+    }
+
+    fn one_round<S, O, Op>(
+        &self,
+        subject: &S,
+        op: &Op,
+        round: usize,
+        round_seed: u64,
+    ) -> Result<RoundLog<O>, Failure>
+    where
+        S: Sync,
+        O: Send,
+        Op: Fn(&S, usize, usize, &mut ChaCha8Rng) -> O + Sync,
+    {
+        let start = threadlings::sync::Barrier::new(self.threads);
+        let ops = self.ops;
+        let results = threadlings::thread::scope(|scope| {
+            let handles: Vec<_> = (0..self.threads)
+                .map(|t| {
+                    let start = &start;
+                    threadlings::thread::Builder::new()
+                        .name(format!("{}-{t}", self.names))
+                        .spawn_scoped(scope, move || {
+                            let mut rng = ChaCha8Rng::seed_from_u64(
+                                round_seed ^ (t as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                            );
+                            start.wait();
+                            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                                (0..ops)
+                                    .map(|step| op(subject, t, step, &mut rng))
+                                    .collect::<Vec<O>>()
+                            }));
+                            match outcome {
+                                Ok(log) => {
+                                    threadlings::instrument::doing(None);
+                                    log
+                                }
+                                Err(payload) => {
+                                    self.worker_panicked(t, round, payload.as_ref());
+                                    resume_unwind(payload)
+                                }
+                            }
+                        })
+                        .expect("could not start a stress thread")
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect::<Vec<_>>()
+        });
+        let mut threads = Vec::with_capacity(results.len());
+        let mut panicked = Vec::new();
+        for (t, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(log) => threads.push(log),
+                Err(payload) => {
+                    let message = panics::text(payload.as_ref());
+                    if message.starts_with("not yet implemented") {
+                        // Let the harness report the stub as "not started".
+                        resume_unwind(payload);
+                    }
+                    panicked.push((t, message));
+                }
+            }
+        }
+        // Report the panic that started it, not the poisoned locks it left.
+        panicked.sort_by_key(|(_, message)| message.contains("PoisonError"));
+        if let Some((t, message)) = panicked.first() {
+            return Err(self.panic_failure(*t, round, message, None));
+        }
+        Ok(RoundLog { round, threads })
+    }
+
+    /// Records a worker's panic so the watcher reports it at once, even if
+    /// other workers now wait forever for what the panicked one never did.
+    fn worker_panicked(&self, t: usize, round: usize, payload: &(dyn std::any::Any + Send)) {
+        let message = panics::text(payload);
+        let doing = instrument::snapshot()
+            .threads
+            .into_iter()
+            .find(|th| th.name == format!("{}-{t}", self.names))
+            .and_then(|th| th.doing);
+        let poison = message.contains("PoisonError");
+        let early = if message.starts_with("not yet implemented") {
+            Early::Stub(message)
+        } else {
+            Early::Fail(self.panic_failure(t, round, &message, doing.as_deref()))
+        };
+        if let Ok(mut slot) = self.early.lock() {
+            // The original panic beats the poisoned locks it leaves behind.
+            if slot
+                .as_ref()
+                .is_none_or(|(_, _, was_poison)| *was_poison && !poison)
+            {
+                *slot = Some((early, Instant::now(), poison));
+            }
+        }
+    }
+
+    fn panic_failure(&self, t: usize, round: usize, message: &str, doing: Option<&str>) -> Failure {
+        let doing = doing.map(|d| format!(" in {d}")).unwrap_or_default();
+        Failure::new(format!(
+            "{}-{t} panicked{doing}, in round {} of {} of {}:\n  {}\n{}",
+            self.names,
+            round + 1,
+            self.rounds,
+            self.what,
+            panics::describe(message),
+            self.replay
+        ))
+    }
+
+    fn violation_failure(&self, round: usize, violation: &Violation) -> Failure {
+        let mut failure = Failure::new(format!(
+            "invariant violated after round {} of {} of {} ({} threads × {} operations, \
+             with random pauses at every lock, unlock, wait and atomic operation):\n  {}\n{}",
+            round + 1,
+            self.rounds,
+            self.what,
+            self.threads,
+            self.ops,
+            violation.invariant,
+            self.replay
+        ))
+        .actual(violation.seen.clone());
+        if let Some(expected) = &violation.expected {
+            failure = failure.expected(expected.clone());
+        }
+        failure
+    }
+}
+
+/// Turns instrumentation off when the run ends, however it ends.
+struct Disable;
+
+impl Drop for Disable {
+    fn drop(&mut self) {
+        instrument::disable();
+    }
+}

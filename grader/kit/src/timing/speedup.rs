@@ -1,0 +1,370 @@
+//! Speedup proofs for CPU-bound work: does the code really use the cores?
+//!
+//! A speedup only means something against what the machine can give *right
+//! now*. So every measurement is a three-way comparison in the same run, in
+//! interleaved rounds, each keeping its best time:
+//! - **baseline**: the work on one thread, by the check (not by student code,
+//!   which could make its own one-thread case slow);
+//! - **control**: the same work split over the same number of threads by the
+//!   check's own known-good parallel code: the speedup this machine, with its
+//!   current load, can give;
+//! - **candidate**: the student's code.
+//!
+//! The load of a shared machine changes from one moment to the next, so each
+//! round runs the three back to back (in rotating order) and is judged on its
+//! own too: a round counts only if the control showed in it that the machine
+//! could run the threads in parallel (`machine_floor` speedup with
+//! `busy_floor` cores busy). Without such a round (one usable core, a CPU
+//! quota, other processes using the cores) the check is skipped with that
+//! reason: a correct answer must never fail because the machine is busy.
+//! Otherwise the candidate must reach, in one such round or best against
+//! best, `share` of the control's gain over one thread while keeping
+//! `busy_floor` cores busy itself (a serialized answer never keeps more than
+//! one busy, whatever the timing noise); it fails only after `rounds_to_fail`
+//! such rounds in which it never did.
+
+use std::time::{Duration, Instant};
+
+use super::cores::{Cores, cores, process_cpu_time};
+use super::latency::ms;
+use crate::{Failure, Stop};
+
+/// How to measure and judge a speedup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeedupTrial {
+    /// Rounds at most (each runs baseline, control and candidate once).
+    pub max_rounds: usize,
+    /// Rounds at least before stopping early on a pass.
+    pub min_rounds: usize,
+    /// No new round starts after this much time.
+    pub budget: Duration,
+    /// The control must beat one thread by this factor, else skip.
+    pub machine_floor: f64,
+    /// ...and keep this many cores busy on average, else the round does not
+    /// count.
+    pub busy_floor: f64,
+    /// Rounds that must count before a candidate can fail (fewer: skip).
+    pub rounds_to_fail: usize,
+    /// The candidate must get this share of the control's gain:
+    /// `required = 1 + share × (control speedup − 1)`.
+    pub share: f64,
+}
+
+impl Default for SpeedupTrial {
+    fn default() -> Self {
+        SpeedupTrial {
+            max_rounds: 12,
+            min_rounds: 3,
+            budget: Duration::from_secs(12),
+            machine_floor: 1.5,
+            busy_floor: 1.2,
+            rounds_to_fail: 3,
+            share: 0.5,
+        }
+    }
+}
+
+/// One round: the three runs, back to back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    pub baseline: Duration,
+    pub control: Duration,
+    pub candidate: Duration,
+    /// Cores the control kept busy on average (process CPU time / wall time).
+    pub control_busy: f64,
+    /// Cores the candidate kept busy on average.
+    pub candidate_busy: f64,
+}
+
+/// The rounds of one speedup trial, and how to judge them.
+///
+/// The machine's load can change from one moment to the next, so the
+/// candidate is compared with the baseline and control of its *own* round
+/// (run back to back, in rotating order) as well as best against best. A
+/// round counts only if the control showed in it that the machine could run
+/// the threads in parallel (speedup ≥ `machine_floor`, ≥ `busy_floor` cores
+/// busy). The candidate passes if it reached the required speedup in any
+/// such round, or best against best; it fails only if there were such rounds
+/// and it reached it in none of them; with none, the trial skips.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speedup {
+    pub cores: Cores,
+    pub threads: usize,
+    pub rounds: Vec<Round>,
+    trial: SpeedupTrial,
+}
+
+fn best(times: impl Iterator<Item = Duration>) -> Duration {
+    times.min().unwrap_or_default()
+}
+
+fn ratio(slow: Duration, fast: Duration) -> f64 {
+    slow.as_secs_f64() / fast.as_secs_f64().max(1e-9)
+}
+
+/// Runs `f`, returning its measured time and the cores busy meanwhile.
+fn busy(f: &mut dyn FnMut() -> Result<Duration, Stop>) -> Result<(Duration, f64), Stop> {
+    let (cpu, wall) = (process_cpu_time(), Instant::now());
+    let took = f()?;
+    let cores = (process_cpu_time().saturating_sub(cpu)).as_secs_f64()
+        / wall.elapsed().as_secs_f64().max(1e-9);
+    Ok((took, cores))
+}
+
+impl SpeedupTrial {
+    /// Measures. Each closure runs the same work once and returns the time
+    /// the work took (set-up excluded). `threads` is the worker count the
+    /// control and the candidate use. Skips right away with fewer than two
+    /// usable cores.
+    pub fn run(
+        &self,
+        threads: usize,
+        mut baseline: impl FnMut() -> Result<Duration, Stop>,
+        mut control: impl FnMut() -> Result<Duration, Stop>,
+        mut candidate: impl FnMut() -> Result<Duration, Stop>,
+    ) -> Result<Speedup, Stop> {
+        let cores = require_cores(2)?;
+        let started = Instant::now();
+        let mut s = Speedup {
+            cores,
+            threads,
+            rounds: Vec::new(),
+            trial: self.clone(),
+        };
+        for round in 0..self.max_rounds.max(1) {
+            let mut r = Round {
+                baseline: Duration::ZERO,
+                control: Duration::ZERO,
+                candidate: Duration::ZERO,
+                control_busy: 0.0,
+                candidate_busy: 0.0,
+            };
+            // Rotate the order so a drift in load favours no one.
+            for step in 0..3 {
+                match (step + round) % 3 {
+                    0 => r.baseline = baseline()?,
+                    1 => (r.control, r.control_busy) = busy(&mut control)?,
+                    _ => (r.candidate, r.candidate_busy) = busy(&mut candidate)?,
+                }
+            }
+            s.rounds.push(r);
+            if s.rounds.len() >= self.min_rounds && (s.passes() || started.elapsed() >= self.budget)
+            {
+                break;
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Skips the check (with the reason) unless `n` cores are usable.
+pub fn require_cores(n: usize) -> Result<Cores, Stop> {
+    let cores = cores();
+    if cores.usable() < n {
+        return Err(Stop::Skip(format!(
+            "a speedup needs {n} cores and this machine gives {}; the structural checks \
+             (tasks alive at once, thread counts) still grade this exercise",
+            cores.describe()
+        )));
+    }
+    Ok(cores)
+}
+
+impl Speedup {
+    fn best_baseline(&self) -> Duration {
+        best(self.rounds.iter().map(|r| r.baseline))
+    }
+
+    fn best_control(&self) -> Duration {
+        best(self.rounds.iter().map(|r| r.control))
+    }
+
+    fn best_candidate(&self) -> Duration {
+        best(self.rounds.iter().map(|r| r.candidate))
+    }
+
+    /// One thread's best time over the control's best: what the machine gives.
+    pub fn machine_speedup(&self) -> f64 {
+        ratio(self.best_baseline(), self.best_control())
+    }
+
+    /// One thread's best time over the candidate's best.
+    pub fn candidate_speedup(&self) -> f64 {
+        ratio(self.best_baseline(), self.best_candidate())
+    }
+
+    /// The speedup the candidate must reach, best against best.
+    pub fn required(&self) -> f64 {
+        self.required_for(self.machine_speedup())
+    }
+
+    fn required_for(&self, machine: f64) -> f64 {
+        1.0 + self.trial.share * (machine - 1.0)
+    }
+
+    /// Whether the control showed in round `r` that the machine could run
+    /// the threads in parallel.
+    fn informative(&self, r: &Round) -> bool {
+        ratio(r.baseline, r.control) >= self.trial.machine_floor
+            && r.control_busy >= self.trial.busy_floor
+    }
+
+    /// The candidate passes a round by reaching the required speedup there
+    /// while keeping more than one core busy: a serialized answer cannot do
+    /// the latter, however the load favours its timing.
+    fn round_passes(&self, r: &Round) -> bool {
+        self.informative(r)
+            && r.candidate_busy >= self.trial.busy_floor
+            && ratio(r.baseline, r.candidate) >= self.required_for(ratio(r.baseline, r.control))
+    }
+
+    /// Rounds in which the machine showed parallel capacity.
+    pub fn informative_rounds(&self) -> usize {
+        self.rounds.iter().filter(|r| self.informative(r)).count()
+    }
+
+    fn best_passes(&self) -> bool {
+        let busy_enough = |pick: fn(&Round) -> (Duration, f64), best: Duration| {
+            self.rounds
+                .iter()
+                .map(pick)
+                .any(|(time, busy)| time == best && busy >= self.trial.busy_floor)
+        };
+        self.machine_speedup() >= self.trial.machine_floor
+            && busy_enough(|r| (r.control, r.control_busy), self.best_control())
+            && busy_enough(|r| (r.candidate, r.candidate_busy), self.best_candidate())
+            && self.candidate_speedup() >= self.required()
+    }
+
+    fn passes(&self) -> bool {
+        self.best_passes() || self.rounds.iter().any(|r| self.round_passes(r))
+    }
+
+    /// Lines for the evidence notes.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = vec![
+            format!(
+                "best of {} rounds: one thread (course's loop) {}; course's parallel loop on {} \
+                 threads {} ({:.2}x); yours {} ({:.2}x); required {:.2}x (half the course \
+                 loop's gain)",
+                self.rounds.len(),
+                ms(self.best_baseline()),
+                self.threads,
+                ms(self.best_control()),
+                self.machine_speedup(),
+                ms(self.best_candidate()),
+                self.candidate_speedup(),
+                self.required()
+            ),
+            format!(
+                "rounds where the machine showed parallelism (course's loop >= {:.1}x and >= \
+                 {:.1} cores busy): {}; machine: {}",
+                self.trial.machine_floor,
+                self.trial.busy_floor,
+                self.informative_rounds(),
+                self.cores.describe()
+            ),
+        ];
+        for (i, r) in self.rounds.iter().enumerate() {
+            notes.push(format!(
+                "round {}: one thread {}, course {} ({:.2}x, {:.1} cores busy), yours {} \
+                 ({:.2}x, {:.1} cores busy){}",
+                i + 1,
+                ms(r.baseline),
+                ms(r.control),
+                ratio(r.baseline, r.control),
+                r.control_busy,
+                ms(r.candidate),
+                ratio(r.baseline, r.candidate),
+                r.candidate_busy,
+                if self.round_passes(r) { " ok" } else { "" }
+            ));
+        }
+        notes
+    }
+
+    /// Passes, skips (the machine cannot show a speedup now), or fails.
+    pub fn judge(&self, what: &str) -> Result<(), Stop> {
+        if self.passes() {
+            return Ok(());
+        }
+        let machine = self.machine_speedup();
+        if self.informative_rounds() < self.trial.rounds_to_fail {
+            return Err(Stop::Skip(format!(
+                "the machine could not run {} threads in parallel during this check: the \
+                 course's own parallel loop showed it (at least {:.1}x faster than one thread \
+                 with {:.1} cores busy) in {} of {} rounds, {} needed to judge ({}; other \
+                 processes may be using the cores). The structural checks still grade this \
+                 exercise",
+                self.threads,
+                self.trial.machine_floor,
+                self.trial.busy_floor,
+                self.informative_rounds(),
+                self.rounds.len(),
+                self.trial.rounds_to_fail,
+                self.cores.describe()
+            )));
+        }
+        let candidate_busy = self
+            .rounds
+            .iter()
+            .map(|r| r.candidate_busy)
+            .fold(0.0, f64::max);
+        let hint = if candidate_busy < 1.2 {
+            format!(
+                " It kept at most {candidate_busy:.1} cores busy: the work ran one thread at a \
+                 time (a lock held around the hot loop, or no threads at all?)."
+            )
+        } else {
+            " The cores were busy but the work did not go faster: overhead per item \
+             (a thread, a lock or an allocation per item?)."
+                .to_string()
+        };
+        Err(Stop::Fail(
+            Failure::new(format!(
+                "{what} was not faster with {} threads than the course's loop on one thread, in \
+                 any of the {} rounds where the course's own parallel loop was.{hint}",
+                self.threads,
+                self.informative_rounds()
+            ))
+            .expected(format!(
+                "at least {:.2}x faster than one thread (the course's parallel loop reached \
+                 {machine:.2}x in the same run)",
+                self.required()
+            ))
+            .actual(format!(
+                "{:.2}x ({} vs {} on one thread, best of {} rounds)",
+                self.candidate_speedup(),
+                ms(self.best_candidate()),
+                ms(self.best_baseline()),
+                self.rounds.len()
+            )),
+        ))
+    }
+}
+
+/// Finds a problem size whose run takes at least `target`: doubles `n` from
+/// `start` until `run(n)` does (at most `max_n`). Use it to make a speedup
+/// measurement long enough that spawn costs and timer resolution vanish.
+pub fn scale_to(
+    target: Duration,
+    start: usize,
+    max_n: usize,
+    mut run: impl FnMut(usize) -> Duration,
+) -> usize {
+    let mut n = start.max(1);
+    while n < max_n {
+        let took = run(n);
+        if took >= target {
+            break;
+        }
+        // Jump close to the target when the time is measurable, else double.
+        let factor = if took > Duration::from_millis(2) {
+            (target.as_secs_f64() / took.as_secs_f64()).clamp(1.2, 8.0)
+        } else {
+            2.0
+        };
+        n = ((n as f64 * factor) as usize).min(max_n);
+    }
+    n
+}

@@ -1,0 +1,308 @@
+//! Exercise 08: atomics and memory ordering. Read README.md first.
+//!
+//! Reference solution.
+
+use std::ops::{Deref, DerefMut};
+
+use threadlings::cell::{MutPtr, UnsafeCell};
+use threadlings::hint;
+use threadlings::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+
+/// Task 1: a counter many threads increment at once, without a lock.
+#[derive(Debug, Default)]
+pub struct AtomicCounter {
+    value: AtomicU64,
+}
+
+impl AtomicCounter {
+    /// A counter at 0.
+    pub fn new() -> AtomicCounter {
+        AtomicCounter {
+            value: AtomicU64::new(0),
+        }
+    }
+
+    /// Adds 1 and returns the value right after this increment.
+    ///
+    /// One atomic read-modify-write (`fetch_add`), not a `load` followed by
+    /// a `store`: between those two, other threads can increment, and the
+    /// store would overwrite their work. A counter that only counts needs no
+    /// ordering with other memory: `Ordering::Relaxed` is enough here.
+    pub fn increment(&self) -> u64 {
+        self.value.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The current value.
+    pub fn get(&self) -> u64 {
+        self.value.load(Ordering::Relaxed)
+    }
+}
+
+/// Task 2: a spin lock. `lock()` busy-waits instead of sleeping, which pays
+/// off only for very short critical sections (and is how real locks start
+/// before they sleep).
+///
+/// ```ignore
+/// let total = atomics::SpinLock::new(0);
+/// std::thread::scope(|s| {
+///     for _ in 0..4 {
+///         s.spawn(|| *total.lock() += 1);
+///     }
+/// });
+/// assert_eq!(*total.lock(), 4);
+/// ```
+#[derive(Debug)]
+pub struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the lock hands out access to `value` to one thread at a time (if
+// `try_lock`, `lock` and `unlock` are right), so sharing the lock between
+// threads is like sending the value from one to the next.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+/// Access to the data of a locked [`SpinLock`]; unlocks when dropped.
+pub struct SpinGuard<'a, T> {
+    lock: &'a SpinLock<T>,
+    /// Tracked access to the data (under `--cfg loom` the model checker sees
+    /// it); always `Some` until the guard is dropped.
+    data: Option<MutPtr<T>>,
+}
+
+impl<T> SpinLock<T> {
+    /// An unlocked lock holding `value`.
+    pub fn new(value: T) -> SpinLock<T> {
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Takes the lock if it is free, without waiting.
+    ///
+    /// Flip `locked` from `false` to `true` in **one** atomic step
+    /// (`compare_exchange`): a `load` that sees `false` followed by a
+    /// `store(true)` lets two threads in at once. On success, use
+    /// `Ordering::Acquire`: it makes everything the previous holder wrote
+    /// before its `unlock` (a `Release` store) visible to this thread. Then
+    /// return `Some(self.guard())`.
+    pub fn try_lock(&self) -> Option<SpinGuard<'_, T>> {
+        // WRONG: check-then-act; another thread can take it in between.
+        if self.locked.load(Ordering::Acquire) {
+            return None;
+        }
+        self.locked.store(true, Ordering::Relaxed);
+        Some(self.guard())
+    }
+
+    /// Takes the lock, spinning until it is free.
+    ///
+    /// Loop on `try_lock`; while it fails, wait with plain loads until
+    /// `locked` reads `false` (cheaper than hammering `compare_exchange`),
+    /// calling `threadlings::hint::spin_loop()` in every turn of the loop.
+    pub fn lock(&self) -> SpinGuard<'_, T> {
+        loop {
+            if let Some(guard) = self.try_lock() {
+                return guard;
+            }
+            while self.locked.load(Ordering::Relaxed) {
+                hint::spin_loop();
+            }
+        }
+    }
+
+    /// Releases the lock (the guard calls it when dropped).
+    ///
+    /// `Ordering::Release`: the writes made while holding the lock must be
+    /// visible to the next thread that takes it with `Acquire`.
+    fn unlock(&self) {
+        self.locked.store(false, Ordering::Release);
+    }
+
+    /// A guard for the current holder (given).
+    fn guard(&self) -> SpinGuard<'_, T> {
+        SpinGuard {
+            lock: self,
+            data: Some(self.value.get_mut()),
+        }
+    }
+}
+
+impl<T> Deref for SpinGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        let data = self.data.as_ref().expect("a live guard has its data");
+        // SAFETY: this guard exists only while its thread holds the lock, so
+        // no other thread accesses the data.
+        unsafe { MutPtr::deref(data) }
+    }
+}
+
+impl<T> DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        let data = self.data.as_ref().expect("a live guard has its data");
+        // SAFETY: as in `deref`, and `&mut self` makes this access unique.
+        unsafe { MutPtr::deref(data) }
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
+    fn drop(&mut self) {
+        // End the access to the data *before* letting the next thread in.
+        self.data = None;
+        self.lock.unlock();
+    }
+}
+
+/// Task 3: a value initialized once, by whichever thread asks first, while
+/// the others wait for it; then shared by all (like `std::sync::OnceLock`).
+#[derive(Debug)]
+pub struct OnceValue<T> {
+    /// `EMPTY`, then `RUNNING` while one thread runs `init`, then `READY`.
+    state: AtomicU8,
+    value: UnsafeCell<Option<T>>,
+}
+
+const EMPTY: u8 = 0;
+const RUNNING: u8 = 1;
+const READY: u8 = 2;
+
+// SAFETY: the value is written once, by the thread that moved the state
+// from EMPTY to RUNNING, before the Release store of READY; everyone else
+// reads it only after an Acquire load saw READY. So `&OnceValue<T>` gives
+// shared `&T` to many threads (T: Sync) and the value may have been made on
+// another thread (T: Send).
+unsafe impl<T: Send + Sync> Sync for OnceValue<T> {}
+
+impl<T> OnceValue<T> {
+    /// No value yet.
+    pub fn new() -> OnceValue<T> {
+        OnceValue {
+            state: AtomicU8::new(EMPTY),
+            value: UnsafeCell::new(None),
+        }
+    }
+
+    /// The value, if it is initialized (`READY`), without waiting.
+    ///
+    /// Load the state with `Ordering::Acquire`, so that the value written
+    /// before the `Release` store of `READY` is visible here; then
+    /// `Some(unsafe { self.value_ref() })`.
+    pub fn get(&self) -> Option<&T> {
+        if self.state.load(Ordering::Acquire) == READY {
+            // SAFETY: READY was seen with Acquire.
+            Some(unsafe { self.value_ref() })
+        } else {
+            None
+        }
+    }
+
+    /// The value, running `init` first if nobody has yet.
+    ///
+    /// - Exactly one thread ever runs `init`: the one whose
+    ///   `compare_exchange(EMPTY, RUNNING, ..)` succeeds (a `load` then a
+    ///   `store` lets two threads both see `EMPTY`). It stores the value with
+    ///   `store_value`, then sets the state to `READY` with `Release`.
+    /// - A thread that finds `READY` returns the value; one that finds
+    ///   `RUNNING` waits, calling `threadlings::hint::spin_loop()`, until it
+    ///   reads `READY` (with `Acquire`).
+    pub fn get_or_init<F>(&self, init: F) -> &T
+    where
+        F: FnOnce() -> T,
+    {
+        loop {
+            match self
+                .state
+                .compare_exchange(EMPTY, RUNNING, Ordering::Acquire, Ordering::Acquire)
+            {
+                Ok(_) => {
+                    let value = init();
+                    // SAFETY: this thread moved the state from EMPTY to RUNNING.
+                    unsafe { self.store_value(value) };
+                    self.state.store(READY, Ordering::Release);
+                    // SAFETY: this thread stored the value.
+                    return unsafe { self.value_ref() };
+                }
+                // SAFETY: READY was seen with Acquire.
+                Err(READY) => return unsafe { self.value_ref() },
+                Err(_) => hint::spin_loop(),
+            }
+        }
+    }
+
+    /// Stores the value (given).
+    ///
+    /// # Safety
+    ///
+    /// Only the thread that moved the state from `EMPTY` to `RUNNING` may
+    /// call this, once, before it stores `READY`.
+    unsafe fn store_value(&self, value: T) {
+        // SAFETY: the caller is the only thread touching the value now.
+        self.value.with_mut(|slot| unsafe { *slot = Some(value) });
+    }
+
+    /// The stored value (given).
+    ///
+    /// # Safety
+    ///
+    /// Only after this thread stored the value, or saw `READY` with an
+    /// `Acquire` load.
+    unsafe fn value_ref(&self) -> &T {
+        // SAFETY: the value was written before READY was published and is
+        // never written again, so shared references to it stay valid as
+        // long as `self`.
+        self.value
+            .with(|slot| unsafe { (*slot).as_ref().expect("the value is stored before READY") })
+    }
+}
+
+impl<T> Default for OnceValue<T> {
+    fn default() -> Self {
+        OnceValue::new()
+    }
+}
+
+/// Task 4: one thread publishes a message of four words; other threads poll
+/// for it. The words are plain `Relaxed` atomics: what makes a reader that
+/// sees the flag also see the words is the ordering on the flag.
+#[derive(Debug, Default)]
+pub struct Mailbox {
+    words: [AtomicU64; 4],
+    ready: AtomicBool,
+}
+
+impl Mailbox {
+    /// An empty mailbox.
+    pub fn new() -> Mailbox {
+        Mailbox::default()
+    }
+
+    /// Writes the message, then raises the flag (called once).
+    ///
+    /// The word stores may be `Relaxed`; the flag store must be `Release`:
+    /// it "publishes" every write this thread made before it.
+    pub fn publish(&self, message: [u64; 4]) {
+        for (word, value) in self.words.iter().zip(message) {
+            word.store(value, Ordering::Relaxed);
+        }
+        self.ready.store(true, Ordering::Release);
+    }
+
+    /// The message if the flag is up, else `None`.
+    ///
+    /// Load the flag with `Acquire`: a reader whose load sees the flag then
+    /// sees every write made before the `Release` store that raised it. With
+    /// `Relaxed` on either side, a reader may see the flag and stale words
+    /// (on ARM and POWER in practice; on x86 only the compiler may reorder,
+    /// but the model checker shows every outcome the language allows).
+    pub fn read(&self) -> Option<[u64; 4]> {
+        if !self.ready.load(Ordering::Acquire) {
+            return None;
+        }
+        Some(std::array::from_fn(|i| {
+            self.words[i].load(Ordering::Relaxed)
+        }))
+    }
+}

@@ -1,0 +1,122 @@
+//! Exercise 11: the GIL lab. Reference solution.
+#![allow(unused)]
+
+mod gil;
+mod lab;
+
+pub use gil::{Gil, GilGuard};
+pub use lab::{Experiment, LabReport, Run, Workload};
+
+use std::thread;
+
+/// Task 1: `n` threads, each holding the GIL while its task runs.
+pub fn cpu_threads_with_gil<T, F>(gil: &Gil, n: usize, task: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync,
+{
+    let task = &task;
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                s.spawn(move || {
+                    let _gil = gil.acquire();
+                    task(i)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Task 2: `n` threads; the Python part under the GIL, the blocking part
+/// with the GIL released.
+pub fn io_threads_with_gil<Q, R, P, B>(gil: &Gil, n: usize, python: P, blocking: B) -> Vec<R>
+where
+    R: Send,
+    P: Fn(usize) -> Q + Sync,
+    B: Fn(Q) -> R + Sync,
+{
+    let (python, blocking) = (&python, &blocking);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                s.spawn(move || {
+                    let mut gil = gil.acquire();
+                    let request = python(i);
+                    gil.allow_threads(|| blocking(request))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Task 3: `n` threads, no GIL.
+pub fn cpu_threads_without_gil<T, F>(n: usize, task: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync,
+{
+    let task = &task;
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..n).map(|i| s.spawn(move || task(i))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Task 4: the three experiments, each run measured around exactly itself.
+pub fn gil_lab(gil: &Gil, work: &Workload<'_>) -> LabReport {
+    let n = work.tasks;
+    let cpu_one_thread = || {
+        for i in 0..n {
+            std::hint::black_box((work.cpu)(i));
+        }
+    };
+    let cpu_with_gil = Experiment {
+        one_thread: Run::measure(cpu_one_thread),
+        threads: Run::measure(|| {
+            std::hint::black_box(cpu_threads_with_gil(gil, n, work.cpu));
+        }),
+    };
+    let io_with_gil = Experiment {
+        one_thread: Run::measure(|| {
+            for i in 0..n {
+                std::hint::black_box((work.blocking)((work.python)(i)));
+            }
+        }),
+        threads: Run::measure(|| {
+            std::hint::black_box(io_threads_with_gil(gil, n, work.python, work.blocking));
+        }),
+    };
+    let cpu_without_gil = Experiment {
+        one_thread: Run::measure(cpu_one_thread),
+        threads: Run::measure(|| {
+            std::hint::black_box(cpu_threads_without_gil(n, work.cpu));
+        }),
+    };
+    // Wrong: runs everything, but reports the speedups the README predicts
+    // instead of the measured ones: each threaded run is "one thread divided
+    // by the expected speedup".
+    let cores = thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n.max(1));
+    let made_up = |one: Run, speedup: f64| Run {
+        started: one.finished,
+        finished: one.finished + one.duration().div_f64(speedup),
+    };
+    LabReport {
+        cpu_with_gil: Experiment {
+            threads: made_up(cpu_with_gil.one_thread, 1.0),
+            ..cpu_with_gil
+        },
+        io_with_gil: Experiment {
+            threads: made_up(io_with_gil.one_thread, n.max(1) as f64),
+            ..io_with_gil
+        },
+        cpu_without_gil: Experiment {
+            threads: made_up(cpu_without_gil.one_thread, cores as f64),
+            ..cpu_without_gil
+        },
+    }
+}

@@ -1,0 +1,526 @@
+//! The instrumentation runtime behind the facade: the mode switch, seeded
+//! perturbation at synchronization points, and the registry of who holds and
+//! who waits for which lock.
+//!
+//! Everything here is off until [`crate::instrument::enable`] is called; the
+//! fast path of every facade operation is one relaxed load of [`MODE`].
+
+use std::collections::HashMap;
+use std::panic::Location;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64};
+use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard};
+
+/// Record holders and waiters.
+const TRACK: u8 = 1;
+/// Yield, spin or sleep at synchronization points.
+const PERTURB: u8 = 2;
+
+static MODE: AtomicU8 = AtomicU8::new(0);
+static SEED: AtomicU64 = AtomicU64::new(0);
+/// Bumped by every `enable`, so threads reseed their random source.
+static EPOCH: AtomicU64 = AtomicU64::new(1);
+/// Probability of perturbing a point, out of 65536.
+static RATE: AtomicU32 = AtomicU32::new(0);
+static MAX_SPIN_NS: AtomicU64 = AtomicU64::new(0);
+static MAX_SLEEP_US: AtomicU64 = AtomicU64::new(0);
+/// Counts registry changes and notifications: if it stands still while
+/// every thread is blocked, nothing can ever wake them.
+static EVENTS: AtomicU64 = AtomicU64::new(0);
+static NEXT_LOCK: AtomicU64 = AtomicU64::new(1);
+static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
+/// Threads that perturb without being tracked still need distinct streams.
+#[cfg(not(loom))]
+static NEXT_STREAM: AtomicU64 = AtomicU64::new(1);
+
+/// Whether any instrumentation is on (the fast-path test).
+#[inline(always)]
+pub(crate) fn active() -> bool {
+    MODE.load(Relaxed) != 0
+}
+
+#[inline(always)]
+pub(crate) fn tracking() -> bool {
+    MODE.load(Relaxed) & TRACK != 0
+}
+
+pub(crate) struct Settings {
+    pub seed: u64,
+    pub track: bool,
+    pub perturb: bool,
+    pub rate: u32,
+    pub max_spin_ns: u64,
+    pub max_sleep_us: u64,
+}
+
+pub(crate) fn configure(settings: Settings) {
+    SEED.store(settings.seed, Relaxed);
+    RATE.store(settings.rate, Relaxed);
+    MAX_SPIN_NS.store(settings.max_spin_ns, Relaxed);
+    MAX_SLEEP_US.store(settings.max_sleep_us, Relaxed);
+    EPOCH.fetch_add(1, Relaxed);
+    // Under loom the scheduler is loom's: perturbing would only slow it down.
+    let perturb = settings.perturb && cfg!(not(loom));
+    let mode = (if settings.track { TRACK } else { 0 }) | (if perturb { PERTURB } else { 0 });
+    MODE.store(mode, Relaxed);
+}
+
+pub(crate) fn events() -> u64 {
+    EVENTS.load(Relaxed)
+}
+
+fn event() {
+    EVENTS.fetch_add(1, Relaxed);
+}
+
+// ---------------------------------------------------------------------------
+// Perturbation
+
+/// A synchronization point: maybe yield, spin or sleep (seeded).
+#[inline(always)]
+pub(crate) fn point() {
+    if MODE.load(Relaxed) & PERTURB != 0 {
+        perturb();
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn perturb() {
+    let Some(r) = next_random() else { return };
+    if (r & 0xffff) as u32 >= RATE.load(Relaxed) {
+        return;
+    }
+    match (r >> 16) % 10 {
+        // Give the processor to another thread, if one is ready.
+        0..=3 => std::thread::yield_now(),
+        // Stay on the processor a little longer (inside a critical section
+        // this makes other threads pile up behind the lock).
+        4..=7 => {
+            let max = MAX_SPIN_NS.load(Relaxed).max(1);
+            let spin = std::time::Duration::from_nanos((r >> 24) % max);
+            let start = std::time::Instant::now();
+            while start.elapsed() < spin {
+                std::hint::spin_loop();
+            }
+        }
+        // Get off the processor for a while: on one core this is what lets
+        // another thread run inside the window.
+        _ => {
+            let max = MAX_SLEEP_US.load(Relaxed).max(1);
+            std::thread::sleep(std::time::Duration::from_micros(1 + (r >> 24) % max));
+        }
+    }
+}
+
+#[cfg(not(loom))]
+mod local {
+    use std::cell::Cell;
+
+    /// Per-thread state: registry id and random stream. Its destructor marks
+    /// the thread finished in the registry.
+    pub(super) struct Slot {
+        pub tid: Cell<u64>,
+        pub rng: Cell<u64>,
+        pub epoch: Cell<u64>,
+    }
+
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            let tid = self.tid.get();
+            if tid != 0 {
+                super::thread_finished(tid);
+            }
+        }
+    }
+
+    thread_local! {
+        pub(super) static SLOT: Slot = const {
+            Slot { tid: Cell::new(0), rng: Cell::new(0), epoch: Cell::new(0) }
+        };
+    }
+}
+
+#[cfg(not(loom))]
+fn next_random() -> Option<u64> {
+    local::SLOT
+        .try_with(|slot| {
+            let epoch = EPOCH.load(Relaxed);
+            if slot.epoch.get() != epoch {
+                slot.epoch.set(epoch);
+                let stream = NEXT_STREAM.fetch_add(1, Relaxed);
+                slot.rng.set(splitmix(
+                    SEED.load(Relaxed) ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                ));
+            }
+            let next = splitmix(slot.rng.get());
+            slot.rng.set(next);
+            next
+        })
+        .ok()
+}
+
+#[cfg(loom)]
+fn next_random() -> Option<u64> {
+    None
+}
+
+#[cfg(not(loom))]
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+// ---------------------------------------------------------------------------
+// The registry
+
+/// What kind of primitive a lock record describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Mutex,
+    RwLock,
+    Condvar,
+    Barrier,
+}
+
+/// The identity of a lock-like object, lazily numbered on first tracked use.
+pub(crate) struct LockMeta {
+    id: AtomicU64,
+    created_at: &'static Location<'static>,
+}
+
+impl LockMeta {
+    #[track_caller]
+    #[inline]
+    pub(crate) const fn new() -> LockMeta {
+        LockMeta {
+            id: AtomicU64::new(0),
+            created_at: Location::caller(),
+        }
+    }
+
+    pub(crate) fn desc(&self, kind: Kind, type_name: &'static str) -> Desc {
+        let mut id = self.id.load(Relaxed);
+        if id == 0 {
+            let fresh = NEXT_LOCK.fetch_add(1, Relaxed);
+            id = match self.id.compare_exchange(0, fresh, Relaxed, Relaxed) {
+                Ok(_) => fresh,
+                Err(existing) => existing,
+            };
+        }
+        Desc {
+            id,
+            kind,
+            created_at: self.created_at,
+            type_name,
+        }
+    }
+}
+
+/// A lock as the registry describes it (cheap to copy).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Desc {
+    pub id: u64,
+    pub kind: Kind,
+    pub created_at: &'static Location<'static>,
+    pub type_name: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Blocked {
+    Lock {
+        lock: Desc,
+        write: bool,
+    },
+    Condvar {
+        condvar: Desc,
+        mutex: Desc,
+    },
+    Join {
+        thread: u64,
+    },
+    Barrier {
+        barrier: Desc,
+    },
+    #[cfg_attr(loom, allow(dead_code))]
+    Scope,
+}
+
+pub(crate) struct ThreadRec {
+    pub name: String,
+    pub doing: Option<String>,
+    pub blocked: Option<Blocked>,
+}
+
+#[derive(Default)]
+pub(crate) struct Registry {
+    pub threads: HashMap<u64, ThreadRec>,
+    /// Locks currently held, with their holders (`true`: exclusively).
+    pub held: HashMap<u64, (Desc, Vec<(u64, bool)>)>,
+    pub names: HashMap<u64, String>,
+    #[cfg(loom)]
+    pub loom_ids: HashMap<loom::thread::ThreadId, u64>,
+}
+
+static REGISTRY: StdMutex<Option<Registry>> = StdMutex::new(None);
+
+pub(crate) fn registry() -> StdMutexGuard<'static, Option<Registry>> {
+    REGISTRY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `f` on the registry, creating it on first use.
+fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
+    let mut guard = registry();
+    f(guard.get_or_insert_with(Registry::default))
+}
+
+/// Forgets every thread and lock (loom: before each execution).
+pub(crate) fn reset() {
+    *registry() = Some(Registry::default());
+    if cfg!(loom) {
+        NEXT_LOCK.store(1, Relaxed);
+        NEXT_THREAD.store(1, Relaxed);
+    }
+    event();
+}
+
+fn default_name(tid: u64) -> String {
+    format!("thread #{tid}")
+}
+
+/// The registry id of the current thread, registering it on first use
+/// (0 when it cannot be known, e.g. during thread teardown).
+#[cfg(not(loom))]
+fn current_tid() -> u64 {
+    local::SLOT
+        .try_with(|slot| {
+            let tid = slot.tid.get();
+            if tid != 0 {
+                return tid;
+            }
+            let tid = NEXT_THREAD.fetch_add(1, Relaxed);
+            slot.tid.set(tid);
+            let name = std::thread::current()
+                .name()
+                .map_or_else(|| default_name(tid), str::to_string);
+            with_registry(|r| {
+                r.threads.insert(
+                    tid,
+                    ThreadRec {
+                        name,
+                        doing: None,
+                        blocked: None,
+                    },
+                )
+            });
+            tid
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(loom)]
+fn current_tid() -> u64 {
+    let me = loom::thread::current();
+    tid_of_loom(me.id(), me.name())
+}
+
+/// The registry id of a loom thread, registering it on first sight.
+#[cfg(loom)]
+pub(crate) fn tid_of_loom(id: loom::thread::ThreadId, name: Option<&str>) -> u64 {
+    with_registry(|r| {
+        if let Some(&tid) = r.loom_ids.get(&id) {
+            return tid;
+        }
+        let tid = NEXT_THREAD.fetch_add(1, Relaxed);
+        r.loom_ids.insert(id, tid);
+        // Loom numbers its threads from 0, the model's main thread.
+        let name = name.map_or_else(
+            || {
+                if format!("{id:?}") == "ThreadId(0)" {
+                    "main".to_string()
+                } else {
+                    default_name(tid)
+                }
+            },
+            str::to_string,
+        );
+        r.threads.insert(
+            tid,
+            ThreadRec {
+                name,
+                doing: None,
+                blocked: None,
+            },
+        );
+        tid
+    })
+}
+
+fn update(tid: u64, f: impl FnOnce(&mut Registry, u64)) {
+    if tid == 0 {
+        return;
+    }
+    with_registry(|r| f(r, tid));
+    event();
+}
+
+fn set_blocked(r: &mut Registry, tid: u64, blocked: Option<Blocked>) {
+    if let Some(rec) = r.threads.get_mut(&tid) {
+        rec.blocked = blocked;
+    }
+}
+
+fn add_holder(r: &mut Registry, tid: u64, lock: Desc, exclusive: bool) {
+    r.held
+        .entry(lock.id)
+        .or_insert_with(|| (lock, Vec::new()))
+        .1
+        .push((tid, exclusive));
+}
+
+fn remove_holder(r: &mut Registry, tid: u64, lock: Desc) {
+    if let Some((_, holders)) = r.held.get_mut(&lock.id) {
+        if let Some(at) = holders.iter().position(|(h, _)| *h == tid) {
+            holders.swap_remove(at);
+        }
+        if holders.is_empty() {
+            r.held.remove(&lock.id);
+        }
+    }
+}
+
+pub(crate) fn lock_waiting(lock: Desc, write: bool) {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, Some(Blocked::Lock { lock, write }))
+    });
+}
+
+pub(crate) fn lock_acquired(lock: Desc, exclusive: bool) {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, None);
+        add_holder(r, tid, lock, exclusive);
+    });
+}
+
+pub(crate) fn lock_released(lock: Desc) {
+    update(current_tid(), |r, tid| remove_holder(r, tid, lock));
+}
+
+pub(crate) fn condvar_waiting(condvar: Desc, mutex: Desc, timed: bool) {
+    update(current_tid(), |r, tid| {
+        remove_holder(r, tid, mutex);
+        let blocked = (!timed).then_some(Blocked::Condvar { condvar, mutex });
+        set_blocked(r, tid, blocked);
+    });
+}
+
+pub(crate) fn condvar_woken(mutex: Desc) {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, None);
+        add_holder(r, tid, mutex, true);
+    });
+}
+
+pub(crate) fn notified() {
+    event();
+}
+
+pub(crate) fn join_waiting(thread: u64) {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, Some(Blocked::Join { thread }))
+    });
+}
+
+pub(crate) fn barrier_waiting(barrier: Desc) {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, Some(Blocked::Barrier { barrier }))
+    });
+}
+
+#[cfg_attr(loom, allow(dead_code))]
+pub(crate) fn scope_waiting() {
+    update(current_tid(), |r, tid| {
+        set_blocked(r, tid, Some(Blocked::Scope))
+    });
+}
+
+pub(crate) fn unblocked() {
+    update(current_tid(), |r, tid| set_blocked(r, tid, None));
+}
+
+pub(crate) fn set_doing(doing: Option<String>) {
+    update(current_tid(), |r, tid| {
+        if let Some(rec) = r.threads.get_mut(&tid) {
+            rec.doing = doing;
+        }
+    });
+}
+
+pub(crate) fn set_name(meta: &LockMeta, kind: Kind, name: String) {
+    let desc = meta.desc(kind, "");
+    with_registry(|r| r.names.insert(desc.id, name));
+}
+
+/// Registers a thread about to be spawned (std) and returns its id.
+#[cfg(not(loom))]
+pub(crate) fn spawning(name: Option<&str>) -> u64 {
+    if !tracking() {
+        return 0;
+    }
+    let tid = NEXT_THREAD.fetch_add(1, Relaxed);
+    let name = name.map_or_else(|| default_name(tid), str::to_string);
+    update(tid, |r, tid| {
+        r.threads.insert(
+            tid,
+            ThreadRec {
+                name,
+                doing: None,
+                blocked: None,
+            },
+        );
+    });
+    tid
+}
+
+/// First thing a spawned thread runs (std).
+#[cfg(not(loom))]
+pub(crate) fn started(tid: u64) {
+    if tid != 0 {
+        let _ = local::SLOT.try_with(|slot| slot.tid.set(tid));
+    }
+    point();
+}
+
+/// The current loom thread is about to end.
+#[cfg(loom)]
+pub(crate) fn loom_thread_done() {
+    if tracking() {
+        thread_finished(current_tid());
+    }
+}
+
+pub(crate) fn thread_finished(tid: u64) {
+    update(tid, |r, tid| {
+        r.threads.remove(&tid);
+    });
+}
+
+/// The registry's view, for [`crate::instrument::snapshot`].
+pub(crate) fn with_snapshot<R>(f: impl FnOnce(&Registry, u64) -> R) -> R {
+    let events = events();
+    with_registry(|r| f(r, events))
+}
+
+/// Like [`with_snapshot`], but gives up instead of waiting for the registry
+/// (panic hooks run while the registry may be locked).
+pub(crate) fn try_with_snapshot<R>(f: impl FnOnce(&Registry, u64) -> R) -> Option<R> {
+    let events = events();
+    let mut guard = match REGISTRY.try_lock() {
+        Ok(guard) => guard,
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return None,
+    };
+    Some(f(guard.get_or_insert_with(Registry::default), events))
+}

@@ -1,0 +1,104 @@
+//! `Barrier`: std's under the normal build; built from loom's mutex and
+//! condition variable under `--cfg loom` (loom has none).
+
+use std::fmt;
+
+use crate::rt::{self, Kind, LockMeta};
+
+/// Lets `n` threads wait for each other: `std::sync::Barrier`'s API.
+pub struct Barrier {
+    meta: LockMeta,
+    #[cfg(not(loom))]
+    inner: std::sync::Barrier,
+    #[cfg(loom)]
+    parties: usize,
+    #[cfg(loom)]
+    state: loom::sync::Mutex<(usize, u64)>,
+    #[cfg(loom)]
+    all_arrived: loom::sync::Condvar,
+}
+
+/// Returned by [`Barrier::wait`]: exactly one thread per use is the leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BarrierWaitResult(bool);
+
+impl BarrierWaitResult {
+    /// Whether this thread is the leader (the last to arrive).
+    pub fn is_leader(&self) -> bool {
+        self.0
+    }
+}
+
+impl Barrier {
+    /// A barrier for `n` threads (`0` behaves like `1`).
+    #[cfg(not(loom))]
+    #[track_caller]
+    #[inline]
+    pub const fn new(n: usize) -> Barrier {
+        Barrier {
+            meta: LockMeta::new(),
+            inner: std::sync::Barrier::new(n),
+        }
+    }
+
+    /// A barrier for `n` threads (`0` behaves like `1`).
+    #[cfg(loom)]
+    #[track_caller]
+    pub fn new(n: usize) -> Barrier {
+        Barrier {
+            meta: LockMeta::new(),
+            parties: n.max(1),
+            state: loom::sync::Mutex::new((0, 0)),
+            all_arrived: loom::sync::Condvar::new(),
+        }
+    }
+
+    /// Blocks until all `n` threads have called `wait`.
+    pub fn wait(&self) -> BarrierWaitResult {
+        let tracked = rt::tracking();
+        if tracked {
+            rt::point();
+            rt::barrier_waiting(self.meta.desc(Kind::Barrier, ""));
+        }
+        let leader = self.wait_inner();
+        if tracked {
+            rt::unblocked();
+            rt::point();
+        }
+        BarrierWaitResult(leader)
+    }
+
+    #[cfg(not(loom))]
+    fn wait_inner(&self) -> bool {
+        self.inner.wait().is_leader()
+    }
+
+    #[cfg(loom)]
+    fn wait_inner(&self) -> bool {
+        let mut state = self.state.lock().unwrap();
+        let generation = state.1;
+        state.0 += 1;
+        if state.0 == self.parties {
+            state.0 = 0;
+            state.1 += 1;
+            self.all_arrived.notify_all();
+            return true;
+        }
+        while state.1 == generation {
+            state = self.all_arrived.wait(state).unwrap();
+        }
+        false
+    }
+}
+
+impl crate::instrument::Named for Barrier {
+    fn set_name(&self, name: String) {
+        rt::set_name(&self.meta, Kind::Barrier, name);
+    }
+}
+
+impl fmt::Debug for Barrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Barrier").finish_non_exhaustive()
+    }
+}
