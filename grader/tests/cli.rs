@@ -88,7 +88,17 @@ fn solutions_score_full_marks_on_repeated_runs() {
 #[test]
 fn verify_catches_every_wrong_answer() {
     let output = grader()
-        .args(["verify", "--runs", "2", "--format", "json", "--seed", "500"])
+        .args([
+            "verify",
+            "--runs",
+            "2",
+            "--wrong-runs",
+            "1",
+            "--format",
+            "json",
+            "--seed",
+            "500",
+        ])
         .output()
         .unwrap();
     let rows: serde_json::Value =
