@@ -10,11 +10,14 @@
 #
 # A cell "k/N" counts the runs in which at least one check of that column did
 # not pass (for the solution row: should be 0/N everywhere). A run that hangs
-# past the time limit counts as caught (and is marked with "h").
+# past the time limit counts as caught (and is marked with "h"). The last
+# column is the latest stress round in which a stress check caught it (over
+# all runs): how much of the round budget detection needs. Every verdict
+# that is not a pass is printed on stderr with its message.
 #
 # usage: scripts/race-table.sh [--runs N] [--cpu0] [EXERCISE...]
 #   --cpu0   run every test and check pinned to CPU 0 (`taskset -c 0`)
-# default exercises: 04-shared-state 05-condvar 08-atomics
+# default exercises: 04-shared-state 05-condvar 07-deadlock 08-atomics
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,11 +28,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --cpu0) pin=(taskset -c 0); shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) exercises+=("$1"); shift ;;
     esac
 done
-[ ${#exercises[@]} -gt 0 ] || exercises=(04-shared-state 05-condvar 08-atomics)
+[ ${#exercises[@]} -gt 0 ] || exercises=(04-shared-state 05-condvar 07-deadlock 08-atomics)
 
 target="${CARGO_TARGET_DIR:-target}"
 work="$target/threadlings"
@@ -71,16 +74,25 @@ EOF
 # Runs one check program; prints its outcome (passed, failed, ..., hang)
 # and remembers in `last_round` the stress round a failure names (or 0).
 outcome() {
-    local program="$1" check="$2" seed="$3" out verdict
+    local program="$1" check="$2" seed="$3" out verdict status=0 result
     last_round=0
-    if ! out=$(timeout "$limit" "${pin[@]}" "$program" "$check" --seed "$seed" 2>/dev/null); then
-        if [ $? -eq 124 ]; then echo hang; return; fi
+    out=$(timeout "$limit" "${pin[@]}" "$program" "$check" --seed "$seed" 2>/dev/null) || status=$?
+    verdict=$(printf '%s\n' "$out" | grep '"type":"finished"' | tail -1 || true)
+    if [ "$status" -eq 124 ]; then
+        result=hang
+    elif [ -z "$verdict" ]; then
+        result=crashed
+    else
+        result=$(printf '%s' "$verdict" | jq -r '.message.verdict.outcome')
+        last_round=$(printf '%s' "$verdict" | jq -r '.message.verdict.message // ""' \
+            | grep -o 'round [0-9]* of' | head -1 | grep -o '[0-9]*' || echo 0)
     fi
-    verdict=$(printf '%s\n' "$out" | grep '"type":"finished"' | tail -1)
-    if [ -z "$verdict" ]; then echo crashed; return; fi
-    last_round=$(printf '%s' "$verdict" | jq -r '.message.verdict.message // ""' \
-        | grep -o 'round [0-9]* of' | head -1 | grep -o '[0-9]*' || echo 0)
-    printf '%s' "$verdict" | jq -r '.message.verdict.outcome'
+    # Every verdict that is not a pass goes to stderr, message and all.
+    if [ "$result" != passed ] && [ "$result" != skipped ]; then
+        printf '%s %s seed %s: %s %s\n' "$program" "$check" "$seed" "$result" \
+            "$(printf '%s' "$verdict" | jq -c '.message.verdict' 2>/dev/null | head -c 600)" >&2
+    fi
+    echo "$result"
 }
 
 echo "| answer | public tests | stress | model (loom) | caught by its intended checks | latest stress round that caught it |"

@@ -187,6 +187,9 @@ pub enum BlockedOn {
         condvar: LockInfo,
         /// The mutex released while waiting.
         mutex: LockInfo,
+        /// A notify is on its way to some waiter of this condvar (it
+        /// happened, the woken waiter has not run yet): not stuck.
+        notified: bool,
     },
     /// `JoinHandle::join` of the thread with this registry id.
     Join {
@@ -197,6 +200,9 @@ pub enum BlockedOn {
     Barrier {
         /// The barrier.
         barrier: LockInfo,
+        /// Enough threads arrived after this one to open the barrier: it
+        /// only has to run again.
+        released: bool,
     },
     /// The end of a `thread::scope`, waiting for its threads.
     Scope,
@@ -289,10 +295,17 @@ fn convert(r: &rt::Registry, events: u64) -> Snapshot {
                 rt::Blocked::Condvar { condvar, mutex } => BlockedOn::Condvar {
                     condvar: info(condvar),
                     mutex: info(mutex),
+                    notified: r.condvars.get(&condvar.id).is_some_and(|c| c.pending > 0),
                 },
                 rt::Blocked::Join { thread } => BlockedOn::Join { thread: *thread },
-                rt::Blocked::Barrier { barrier } => BlockedOn::Barrier {
+                rt::Blocked::Barrier { barrier, ticket } => BlockedOn::Barrier {
                     barrier: info(barrier),
+                    released: r
+                        .barriers
+                        .get(&barrier.id)
+                        .is_some_and(|&(arrived, parties)| {
+                            *ticket < arrived / parties.max(1) * parties.max(1)
+                        }),
                 },
                 rt::Blocked::Scope => BlockedOn::Scope,
             }),

@@ -243,6 +243,8 @@ pub(crate) enum Blocked {
     },
     Barrier {
         barrier: Desc,
+        /// This thread's arrival number at the barrier (from 0).
+        ticket: u64,
     },
     #[cfg_attr(loom, allow(dead_code))]
     Scope,
@@ -260,8 +262,21 @@ pub(crate) struct Registry {
     /// Locks currently held, with their holders (`true`: exclusively).
     pub held: HashMap<u64, (Desc, Vec<(u64, bool)>)>,
     pub names: HashMap<u64, String>,
+    /// Per condition variable: untimed waiters, and notifications that will
+    /// wake some of them but have not been consumed yet. A waiter that was
+    /// notified but has not run yet still looks blocked; `pending` says
+    /// that it is not.
+    pub condvars: HashMap<u64, CondvarState>,
+    /// Per barrier: arrivals so far, and the number of parties.
+    pub barriers: HashMap<u64, (u64, u64)>,
     #[cfg(loom)]
     pub loom_ids: HashMap<loom::thread::ThreadId, u64>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CondvarState {
+    pub waiters: usize,
+    pub pending: usize,
 }
 
 static REGISTRY: StdMutex<Option<Registry>> = StdMutex::new(None);
@@ -412,18 +427,36 @@ pub(crate) fn condvar_waiting(condvar: Desc, mutex: Desc, timed: bool) {
     update(current_tid(), |r, tid| {
         remove_holder(r, tid, mutex);
         let blocked = (!timed).then_some(Blocked::Condvar { condvar, mutex });
+        if !timed {
+            r.condvars.entry(condvar.id).or_default().waiters += 1;
+        }
         set_blocked(r, tid, blocked);
     });
 }
 
-pub(crate) fn condvar_woken(mutex: Desc) {
+pub(crate) fn condvar_woken(condvar: Desc, mutex: Desc, timed: bool) {
     update(current_tid(), |r, tid| {
+        if !timed && let Some(state) = r.condvars.get_mut(&condvar.id) {
+            state.waiters = state.waiters.saturating_sub(1);
+            state.pending = state.pending.saturating_sub(1).min(state.waiters);
+        }
         set_blocked(r, tid, None);
         add_holder(r, tid, mutex, true);
     });
 }
 
-pub(crate) fn notified() {
+/// A notify on `condvar`: the waiters it wakes are no longer blocked, even
+/// before they get to run.
+pub(crate) fn notified(condvar: Desc, all: bool) {
+    with_registry(|r| {
+        if let Some(state) = r.condvars.get_mut(&condvar.id) {
+            state.pending = if all {
+                state.waiters
+            } else {
+                (state.pending + 1).min(state.waiters)
+            };
+        }
+    });
     event();
 }
 
@@ -433,9 +466,13 @@ pub(crate) fn join_waiting(thread: u64) {
     });
 }
 
-pub(crate) fn barrier_waiting(barrier: Desc) {
+pub(crate) fn barrier_waiting(barrier: Desc, parties: usize) {
     update(current_tid(), |r, tid| {
-        set_blocked(r, tid, Some(Blocked::Barrier { barrier }))
+        let state = r.barriers.entry(barrier.id).or_insert((0, 0));
+        let ticket = state.0;
+        state.0 += 1;
+        state.1 = parties.max(1) as u64;
+        set_blocked(r, tid, Some(Blocked::Barrier { barrier, ticket }))
     });
 }
 

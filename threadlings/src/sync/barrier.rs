@@ -8,10 +8,9 @@ use crate::rt::{self, Kind, LockMeta};
 /// Lets `n` threads wait for each other: `std::sync::Barrier`'s API.
 pub struct Barrier {
     meta: LockMeta,
+    parties: usize,
     #[cfg(not(loom))]
     inner: std::sync::Barrier,
-    #[cfg(loom)]
-    parties: usize,
     #[cfg(loom)]
     state: loom::sync::Mutex<(usize, u64)>,
     #[cfg(loom)]
@@ -37,6 +36,7 @@ impl Barrier {
     pub const fn new(n: usize) -> Barrier {
         Barrier {
             meta: LockMeta::new(),
+            parties: if n == 0 { 1 } else { n },
             inner: std::sync::Barrier::new(n),
         }
     }
@@ -58,7 +58,7 @@ impl Barrier {
         let tracked = rt::tracking();
         if tracked {
             rt::point();
-            rt::barrier_waiting(self.meta.desc(Kind::Barrier, ""));
+            rt::barrier_waiting(self.meta.desc(Kind::Barrier, ""), self.parties);
         }
         let leader = self.wait_inner();
         if tracked {

@@ -61,9 +61,10 @@ impl Condvar {
             return map_lock(self.inner.wait(inner), |g| MutexGuard::from_parts(g, None));
         };
         rt::point();
-        rt::condvar_waiting(self.meta.desc(Kind::Condvar, ""), mutex, false);
+        let condvar = self.meta.desc(Kind::Condvar, "");
+        rt::condvar_waiting(condvar, mutex, false);
         let result = self.inner.wait(inner);
-        rt::condvar_woken(mutex);
+        rt::condvar_woken(condvar, mutex, false);
         rt::point();
         map_lock(result, |g| MutexGuard::from_parts(g, tracked))
     }
@@ -90,13 +91,14 @@ impl Condvar {
         dur: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
         let (inner, tracked) = guard.into_parts();
+        let condvar = self.meta.desc(Kind::Condvar, "");
         if let Some(mutex) = tracked {
             rt::point();
-            rt::condvar_waiting(self.meta.desc(Kind::Condvar, ""), mutex, true);
+            rt::condvar_waiting(condvar, mutex, true);
         }
         let result = self.inner.wait_timeout(inner, dur);
         if let Some(mutex) = tracked {
-            rt::condvar_woken(mutex);
+            rt::condvar_woken(condvar, mutex, true);
             rt::point();
         }
         map_lock(result, |(g, timeout)| {
@@ -142,7 +144,9 @@ impl Condvar {
     pub fn notify_one(&self) {
         if rt::active() {
             rt::point();
-            rt::notified();
+            if rt::tracking() {
+                rt::notified(self.meta.desc(Kind::Condvar, ""), false);
+            }
             self.inner.notify_one();
             rt::point();
         } else {
@@ -154,7 +158,9 @@ impl Condvar {
     pub fn notify_all(&self) {
         if rt::active() {
             rt::point();
-            rt::notified();
+            if rt::tracking() {
+                rt::notified(self.meta.desc(Kind::Condvar, ""), true);
+            }
             self.inner.notify_all();
             rt::point();
         } else {

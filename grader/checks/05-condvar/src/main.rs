@@ -164,10 +164,12 @@ enum QueueOp {
 fn queue_stress(ctx: &mut Ctx) -> CheckResult {
     const CAPACITY: usize = 2;
     const PRODUCERS: usize = 2;
+    // Short rounds, many of them: a lost wake-up shows at the end of a
+    // round (the last item's notify), so rounds are what finds it.
     Stress::new(ctx, "2 producers and 2 consumers on a BoundedQueue of 2")
         .threads(4)
-        .ops(60)
-        .rounds(120)
+        .ops(12)
+        .rounds(300)
         .run(
             |_rng| BoundedQueue::<u64>::new(CAPACITY),
             |queue, thread, step, _rng| {

@@ -195,10 +195,13 @@ fn spinlock_model(ctx: &mut Ctx) -> CheckResult {
 }
 
 fn once_stress(ctx: &mut Ctx) -> CheckResult {
+    // Each round is one race to initialize: perturb half of the points so
+    // that a check-then-act gets interleaved early.
     Stress::new(ctx, "4 threads racing to get_or_init a fresh OnceValue")
         .threads(4)
         .ops(3)
         .rounds(300)
+        .perturb_rate(500)
         .run(
             |_rng| (OnceValue::<u64>::new(), AtomicUsize::new(0)),
             |(once, calls), thread, step, _rng| {

@@ -136,7 +136,7 @@ fn deadlock_failure(what: &str, diagnosis: &Diagnosis, stall: Duration) -> Failu
 /// timeout. Prefers the wait-for cycle between lock holders when there is
 /// one; otherwise says that nobody is left to wake the waiters.
 pub fn diagnose(snapshot: &Snapshot) -> Option<Diagnosis> {
-    if snapshot.threads.is_empty() || snapshot.threads.iter().any(|t| t.blocked.is_none()) {
+    if snapshot.threads.is_empty() || !snapshot.threads.iter().all(|t| stuck(snapshot, t)) {
         return None;
     }
     let threads = describe_threads(snapshot);
@@ -188,6 +188,22 @@ pub fn diagnose(snapshot: &Snapshot) -> Option<Diagnosis> {
         threads,
         cycle: false,
     })
+}
+
+/// Whether `t` is blocked with nothing on its way to wake it. A thread that
+/// was already released (its lock is free, its condvar notified, its barrier
+/// full, the thread it joins gone) but has not run yet is not stuck: under
+/// heavy load that "not run yet" can last long, and it must never look like
+/// a deadlock.
+fn stuck(snapshot: &Snapshot, t: &ThreadInfo) -> bool {
+    match &t.blocked {
+        None => false,
+        Some(BlockedOn::Lock { lock, .. }) => !snapshot.holders(lock.id).is_empty(),
+        Some(BlockedOn::Condvar { notified, .. }) => !notified,
+        Some(BlockedOn::Join { thread }) => snapshot.thread(*thread).is_some(),
+        Some(BlockedOn::Barrier { released, .. }) => !released,
+        Some(BlockedOn::Scope) => true,
+    }
 }
 
 /// The threads `t` waits for: holders of the lock it wants, or the thread
@@ -306,13 +322,13 @@ pub(crate) fn describe_threads(snapshot: &Snapshot) -> String {
                     format!("waits for {}, held by {}", wanted(t), holders.join(" and "))
                 }
             }
-            Some(BlockedOn::Condvar { condvar, mutex }) => {
+            Some(BlockedOn::Condvar { condvar, mutex, .. }) => {
                 format!("waits on {condvar} (with {mutex} released) for a notify")
             }
             Some(BlockedOn::Join { thread }) => {
                 format!("waits for {} to finish", thread_name(snapshot, *thread))
             }
-            Some(BlockedOn::Barrier { barrier }) => {
+            Some(BlockedOn::Barrier { barrier, .. }) => {
                 format!("waits at {barrier} for the other threads")
             }
             Some(BlockedOn::Scope) => "waits for its scoped threads to finish".to_string(),
@@ -427,6 +443,53 @@ mod tests {
     }
 
     #[test]
+    fn released_threads_that_have_not_run_yet_are_not_stuck() {
+        // Everyone "blocked", but each one already released: a notified
+        // condvar waiter, a lock waiter whose lock is free, a joiner whose
+        // thread is gone, a barrier waiter whose generation is complete.
+        let snapshot = Snapshot {
+            events: 9,
+            threads: vec![
+                thread(
+                    1,
+                    "a",
+                    Some(BlockedOn::Condvar {
+                        condvar: lock(9),
+                        mutex: lock(8),
+                        notified: true,
+                    }),
+                ),
+                thread(
+                    2,
+                    "b",
+                    Some(BlockedOn::Lock {
+                        lock: lock(7),
+                        write: true,
+                    }),
+                ),
+                thread(3, "c", Some(BlockedOn::Join { thread: 42 })),
+                thread(
+                    4,
+                    "d",
+                    Some(BlockedOn::Barrier {
+                        barrier: lock(6),
+                        released: true,
+                    }),
+                ),
+            ],
+            held: vec![],
+        };
+        for t in &snapshot.threads {
+            let alone = Snapshot {
+                threads: vec![t.clone()],
+                ..snapshot.clone()
+            };
+            assert_eq!(diagnose(&alone), None, "{} is not stuck", t.name);
+        }
+        assert_eq!(diagnose(&snapshot), None);
+    }
+
+    #[test]
     fn a_running_thread_means_no_deadlock() {
         let snapshot = Snapshot {
             events: 1,
@@ -459,6 +522,7 @@ mod tests {
                 Some(BlockedOn::Condvar {
                     condvar: lock(9),
                     mutex: lock(8),
+                    notified: false,
                 }),
             )],
             held: vec![],

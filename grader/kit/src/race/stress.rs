@@ -113,7 +113,7 @@ impl Stress {
     /// A stress run of `what` (shown in failures, e.g. "concurrent transfers").
     ///
     /// Defaults: 4 threads × 20 operations, 100 rounds, at most 5 s of
-    /// rounds, deadlock declared after 1 s of complete stall, 20 s limit.
+    /// rounds, deadlock declared after 2 s of complete stall, 20 s limit.
     pub fn new(ctx: &mut Ctx, what: &str) -> Stress {
         let seed = ctx.rng().random();
         Stress {
@@ -126,7 +126,7 @@ impl Stress {
             ops: 20,
             time_cap: Duration::from_secs(5),
             limit: Duration::from_secs(20),
-            stall: Duration::from_secs(1),
+            stall: Duration::from_secs(2),
             config: Config::stress(seed),
             early: Arc::new(Mutex::new(None)),
             round: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
