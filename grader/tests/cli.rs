@@ -145,6 +145,32 @@ fn a_wrong_answer_report_says_what_failed_and_how_to_replay() {
         ));
 }
 
+/// The exploration check (shuttle build variant) catches a lost update, names
+/// the seed and the failing schedule, and the same seed fails the same way.
+#[test]
+fn an_exploration_failure_names_its_schedule_and_replays_with_the_same_seed() {
+    let explore = |seed: &str| {
+        let report = grade_json(&["--wrong", "04-shared-state/lost-update", "--seed", seed]);
+        let check = report
+            .exercises
+            .iter()
+            .flat_map(|e| e.checks.iter())
+            .find(|c| c.name == "counter_explore")
+            .expect("04-shared-state has the counter_explore check")
+            .clone();
+        assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
+        check.message
+    };
+    let first = explore("31");
+    assert!(
+        first.contains("invariant violated in an interleaving of")
+            && first.contains("shuttle schedule: 91")
+            && first.contains("seed 31; replay: RUSTFLAGS=\"--cfg shuttle\""),
+        "unexpected message: {first}"
+    );
+    assert_eq!(explore("31"), first, "the same seed must fail the same way");
+}
+
 #[test]
 fn min_score_turns_a_low_score_into_exit_1() {
     grader()

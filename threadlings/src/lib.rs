@@ -22,6 +22,12 @@
 //!   checking types underneath, so the grader can explore every interleaving
 //!   of a small scenario, including the reorderings weak memory orderings
 //!   allow (a `Relaxed` that should be `Release`/`Acquire`).
+//! - **`--cfg shuttle`** (the grader's `shuttle` build variant): shuttle's
+//!   controlled scheduler underneath, so the grader can explore many seeded,
+//!   replayable interleavings of bigger scenarios (3–4 threads, dozens of
+//!   operations) at microseconds per schedule. Shuttle treats every atomic as
+//!   `SeqCst`: it finds lost updates, missed wake-ups and deadlocks, never an
+//!   ordering bug (that is loom's job).
 //!
 //! The stress switch is a run-time switch rather than a `--cfg` build variant
 //! on purpose: a student compiles, tests and is graded against the very same
@@ -33,12 +39,21 @@
 //! Differences from std are hidden the way tokio's `src/loom` hides them:
 //! loom has no `Barrier`, `thread::scope`, `sleep` or poisoning, so the facade
 //! provides them on top of loom's primitives (a loom lock never reports
-//! poisoning). Two deliberate differences remain: [`cell::UnsafeCell`] has
-//! loom's closure API (loom cannot track raw pointers), and under loom the
-//! constructors are not `const` (a loom model needs fresh state per
-//! execution, so there are no `static` locks in a model anyway).
+//! poisoning). Shuttle lacks less (`Builder::spawn_scoped`, `is_finished`,
+//! `OnceLock`, `LazyLock`, and a `Barrier` that can be built outside an
+//! execution), and the facade builds those on shuttle's primitives too. Under
+//! shuttle a panic in any thread ends the execution as a failure, a lock is
+//! never seen poisoned, and a timed wait never times out (shuttle has no
+//! clock: a thread that only a timeout would wake is reported as deadlocked).
+//! Two deliberate differences remain: [`cell::UnsafeCell`] has loom's closure
+//! API (loom cannot track raw pointers), and under loom the constructors are
+//! not `const` (a loom model needs fresh state per execution, so there are no
+//! `static` locks in a model anyway).
 
 #![warn(missing_docs)]
+
+#[cfg(all(loom, shuttle))]
+compile_error!("`--cfg loom` and `--cfg shuttle` exclude each other: build one checker at a time");
 
 pub mod cell;
 pub mod hint;

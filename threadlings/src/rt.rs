@@ -30,7 +30,7 @@ static EVENTS: AtomicU64 = AtomicU64::new(0);
 static NEXT_LOCK: AtomicU64 = AtomicU64::new(1);
 static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
 /// Threads that perturb without being tracked still need distinct streams.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 static NEXT_STREAM: AtomicU64 = AtomicU64::new(1);
 
 /// Whether any instrumentation is on (the fast-path test).
@@ -59,8 +59,9 @@ pub(crate) fn configure(settings: Settings) {
     MAX_SPIN_NS.store(settings.max_spin_ns, Relaxed);
     MAX_SLEEP_US.store(settings.max_sleep_us, Relaxed);
     EPOCH.fetch_add(1, Relaxed);
-    // Under loom the scheduler is loom's: perturbing would only slow it down.
-    let perturb = settings.perturb && cfg!(not(loom));
+    // Under loom or shuttle the scheduler is the checker's: perturbing would
+    // only slow it down (and a real sleep would stall every model thread).
+    let perturb = settings.perturb && cfg!(not(any(loom, shuttle)));
     let mode = (if settings.track { TRACK } else { 0 }) | (if perturb { PERTURB } else { 0 });
     MODE.store(mode, Relaxed);
 }
@@ -113,7 +114,7 @@ fn perturb() {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 mod local {
     use std::cell::Cell;
 
@@ -141,7 +142,7 @@ mod local {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 fn next_random() -> Option<u64> {
     local::SLOT
         .try_with(|slot| {
@@ -160,12 +161,12 @@ fn next_random() -> Option<u64> {
         .ok()
 }
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 fn next_random() -> Option<u64> {
     None
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 fn splitmix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -246,7 +247,7 @@ pub(crate) enum Blocked {
         /// This thread's arrival number at the barrier (from 0).
         ticket: u64,
     },
-    #[cfg_attr(loom, allow(dead_code))]
+    #[cfg_attr(any(loom, shuttle), allow(dead_code))]
     Scope,
 }
 
@@ -269,8 +270,9 @@ pub(crate) struct Registry {
     pub condvars: HashMap<u64, CondvarState>,
     /// Per barrier: arrivals so far, and the number of parties.
     pub barriers: HashMap<u64, (u64, u64)>,
-    #[cfg(loom)]
-    pub loom_ids: HashMap<loom::thread::ThreadId, u64>,
+    /// Registry ids of the model threads (loom's or shuttle's), by their ids.
+    #[cfg(any(loom, shuttle))]
+    pub model_ids: HashMap<model::ThreadId, u64>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -291,10 +293,10 @@ fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
     f(guard.get_or_insert_with(Registry::default))
 }
 
-/// Forgets every thread and lock (loom: before each execution).
+/// Forgets every thread and lock (loom, shuttle: before each execution).
 pub(crate) fn reset() {
     *registry() = Some(Registry::default());
-    if cfg!(loom) {
+    if cfg!(any(loom, shuttle)) {
         NEXT_LOCK.store(1, Relaxed);
         NEXT_THREAD.store(1, Relaxed);
     }
@@ -307,7 +309,7 @@ fn default_name(tid: u64) -> String {
 
 /// The registry id of the current thread, registering it on first use
 /// (0 when it cannot be known, e.g. during thread teardown).
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 fn current_tid() -> u64 {
     local::SLOT
         .try_with(|slot| {
@@ -335,32 +337,47 @@ fn current_tid() -> u64 {
         .unwrap_or(0)
 }
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 fn current_tid() -> u64 {
-    let me = loom::thread::current();
-    tid_of_loom(me.id(), me.name())
+    let me = model::current();
+    tid_of_model(me.id(), me.name())
 }
 
-/// The registry id of a loom thread, registering it on first sight.
+/// The model checker's thread API (loom's or shuttle's).
 #[cfg(loom)]
-pub(crate) fn tid_of_loom(id: loom::thread::ThreadId, name: Option<&str>) -> u64 {
+pub(crate) use loom::thread as model;
+#[cfg(shuttle)]
+pub(crate) use shuttle::thread as model;
+
+/// Whether `id` is the model's main thread (the one running the scenario).
+#[cfg(loom)]
+fn is_model_main(id: model::ThreadId) -> bool {
+    // Loom numbers its threads from 0, the model's main thread.
+    format!("{id:?}") == "ThreadId(0)"
+}
+
+#[cfg(shuttle)]
+fn is_model_main(id: model::ThreadId) -> bool {
+    // Shuttle's main task (the scenario itself) is task 0.
+    usize::from(id) == 0
+}
+
+/// The registry id of a model thread, registering it on first sight.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn tid_of_model(id: model::ThreadId, name: Option<&str>) -> u64 {
     with_registry(|r| {
-        if let Some(&tid) = r.loom_ids.get(&id) {
+        if let Some(&tid) = r.model_ids.get(&id) {
             return tid;
         }
         let tid = NEXT_THREAD.fetch_add(1, Relaxed);
-        r.loom_ids.insert(id, tid);
-        // Loom numbers its threads from 0, the model's main thread.
-        let name = name.map_or_else(
-            || {
-                if format!("{id:?}") == "ThreadId(0)" {
-                    "main".to_string()
-                } else {
-                    default_name(tid)
-                }
-            },
-            str::to_string,
-        );
+        r.model_ids.insert(id, tid);
+        // The scenario's own thread is "main" in reports, whatever the
+        // checker calls it (shuttle: "main-thread").
+        let name = if is_model_main(id) {
+            "main".to_string()
+        } else {
+            name.map_or_else(|| default_name(tid), str::to_string)
+        };
         r.threads.insert(
             tid,
             ThreadRec {
@@ -476,7 +493,7 @@ pub(crate) fn barrier_waiting(barrier: Desc, parties: usize) {
     });
 }
 
-#[cfg_attr(loom, allow(dead_code))]
+#[cfg_attr(any(loom, shuttle), allow(dead_code))]
 pub(crate) fn scope_waiting() {
     update(current_tid(), |r, tid| {
         set_blocked(r, tid, Some(Blocked::Scope))
@@ -501,7 +518,7 @@ pub(crate) fn set_name(meta: &LockMeta, kind: Kind, name: String) {
 }
 
 /// Registers a thread about to be spawned (std) and returns its id.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) fn spawning(name: Option<&str>) -> u64 {
     if !tracking() {
         return 0;
@@ -522,7 +539,7 @@ pub(crate) fn spawning(name: Option<&str>) -> u64 {
 }
 
 /// First thing a spawned thread runs (std).
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) fn started(tid: u64) {
     if tid != 0 {
         let _ = local::SLOT.try_with(|slot| slot.tid.set(tid));
@@ -530,9 +547,9 @@ pub(crate) fn started(tid: u64) {
     point();
 }
 
-/// The current loom thread is about to end.
-#[cfg(loom)]
-pub(crate) fn loom_thread_done() {
+/// The current model thread (loom's or shuttle's) is about to end.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn model_thread_done() {
     if tracking() {
         thread_finished(current_tid());
     }

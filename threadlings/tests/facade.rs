@@ -1,5 +1,5 @@
 //! The facade behaves like std, with instrumentation off and on.
-#![cfg(not(loom))]
+#![cfg(not(any(loom, shuttle)))]
 
 use std::time::Duration;
 

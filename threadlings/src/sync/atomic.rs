@@ -3,7 +3,9 @@
 //! Normal build: std's atomics behind a wrapper whose every operation is a
 //! synchronization point (perturbed under stress). Under `--cfg loom`:
 //! loom's atomics, which model the weak memory orderings (a `Relaxed` load
-//! may see an old value), so a missing `Acquire`/`Release` is found.
+//! may see an old value), so a missing `Acquire`/`Release` is found. Under
+//! `--cfg shuttle`: shuttle's atomics, every operation a scheduling point, all
+//! of them sequentially consistent (shuttle cannot find ordering bugs).
 
 pub use std::sync::atomic::{Ordering, compiler_fence};
 
@@ -13,10 +15,16 @@ pub use loom::sync::atomic::{
     AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
 };
 
-#[cfg(not(loom))]
+#[cfg(shuttle)]
+pub use shuttle::sync::atomic::{
+    AtomicBool, AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8,
+    AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
+};
+
+#[cfg(not(any(loom, shuttle)))]
 pub use self::std_impl::*;
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 mod std_impl {
     use std::fmt;
     use std::sync::atomic as imp;

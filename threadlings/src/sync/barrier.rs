@@ -1,20 +1,28 @@
-//! `Barrier`: std's under the normal build; built from loom's mutex and
-//! condition variable under `--cfg loom` (loom has none).
+//! `Barrier`: std's under the normal build; built from the model checker's
+//! mutex and condition variable under `--cfg loom` (loom has none) and
+//! `--cfg shuttle` (shuttle's own cannot be created outside an execution, so
+//! it could not have a `const` constructor).
 
 use std::fmt;
 
 use crate::rt::{self, Kind, LockMeta};
 
+#[cfg(loom)]
+use loom::sync as model;
+#[cfg(shuttle)]
+use shuttle::sync as model;
+
 /// Lets `n` threads wait for each other: `std::sync::Barrier`'s API.
 pub struct Barrier {
     meta: LockMeta,
     parties: usize,
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     inner: std::sync::Barrier,
-    #[cfg(loom)]
-    state: loom::sync::Mutex<(usize, u64)>,
-    #[cfg(loom)]
-    all_arrived: loom::sync::Condvar,
+    /// Arrivals in the current generation, and the generation number.
+    #[cfg(any(loom, shuttle))]
+    state: model::Mutex<(usize, u64)>,
+    #[cfg(any(loom, shuttle))]
+    all_arrived: model::Condvar,
 }
 
 /// Returned by [`Barrier::wait`]: exactly one thread per use is the leader.
@@ -30,7 +38,7 @@ impl BarrierWaitResult {
 
 impl Barrier {
     /// A barrier for `n` threads (`0` behaves like `1`).
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     #[track_caller]
     #[inline]
     pub const fn new(n: usize) -> Barrier {
@@ -48,8 +56,21 @@ impl Barrier {
         Barrier {
             meta: LockMeta::new(),
             parties: n.max(1),
-            state: loom::sync::Mutex::new((0, 0)),
-            all_arrived: loom::sync::Condvar::new(),
+            state: model::Mutex::new((0, 0)),
+            all_arrived: model::Condvar::new(),
+        }
+    }
+
+    /// A barrier for `n` threads (`0` behaves like `1`).
+    #[cfg(shuttle)]
+    #[track_caller]
+    #[inline]
+    pub const fn new(n: usize) -> Barrier {
+        Barrier {
+            meta: LockMeta::new(),
+            parties: if n == 0 { 1 } else { n },
+            state: model::Mutex::new((0, 0)),
+            all_arrived: model::Condvar::new(),
         }
     }
 
@@ -68,12 +89,12 @@ impl Barrier {
         BarrierWaitResult(leader)
     }
 
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     fn wait_inner(&self) -> bool {
         self.inner.wait().is_leader()
     }
 
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     fn wait_inner(&self) -> bool {
         let mut state = self.state.lock().unwrap();
         let generation = state.1;

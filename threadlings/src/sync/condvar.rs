@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 #[cfg(loom)]
 use loom::sync as imp;
-#[cfg(not(loom))]
+#[cfg(shuttle)]
+use shuttle::sync as imp;
+#[cfg(not(any(loom, shuttle)))]
 use std::sync as imp;
 
 use super::{LockResult, MutexGuard, map_lock};

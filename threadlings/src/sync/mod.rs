@@ -2,13 +2,17 @@
 //!
 //! `Mutex`, `RwLock`, `Condvar`, `Barrier` and the atomics are instrumented
 //! (see the crate docs); `Arc`, `Weak`, `mpsc` and the once-types are std's
-//! own (under loom, `mpsc` is loom's). `Arc` is std's in every build: its
-//! reference count is not a synchronization point the checks model, and
-//! std's keeps the full API (unsized coercions, `make_mut`, `into_inner`).
+//! own (under loom, `mpsc` is loom's; under shuttle, `mpsc` and `Once` are
+//! shuttle's, and `OnceLock` and `LazyLock` are built on shuttle's `Once`).
+//! `Arc` is std's in every build: its reference count is not a
+//! synchronization point the checks model, and std's keeps the full API
+//! (unsized coercions, `make_mut`, `into_inner`).
 
 mod barrier;
 mod condvar;
 mod mutex;
+#[cfg(shuttle)]
+mod once_shuttle;
 mod rwlock;
 
 pub mod atomic;
@@ -18,14 +22,20 @@ pub use condvar::{Condvar, WaitTimeoutResult};
 pub use mutex::{Mutex, MutexGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+#[cfg(shuttle)]
+pub use once_shuttle::{LazyLock, Once, OnceLock, OnceState};
 pub use std::sync::{Arc, LockResult, PoisonError, TryLockError, TryLockResult, Weak};
+#[cfg(not(shuttle))]
 pub use std::sync::{LazyLock, Once, OnceLock, OnceState};
 
-/// Multi-producer, single-consumer channels: std's (loom's under `--cfg loom`).
+/// Multi-producer, single-consumer channels: std's (loom's under `--cfg loom`,
+/// shuttle's under `--cfg shuttle`).
 pub mod mpsc {
     #[cfg(loom)]
     pub use loom::sync::mpsc::{Receiver, Sender, channel};
-    #[cfg(not(loom))]
+    #[cfg(shuttle)]
+    pub use shuttle::sync::mpsc::*;
+    #[cfg(not(any(loom, shuttle)))]
     pub use std::sync::mpsc::*;
     #[cfg(loom)]
     pub use std::sync::mpsc::{RecvError, RecvTimeoutError, SendError, TryRecvError};

@@ -6,7 +6,9 @@ use std::ops::{Deref, DerefMut};
 
 #[cfg(loom)]
 use loom::sync as imp;
-#[cfg(not(loom))]
+#[cfg(shuttle)]
+use shuttle::sync as imp;
+#[cfg(not(any(loom, shuttle)))]
 use std::sync as imp;
 
 use super::{LockResult, TryLockError, TryLockResult, map_lock, map_try_lock};
@@ -133,11 +135,12 @@ impl<T: ?Sized> RwLock<T> {
         map_try_lock(result, |g| RwLockWriteGuard::new(g, tracked))
     }
 
-    /// Whether a writer panicked while holding the lock (never under loom).
+    /// Whether a writer panicked while holding the lock (never under loom or
+    /// shuttle: a panic ends a shuttle execution before anyone could look).
     pub fn is_poisoned(&self) -> bool {
-        #[cfg(not(loom))]
+        #[cfg(not(any(loom, shuttle)))]
         return self.inner.is_poisoned();
-        #[cfg(loom)]
+        #[cfg(any(loom, shuttle))]
         return false;
     }
 

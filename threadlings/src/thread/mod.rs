@@ -3,18 +3,19 @@
 //! `spawn`, `Builder`, `scope` and the join handles are wrapped: spawning and
 //! joining are synchronization points, and the lock registry learns each
 //! thread's name (so deadlock reports can say "worker-2 waits for ...").
-//! Under `--cfg loom` these are loom's threads; loom has no `scope`, `sleep`
-//! or `park_timeout`, so the facade provides them (`sleep` yields: a model has
-//! no clock).
+//! Under `--cfg loom` these are loom's threads, under `--cfg shuttle`
+//! shuttle's; the facade provides what they lack (loom has no `scope`,
+//! `sleep` or `park_timeout`, neither has `Builder::spawn_scoped` or
+//! `is_finished`). `sleep` and `park_timeout` yield: a model has no clock.
 
-#[cfg(loom)]
-mod loom_impl;
-#[cfg(not(loom))]
+#[cfg(any(loom, shuttle))]
+mod model_impl;
+#[cfg(not(any(loom, shuttle)))]
 mod std_impl;
 
-#[cfg(loom)]
-pub use loom_impl::*;
-#[cfg(not(loom))]
+#[cfg(any(loom, shuttle))]
+pub use model_impl::*;
+#[cfg(not(any(loom, shuttle)))]
 pub use std_impl::*;
 
 pub use std::thread::{Result, available_parallelism, panicking};

@@ -466,11 +466,15 @@ fn cancel_keeps_finished_results(ctx: &mut Ctx) -> CheckResult {
             })
         })
     });
-    // Cancel once every worker is busy with a job.
-    recorder.wait_until(PATIENCE, |s| s.in_flight >= workers);
+    // Cancel once every worker is busy with a job (or at once if the answer
+    // already returned: a panic or early exit needs no patience).
+    recorder.wait_until(PATIENCE, |s| s.in_flight >= workers || handle.is_finished());
     drop(cancel_tx);
     cancelled.store(true, Ordering::SeqCst);
-    let results = handle.join().expect("the check's caller thread")?;
+    // A panic of the answer is re-raised here, where the harness reports it.
+    let results = handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     drop(jobs_tx);
 
     let finished = finished.lock().unwrap().clone();

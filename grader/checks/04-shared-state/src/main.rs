@@ -6,7 +6,7 @@ use std::time::Duration;
 use rand::Rng;
 use shared_state::{Bank, Counter, TransferError, count_together};
 use threadlings_kit::probe::{InFlight, Rendezvous};
-use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
 
 threadlings_kit::checks![
@@ -14,8 +14,10 @@ threadlings_kit::checks![
     counter_basics,
     bank_basics,
     counter_stress,
+    counter_explore,
     counter_model,
     bank_stress,
+    bank_explore,
     transfer_model,
     disjoint_transfers_overlap,
 ];
@@ -162,6 +164,45 @@ fn counter_stress(ctx: &mut Ctx) -> CheckResult {
         )
 }
 
+fn counter_explore(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: usize = 3;
+    const ADDS: u64 = 4;
+    Explore::new("3 threads each calling Counter::add(1), add(2), add(3), add(4)")
+        .iterations(1000)
+        .check(ctx, || {
+            let counter = Arc::new(Counter::new());
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let counter = counter.clone();
+                    threadlings::thread::Builder::new()
+                        .name(format!("adder-{t}"))
+                        .spawn(move || (1..=ADDS).map(|n| counter.add(n)).collect::<Vec<_>>())
+                        .unwrap()
+                })
+                .collect();
+            let mut returned: Vec<u64> = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
+            let added = THREADS as u64 * (1..=ADDS).sum::<u64>();
+            Violation::ensure_eq(
+                "every addition counts: after all threads are done, get() equals the sum of \
+                 everything added",
+                counter.get(),
+                added,
+            )?;
+            returned.sort_unstable();
+            if let Some(pair) = returned.windows(2).find(|w| w[0] == w[1]) {
+                return Err(Violation::new(
+                    "each add returns the total right after its own addition, so no two calls \
+                     return the same total",
+                    format!("two calls returned {}", pair[0]),
+                ));
+            }
+            Ok(())
+        })
+}
+
 fn counter_model(ctx: &mut Ctx) -> CheckResult {
     Model::new("two threads calling Counter::add(1) at once").check(ctx, || {
         let counter = Arc::new(Counter::new());
@@ -290,6 +331,70 @@ fn bank_stress(ctx: &mut Ctx) -> CheckResult {
                 Ok(())
             },
         )
+}
+
+fn bank_explore(ctx: &mut Ctx) -> CheckResult {
+    // Each thread's transfers, as (from, to, amount). Every account starts
+    // with 20 and gives away at most 14, so every transfer succeeds in every
+    // order, and the final balances are known.
+    const PLAN: [&[(usize, usize, u64)]; 3] = [
+        &[(0, 1, 3), (0, 2, 2), (0, 1, 1)],
+        &[(1, 0, 4), (1, 2, 5), (1, 0, 2)],
+        &[(2, 0, 6), (2, 1, 1), (2, 0, 7)],
+    ];
+    Explore::new(
+        "3 threads making 3 transfers each between 3 accounts, in both directions, while the \
+         main thread calls total() twice",
+    )
+    .iterations(1000)
+    .check(ctx, || {
+        let bank = Arc::new(Bank::new(&[20, 20, 20]));
+        let handles: Vec<_> = PLAN
+            .iter()
+            .enumerate()
+            .map(|(t, transfers)| {
+                let bank = bank.clone();
+                threadlings::thread::Builder::new()
+                    .name(format!("teller-{t}"))
+                    .spawn(move || {
+                        for &(from, to, amount) in *transfers {
+                            race::doing(|| format!("transfer({from} → {to}, {amount})"));
+                            let result = bank.transfer(from, to, amount);
+                            assert_eq!(
+                                result,
+                                Ok(()),
+                                "transfer({from} → {to}, {amount}) between accounts that \
+                                 hold enough"
+                            );
+                        }
+                    })
+                    .unwrap()
+            })
+            .collect();
+        let totals = [bank.total(), bank.total()];
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        Violation::ensure_eq(
+            "total() is one consistent snapshot: while transfers run it still sees all the \
+             money",
+            totals,
+            [60, 60],
+        )?;
+        let mut expected = [20_i64; 3];
+        for &(from, to, amount) in PLAN.iter().flat_map(|t| t.iter()) {
+            expected[from] -= amount as i64;
+            expected[to] += amount as i64;
+        }
+        Violation::ensure_eq(
+            "each account holds its initial balance plus what the transfers moved in, minus \
+             what they moved out",
+            (0..3)
+                .map(|a| bank.balance(a).map(|b| b as i64))
+                .collect::<Vec<_>>(),
+            expected.iter().map(|&b| Some(b)).collect(),
+        )
+    })
 }
 
 fn transfer_model(ctx: &mut Ctx) -> CheckResult {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use condvar::{Barrier, BoundedQueue};
 use rand::Rng;
-use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
 threadlings_kit::checks![
@@ -14,8 +14,10 @@ threadlings_kit::checks![
     queue_blocks,
     barrier_leaders,
     queue_stress,
+    queue_explore,
     queue_model,
     barrier_stress,
+    barrier_explore,
     barrier_model,
 ];
 
@@ -256,6 +258,92 @@ fn queue_stress(ctx: &mut Ctx) -> CheckResult {
         )
 }
 
+fn queue_explore(ctx: &mut Ctx) -> CheckResult {
+    const CAPACITY: usize = 1;
+    const PRODUCERS: usize = 2;
+    const CONSUMERS: usize = 2;
+    const ITEMS: u64 = 3;
+    Explore::new(
+        "2 producers pushing 3 items each into a BoundedQueue of 1, 2 consumers popping 3 each",
+    )
+    .iterations(1000)
+    .check(ctx, || {
+        let queue = Arc::new(BoundedQueue::<u64>::new(CAPACITY));
+        let producers: Vec<_> = (0..PRODUCERS as u64)
+            .map(|p| {
+                let queue = queue.clone();
+                threadlings::thread::Builder::new()
+                    .name(format!("producer-{p}"))
+                    .spawn(move || {
+                        (0..ITEMS)
+                            .map(|i| {
+                                race::doing(|| format!("push(item {i} of producer {p})"));
+                                queue.push(p << 32 | i);
+                                queue.len()
+                            })
+                            .max()
+                            .unwrap_or(0)
+                    })
+                    .unwrap()
+            })
+            .collect();
+        let consumers: Vec<_> = (0..CONSUMERS)
+            .map(|c| {
+                let queue = queue.clone();
+                threadlings::thread::Builder::new()
+                    .name(format!("consumer-{c}"))
+                    .spawn(move || {
+                        (0..ITEMS)
+                            .map(|_| {
+                                race::doing(|| "pop()".to_string());
+                                queue.pop()
+                            })
+                            .collect::<Vec<u64>>()
+                    })
+                    .unwrap()
+            })
+            .collect();
+        for (p, producer) in producers.into_iter().enumerate() {
+            let longest = producer.join().unwrap();
+            if longest > CAPACITY {
+                return Err(Violation::new(
+                    "the queue never holds more than its capacity (1)",
+                    format!("len() = {longest}, seen by producer-{p} right after a push"),
+                ));
+            }
+        }
+        let mut popped = Vec::new();
+        for (c, consumer) in consumers.into_iter().enumerate() {
+            let items = consumer.join().unwrap();
+            let mut last_seen = [None::<u64>; PRODUCERS];
+            for &item in &items {
+                let (producer, seq) = ((item >> 32) as usize, item & 0xffff_ffff);
+                if producer >= PRODUCERS || seq >= ITEMS {
+                    return Err(Violation::new(
+                        "pop returns items that were pushed",
+                        format!("consumer-{c} popped {item:#x}"),
+                    ));
+                }
+                if last_seen[producer].is_some_and(|last| seq <= last) {
+                    return Err(Violation::new(
+                        "first in, first out: one consumer gets the items of one producer \
+                             in the order they were pushed",
+                        format!("consumer-{c} got {items:x?}"),
+                    ));
+                }
+                last_seen[producer] = Some(seq);
+            }
+            popped.extend(items);
+        }
+        popped.sort_unstable();
+        let pushed: Vec<u64> = (0..PRODUCERS as u64)
+            .flat_map(|p| (0..ITEMS).map(move |i| p << 32 | i))
+            .collect();
+        Violation::ensure_eq("every pushed item is popped exactly once", popped, pushed)?;
+        Violation::ensure_eq("the queue is empty at the end", queue.len(), 0)
+    })
+}
+
 fn queue_model(ctx: &mut Ctx) -> CheckResult {
     Model::new("one producer pushing 1 and 2 into a BoundedQueue of 1, two consumers popping")
         .check(ctx, || {
@@ -324,6 +412,64 @@ fn barrier_stress(ctx: &mut Ctx) -> CheckResult {
                 Ok(())
             },
         )
+}
+
+fn barrier_explore(ctx: &mut Ctx) -> CheckResult {
+    const PARTIES: usize = 4;
+    const GENERATIONS: usize = 3;
+    Explore::new("4 threads crossing a Barrier of 4 three times")
+        .iterations(1000)
+        .check(ctx, || {
+            let barrier = Arc::new(Barrier::new(PARTIES));
+            let arrived = Arc::new(threadlings::sync::atomic::AtomicUsize::new(0));
+            let cross =
+                move |barrier: &Barrier, arrived: &threadlings::sync::atomic::AtomicUsize| {
+                    (0..GENERATIONS)
+                        .map(|generation| {
+                            arrived.fetch_add(1, Ordering::SeqCst);
+                            race::doing(|| format!("wait() of generation {generation}"));
+                            let leader = barrier.wait();
+                            (leader, arrived.load(Ordering::SeqCst))
+                        })
+                        .collect::<Vec<_>>()
+                };
+            let others: Vec<_> = (1..PARTIES)
+                .map(|t| {
+                    let (barrier, arrived) = (barrier.clone(), arrived.clone());
+                    threadlings::thread::Builder::new()
+                        .name(format!("party-{t}"))
+                        .spawn(move || cross(&barrier, &arrived))
+                        .unwrap()
+                })
+                .collect();
+            let mut results = vec![cross(&barrier, &arrived)];
+            results.extend(others.into_iter().map(|h| h.join().unwrap()));
+            for (thread, crossings) in results.iter().enumerate() {
+                for (generation, &(_, seen)) in crossings.iter().enumerate() {
+                    if seen < (generation + 1) * PARTIES {
+                        return Err(Violation::new(
+                            "nobody leaves wait() before every thread of its generation arrived",
+                            format!(
+                                "party-{thread} left wait() of generation {generation} when \
+                                 only {seen} arrivals had happened"
+                            ),
+                        )
+                        .expected(format!("at least {}", (generation + 1) * PARTIES)));
+                    }
+                }
+            }
+            for generation in 0..GENERATIONS {
+                let leaders = results.iter().filter(|r| r[generation].0).count();
+                Violation::ensure_eq(
+                    &format!(
+                        "exactly one thread gets `true` from wait() in generation {generation}"
+                    ),
+                    leaders,
+                    1,
+                )?;
+            }
+            Ok(())
+        })
 }
 
 fn barrier_model(ctx: &mut Ctx) -> CheckResult {

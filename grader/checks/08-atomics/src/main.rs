@@ -6,16 +6,20 @@ use std::time::Duration;
 
 use atomics::{AtomicCounter, Mailbox, OnceValue, SpinLock};
 use rand::Rng;
-use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings::sync::atomic::AtomicUsize as ModelAtomicUsize;
+use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
 
 threadlings_kit::checks![
     atomics_basics,
     counter_stress,
+    counter_explore,
     counter_model,
     spinlock_stress,
+    spinlock_explore,
     spinlock_model,
     once_stress,
+    once_explore,
     once_model,
     mailbox_stress,
     mailbox_model,
@@ -104,6 +108,45 @@ fn counter_stress(ctx: &mut Ctx) -> CheckResult {
         )
 }
 
+fn counter_explore(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: usize = 3;
+    const INCREMENTS: usize = 4;
+    Explore::new("3 threads calling increment() 4 times each")
+        .iterations(1000)
+        .check(ctx, || {
+            let counter = Arc::new(AtomicCounter::new());
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let counter = counter.clone();
+                    threadlings::thread::Builder::new()
+                        .name(format!("incrementer-{t}"))
+                        .spawn(move || {
+                            (0..INCREMENTS)
+                                .map(|_| counter.increment())
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap()
+                })
+                .collect();
+            let mut returned: Vec<u64> = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
+            Violation::ensure_eq(
+                "every increment counts: get() is the number of increments",
+                counter.get(),
+                (THREADS * INCREMENTS) as u64,
+            )?;
+            returned.sort_unstable();
+            Violation::ensure_eq(
+                "each increment returns the value right after its own increment, so they \
+                 return 1, 2, 3, ... once each",
+                returned,
+                (1..=(THREADS * INCREMENTS) as u64).collect(),
+            )
+        })
+}
+
 fn counter_model(ctx: &mut Ctx) -> CheckResult {
     Model::new("two threads calling increment() at once").check(ctx, || {
         let counter = Arc::new(AtomicCounter::new());
@@ -178,6 +221,55 @@ fn spinlock_stress(ctx: &mut Ctx) -> CheckResult {
     )
 }
 
+fn spinlock_explore(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: usize = 3;
+    const SECTIONS: usize = 3;
+    Explore::new("3 threads each taking the SpinLock 3 times around a read-modify-write")
+        .iterations(1000)
+        .check(ctx, || {
+            let lock = Arc::new(SpinLock::new(0_u64));
+            let inside = Arc::new(ModelAtomicUsize::new(0));
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let (lock, inside) = (lock.clone(), inside.clone());
+                    threadlings::thread::Builder::new()
+                        .name(format!("locker-{t}"))
+                        .spawn(move || {
+                            let mut overlaps = 0;
+                            for _ in 0..SECTIONS {
+                                race::doing(|| "lock()".to_string());
+                                let mut guard = lock.lock();
+                                if inside.fetch_add(1, Ordering::SeqCst) != 0 {
+                                    overlaps += 1;
+                                }
+                                let before = *guard;
+                                // A scheduling point inside the critical
+                                // section: another thread may run here.
+                                threadlings::hint::spin_loop();
+                                *guard = before + 1;
+                                inside.fetch_sub(1, Ordering::SeqCst);
+                                drop(guard);
+                            }
+                            overlaps
+                        })
+                        .unwrap()
+                })
+                .collect();
+            let overlaps: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+            Violation::ensure_eq(
+                "mutual exclusion: never two threads between lock() and the guard's drop \
+                 (times a thread entered while another was inside)",
+                overlaps,
+                0,
+            )?;
+            Violation::ensure_eq(
+                "every update made under the lock counts",
+                *lock.lock(),
+                (THREADS * SECTIONS) as u64,
+            )
+        })
+}
+
 fn spinlock_model(ctx: &mut Ctx) -> CheckResult {
     Model::new("two threads each adding 1 under the SpinLock").check(ctx, || {
         let lock = Arc::new(SpinLock::new(0_u64));
@@ -243,6 +335,65 @@ fn once_stress(ctx: &mut Ctx) -> CheckResult {
                 Ok(())
             },
         )
+}
+
+fn once_explore(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: u64 = 3;
+    Explore::new(
+        "3 threads calling get_or_init and then get on a fresh OnceValue, a 4th calling get",
+    )
+    .iterations(1000)
+    .check(ctx, || {
+        let once = Arc::new(OnceValue::<u64>::new());
+        let calls = Arc::new(ModelAtomicUsize::new(0));
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (once, calls) = (once.clone(), calls.clone());
+                threadlings::thread::Builder::new()
+                    .name(format!("get_or_init({})", 100 + t))
+                    .spawn(move || {
+                        race::doing(|| "get_or_init(..)".to_string());
+                        let value = *once.get_or_init(|| {
+                            calls.fetch_add(1, Ordering::SeqCst);
+                            threadlings::hint::spin_loop();
+                            100 + t
+                        });
+                        (value, once.get().copied())
+                    })
+                    .unwrap()
+            })
+            .collect();
+        let peeked = once.get().copied();
+        let results: Vec<(u64, Option<u64>)> =
+            handles.into_iter().map(|h| h.join().unwrap()).collect();
+        Violation::ensure_eq(
+            "init runs exactly once, however many threads call get_or_init at once",
+            calls.load(Ordering::SeqCst),
+            1,
+        )?;
+        let value = results[0].0;
+        for (t, &(got, later)) in results.iter().enumerate() {
+            if got != value || later != Some(value) {
+                return Err(Violation::new(
+                    "every caller gets the one value: get_or_init returns it, and get after \
+                         get_or_init returns Some of it",
+                    format!(
+                        "get_or_init({}) returned {got}, then get() returned {later:?}",
+                        100 + t
+                    ),
+                )
+                .expected(format!("{value} and Some({value})")));
+            }
+        }
+        if peeked.is_some_and(|p| p != value) {
+            return Err(Violation::new(
+                "get() returns None or the one value",
+                format!("get() returned {peeked:?}"),
+            )
+            .expected(format!("None or Some({value})")));
+        }
+        Ok(())
+    })
 }
 
 fn once_model(ctx: &mut Ctx) -> CheckResult {

@@ -2,7 +2,7 @@
 //! fail a correct one.
 //!
 //! Exercises checked this way use the course facade (`threadlings::sync`,
-//! `threadlings::thread`) instead of std. Three tools, from cheapest to most
+//! `threadlings::thread`) instead of std. Four tools, from cheapest to most
 //! thorough:
 //!
 //! # 1. Stress runs ([`Stress`])
@@ -25,7 +25,23 @@
 //! waits for mutex #2 (…), held by worker-0, which waits for mutex #1 (…),
 //! held by worker-1", instead of a bare timeout.
 //!
-//! # 3. Model checks ([`Model`], `loom` build variant)
+//! # 3. Schedule exploration ([`Explore`], `shuttle` build variant)
+//!
+//! Under `--cfg shuttle` the facade runs on shuttle, whose controlled
+//! scheduler runs one thread at a time and decides at every synchronization
+//! point which thread goes next: PCT (random priorities plus a few random
+//! priority changes, the default) or uniformly random. The same scenario runs
+//! once per schedule, a thousand schedules in well under a second, so it can
+//! be bigger than a model (3–4 threads, dozens of operations). The schedules
+//! are a function of the check's seed alone: a failure names the schedule
+//! that failed (its number, shuttle's encoding of it) and the same `--seed`
+//! fails the same way on every run and every machine. A deadlock is found
+//! the moment no thread can run, and reported with its wait-for cycle like
+//! a stress run's. Shuttle treats every atomic as `SeqCst`, so exploration
+//! never finds an ordering bug; and an answer that is correct but serial (one
+//! big lock) passes it, since that is a matter of timing.
+//!
+//! # 4. Model checks ([`Model`], `loom` build variant)
 //!
 //! Under `--cfg loom` the facade runs on loom, which explores every
 //! interleaving of a small scenario (up to a preemption bound), including
@@ -35,18 +51,21 @@
 //! runner turns into a `failed` verdict "deadlock: ..." before it can).
 //!
 //! Budgets are explicit: rounds × threads × operations for stress runs (with
-//! a time cap that only ever cuts a *passing* run short), preemption bound
-//! and maximum duration for models. Choose them so that a correct answer
+//! a time cap that only ever cuts a *passing* run short), schedules and PCT
+//! depth for explorations (same kind of time cap), preemption bound and
+//! maximum duration for models. Choose them so that a correct answer
 //! finishes in about a second and every known-wrong answer is caught in
 //! every run; `grader verify --runs 20` proves it.
 
 mod deadlock;
+mod explore;
 mod model;
 mod panics;
 mod replay;
 mod stress;
 
 pub use deadlock::{Diagnosis, diagnose, watch};
+pub use explore::{Explore, Outcome, Scheduler};
 pub use model::Model;
 pub use replay::replay_command;
 pub use stress::{RoundLog, Stress, Violation};

@@ -3,8 +3,9 @@
 use crate::Ctx;
 
 /// `cargo run -p check-<topic> -- <check> --seed <seed>`, with the loom
-/// flags when this program is the `loom` build. Run it from the course root;
-/// it grades whatever is in `exercises/`.
+/// flags when this program is the `loom` build and the shuttle flags when it
+/// is the `shuttle` build. Run it from the course root; it grades whatever is
+/// in `exercises/`.
 pub fn replay_command(ctx: &Ctx) -> String {
     let package = std::env::args()
         .next()
@@ -14,15 +15,15 @@ pub fn replay_command(ctx: &Ctx) -> String {
                 .map(|stem| stem.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "check-<topic>".to_string());
-    let prefix = if cfg!(loom) {
-        "RUSTFLAGS=\"--cfg loom\" "
+    let (prefix, target) = if cfg!(loom) {
+        ("RUSTFLAGS=\"--cfg loom\" ", " --target-dir target/loom")
+    } else if cfg!(shuttle) {
+        (
+            "RUSTFLAGS=\"--cfg shuttle\" ",
+            " --target-dir target/shuttle",
+        )
     } else {
-        ""
-    };
-    let target = if cfg!(loom) {
-        " --target-dir target/loom"
-    } else {
-        ""
+        ("", "")
     };
     format!(
         "{prefix}cargo run -p {package}{target} -- {} --seed {}",

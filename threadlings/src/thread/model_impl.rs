@@ -1,16 +1,21 @@
-//! Threads on loom: loom's threads, plus `scope`, `sleep` and `park_timeout`
-//! (loom has none of them).
+//! Threads on a model checker: loom's threads under `--cfg loom`, shuttle's
+//! under `--cfg shuttle`, plus what they lack: `scope`, `Builder::spawn_scoped`,
+//! `sleep`, `park_timeout` and `is_finished` (loom has none of them, shuttle
+//! has no `spawn_scoped` or `is_finished`). Sleeping and timed parking yield: a
+//! model has no clock.
 
 use std::fmt;
 use std::io;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool as StdAtomicBool, Ordering as StdOrdering};
 use std::sync::{Arc as StdArc, Mutex as StdMutex};
 use std::time::Duration;
 
 use crate::rt;
+use crate::rt::model;
 
-pub use loom::thread::{AccessError, LocalKey, Thread, ThreadId, current, park, yield_now};
+pub use model::{AccessError, LocalKey, Thread, ThreadId, current, park, yield_now};
 
 /// A model has no clock: sleeping is a chance for other threads to run.
 pub fn sleep(_dur: Duration) {
@@ -34,7 +39,8 @@ where
 
 /// Owned permission to join a model thread.
 pub struct JoinHandle<T> {
-    inner: loom::thread::JoinHandle<T>,
+    inner: model::JoinHandle<T>,
+    finished: StdArc<StdAtomicBool>,
 }
 
 impl<T> JoinHandle<T> {
@@ -48,6 +54,11 @@ impl<T> JoinHandle<T> {
     pub fn thread(&self) -> &Thread {
         self.inner.thread()
     }
+
+    /// Whether the thread has finished running its closure.
+    pub fn is_finished(&self) -> bool {
+        self.finished.load(StdOrdering::SeqCst)
+    }
 }
 
 impl<T> fmt::Debug for JoinHandle<T> {
@@ -60,7 +71,7 @@ fn join_tracked<R>(thread: &Thread, join: impl FnOnce() -> R) -> R {
     if !rt::tracking() {
         return join();
     }
-    let tid = rt::tid_of_loom(thread.id(), thread.name());
+    let tid = rt::tid_of_model(thread.id(), thread.name());
     rt::join_waiting(tid);
     let result = join();
     rt::unblocked();
@@ -92,8 +103,8 @@ impl Builder {
         self
     }
 
-    fn into_loom(self) -> loom::thread::Builder {
-        let mut builder = loom::thread::Builder::new();
+    fn into_model(self) -> model::Builder {
+        let mut builder = model::Builder::new();
         if let Some(name) = self.name {
             builder = builder.name(name);
         }
@@ -109,12 +120,15 @@ impl Builder {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let inner = self.into_loom().spawn(move || {
+        let finished = StdArc::new(StdAtomicBool::new(false));
+        let done = finished.clone();
+        let inner = self.into_model().spawn(move || {
             let result = f();
-            rt::loom_thread_done();
+            rt::model_thread_done();
+            done.store(true, StdOrdering::SeqCst);
             result
         })?;
-        Ok(JoinHandle { inner })
+        Ok(JoinHandle { inner, finished })
     }
 
     /// Spawns a scoped model thread with this configuration.
@@ -131,9 +145,16 @@ impl Builder {
             StdArc::new(StdMutex::new(None));
         let out = packet.clone();
         let body: Box<dyn FnOnce() + Send + 'scope> = Box::new(move || {
+            // Under shuttle a panic in any thread fails the execution at
+            // once (that is how shuttle reports it, with its schedule), so it
+            // is not caught; loom's scoped threads keep std's behaviour of
+            // handing the panic to `join`.
+            #[cfg(loom)]
             let result = catch_unwind(AssertUnwindSafe(f));
+            #[cfg(shuttle)]
+            let result = Ok(f());
             *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-            rt::loom_thread_done();
+            rt::model_thread_done();
         });
         // SAFETY: the closure borrows only what lives for 'scope, and
         // `scope` joins every thread it spawned before it returns (also when
@@ -142,7 +163,7 @@ impl Builder {
         let body: Box<dyn FnOnce() + Send + 'static> = unsafe {
             std::mem::transmute::<Box<dyn FnOnce() + Send + 'scope>, Box<dyn FnOnce() + Send>>(body)
         };
-        let handle = self.into_loom().spawn(body)?;
+        let handle = self.into_model().spawn(body)?;
         let thread = handle.thread().clone();
         let mut handles = scope.handles.lock().unwrap_or_else(|p| p.into_inner());
         handles.push(Some(handle));
@@ -156,7 +177,7 @@ impl Builder {
     }
 }
 
-type Handles = StdMutex<Vec<Option<loom::thread::JoinHandle<()>>>>;
+type Handles = StdMutex<Vec<Option<model::JoinHandle<()>>>>;
 
 /// A scope to spawn scoped model threads in.
 pub struct Scope<'scope, 'env: 'scope> {
@@ -239,6 +260,14 @@ impl<T> ScopedJoinHandle<'_, T> {
     /// The thread's handle.
     pub fn thread(&self) -> &Thread {
         &self.thread
+    }
+
+    /// Whether the thread has finished running its closure.
+    pub fn is_finished(&self) -> bool {
+        self.packet
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 }
 
