@@ -4,6 +4,12 @@
 //! unchanged file would make every warm grading a cold one. Symlinks in a
 //! subject are skipped, never followed: a submission must not pull files from
 //! elsewhere on the machine into the build.
+//!
+//! A layer may change a lower layer's file instead of replacing it: `X.patch`
+//! (a unified diff, as `diff -u` writes it) is applied to `X` from the layers
+//! below. Known-wrong answers are written this way, so each one is exactly
+//! its mistake, and a solution edit that a wrong answer no longer fits is an
+//! error instead of a silently stale copy.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,11 +17,79 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Where the content of one mirrored file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file, copied as it is.
+    File(PathBuf),
+    /// A lower layer's file with a unified diff applied.
+    Patched { base: Box<Source>, patch: PathBuf },
+}
+
+impl Source {
+    /// The bytes this source stands for.
+    pub fn read(&self) -> Result<Vec<u8>> {
+        match self {
+            Source::File(path) => fs::read(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            }),
+            Source::Patched { base, patch } => {
+                let base = base.read()?;
+                let text = fs::read(patch).map_err(|source| Error::Read {
+                    path: patch.clone(),
+                    source,
+                })?;
+                let parsed = diffy::Patch::from_bytes(&text).map_err(|e| Error::Parse {
+                    path: patch.clone(),
+                    message: format!("not a unified diff: {e}"),
+                })?;
+                diffy::apply_bytes(&base, &parsed).map_err(|e| {
+                    Error::Subject(format!(
+                        "{} no longer applies ({e}): the file it changes was edited; \
+                         regenerate it with `diff -u`",
+                        patch.display()
+                    ))
+                })
+            }
+        }
+    }
+}
+
+/// The suffix of a file that patches the same-named file of a lower layer.
+const PATCH_SUFFIX: &str = ".patch";
+
 /// Collects the regular files of `layers` (later layers win) by relative path.
-pub fn collect(layers: &[PathBuf]) -> Result<BTreeMap<PathBuf, PathBuf>> {
+pub fn collect(layers: &[PathBuf]) -> Result<BTreeMap<PathBuf, Source>> {
     let mut files = BTreeMap::new();
     for layer in layers {
-        walk(layer, Path::new(""), &mut files)?;
+        let mut found = BTreeMap::new();
+        walk(layer, Path::new(""), &mut found)?;
+        for (relative, path) in found {
+            let target = relative
+                .to_str()
+                .and_then(|name| name.strip_suffix(PATCH_SUFFIX))
+                .map(PathBuf::from);
+            match target {
+                Some(target) => {
+                    let base = files.remove(&target).ok_or_else(|| {
+                        Error::Subject(format!(
+                            "{} patches {}, which no lower layer has",
+                            path.display(),
+                            target.display()
+                        ))
+                    })?;
+                    let patched = Source::Patched {
+                        base: Box::new(base),
+                        patch: path,
+                    };
+                    files.insert(target, patched);
+                }
+                None => {
+                    files.insert(relative, Source::File(path));
+                }
+            }
+        }
     }
     Ok(files)
 }
@@ -46,13 +120,9 @@ fn walk(root: &Path, relative: &Path, files: &mut BTreeMap<PathBuf, PathBuf>) ->
 
 /// Makes `dest` hold exactly `files` (relative path -> source), touching only
 /// what differs.
-pub fn mirror(files: &BTreeMap<PathBuf, PathBuf>, dest: &Path) -> Result<()> {
+pub fn mirror(files: &BTreeMap<PathBuf, Source>, dest: &Path) -> Result<()> {
     for (relative, source) in files {
-        let bytes = fs::read(source).map_err(|e| Error::Read {
-            path: source.clone(),
-            source: e,
-        })?;
-        write_if_changed(&dest.join(relative), &bytes)?;
+        write_if_changed(&dest.join(relative), &source.read()?)?;
     }
     remove_extra(dest, Path::new(""), files)
 }
@@ -76,7 +146,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn remove_extra(root: &Path, relative: &Path, keep: &BTreeMap<PathBuf, PathBuf>) -> Result<()> {
+fn remove_extra(root: &Path, relative: &Path, keep: &BTreeMap<PathBuf, Source>) -> Result<()> {
     let dir = root.join(relative);
     let Ok(entries) = fs::read_dir(&dir) else {
         return Ok(());
@@ -153,5 +223,48 @@ mod tests {
         std::os::unix::fs::symlink(secret.path(), src.path().join("dir")).unwrap();
         let files = collect(&[src.path().to_path_buf()]).unwrap();
         assert!(files.is_empty(), "{files:?}");
+    }
+
+    #[test]
+    fn a_patch_changes_the_lower_layers_file() {
+        let base = tempfile::tempdir().unwrap();
+        let over = tempfile::tempdir().unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        fs::write(
+            base.path().join("lib.rs"),
+            "fn a() {}\nfn b() {}\nfn c() {}\n",
+        )
+        .unwrap();
+        let patch = "--- a/lib.rs\n+++ b/lib.rs\n@@ -1,3 +1,3 @@\n fn a() {}\n-fn b() {}\n+fn b() { wrong() }\n fn c() {}\n";
+        fs::write(over.path().join("lib.rs.patch"), patch).unwrap();
+        let files = collect(&[base.path().to_path_buf(), over.path().to_path_buf()]).unwrap();
+        assert_eq!(files.len(), 1, "{files:?}");
+        mirror(&files, dest.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(dest.path().join("lib.rs")).unwrap(),
+            "fn a() {}\nfn b() { wrong() }\nfn c() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_patch_that_no_longer_fits_is_an_error_naming_it() {
+        let base = tempfile::tempdir().unwrap();
+        let over = tempfile::tempdir().unwrap();
+        fs::write(base.path().join("lib.rs"), "fn a() {}\nfn edited() {}\n").unwrap();
+        let patch = "--- a/lib.rs\n+++ b/lib.rs\n@@ -1,2 +1,2 @@\n fn a() {}\n-fn b() {}\n+fn b() { wrong() }\n";
+        fs::write(over.path().join("lib.rs.patch"), patch).unwrap();
+        let files = collect(&[base.path().to_path_buf(), over.path().to_path_buf()]).unwrap();
+        let error = files[Path::new("lib.rs")].read().unwrap_err().to_string();
+        assert!(error.contains("lib.rs.patch no longer applies"), "{error}");
+    }
+
+    #[test]
+    fn a_patch_without_its_file_is_an_error() {
+        let over = tempfile::tempdir().unwrap();
+        fs::write(over.path().join("gone.rs.patch"), "").unwrap();
+        let error = collect(&[over.path().to_path_buf()])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("which no lower layer has"), "{error}");
     }
 }

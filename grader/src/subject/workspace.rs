@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use super::Subject;
-use super::sync::{collect, mirror, write_if_changed};
+use super::sync::{Source, collect, mirror, write_if_changed};
 use crate::course::{Course, ExercisePlan};
 use crate::error::{Error, Result};
 
@@ -104,7 +104,7 @@ pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildW
             .collect::<BTreeMap<_, _>>();
         files.insert(
             PathBuf::from("Cargo.toml"),
-            exercise.exercise_dir.join("Cargo.toml"),
+            Source::File(exercise.exercise_dir.join("Cargo.toml")),
         );
         // The public tests come from the course too, so `verify` can run the
         // course's own tests against any subject.
