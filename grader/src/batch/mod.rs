@@ -464,11 +464,12 @@ fn remove_builds(course: &Course, work_dir: &Path, subject: &Path) {
     let Ok(subject) = Subject::directory(course, subject) else {
         return;
     };
-    let _ = std::fs::remove_dir_all(work_dir.join("subjects").join(&subject.slug));
+    let slug = crate::subject::generated_slug(course, &subject, work_dir);
+    let _ = std::fs::remove_dir_all(work_dir.join("subjects").join(&slug));
     if let Ok(entries) = std::fs::read_dir(work_dir.join("out")) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name == subject.slug || name.starts_with(&format!("{}-", subject.slug)) {
+            if name == slug || name.starts_with(&format!("{slug}-")) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }

@@ -11,7 +11,7 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use workspace::{BuildWorkspace, prepare};
+pub use workspace::{BuildWorkspace, generated_slug, prepare};
 
 use crate::course::{Course, WrongAnswer};
 use crate::error::{Error, Result};

@@ -64,6 +64,35 @@ impl BuildWorkspace {
     }
 }
 
+/// The name of a subject's generated crates and output directory.
+///
+/// Within one course the subject's slug is unique. A work directory outside
+/// the course (a `CARGO_TARGET_DIR` shared by several checkouts) also serves
+/// other copies of the course, whose subjects have the same slugs: there the
+/// slug also names the course root. Without it, two copies' `solutions` would
+/// share one generated workspace and, worse, the same package paths relative
+/// to it, so the shared build directory would hand one copy's check program
+/// to the other (see docs/design.md).
+pub fn generated_slug(course: &Course, subject: &Subject, base: &Path) -> String {
+    slug_for(&subject.slug, &course.root, base)
+}
+
+fn slug_for(slug: &str, course_root: &Path, base: &Path) -> String {
+    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root = canonical(course_root);
+    if canonical(base).starts_with(&root) {
+        return slug.to_string();
+    }
+    let hash = root
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{slug}-c{:08x}", hash as u32)
+}
+
 /// Lays out the build workspace of `subject` under `base`.
 ///
 /// Every exercise the subject has becomes a member, whatever is being graded
@@ -73,10 +102,11 @@ impl BuildWorkspace {
 pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildWorkspace> {
     let exercises: Vec<&ExercisePlan> = course.exercises.iter().collect();
     let exercises = exercises.as_slice();
-    let root = base.join("subjects").join(&subject.slug);
+    let slug = generated_slug(course, subject, base);
+    let root = base.join("subjects").join(&slug);
     let mut ws = BuildWorkspace {
-        crates: root.join(&subject.slug),
-        target_dir: base.join("out").join(&subject.slug),
+        crates: root.join(&slug),
+        target_dir: base.join("out").join(&slug),
         root,
         missing: Vec::new(),
         source_display: subject
@@ -85,7 +115,7 @@ pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildW
             .unwrap_or(&subject.dir)
             .display()
             .to_string(),
-        slug: subject.slug.clone(),
+        slug,
     };
     let mut members = Vec::new();
     for exercise in exercises {
@@ -213,5 +243,31 @@ fn absolutize_path(dep: &mut Item, course_root: &Path) {
     {
         let absolute = course_root.join(relative);
         *value = Value::from(absolute.display().to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_for;
+
+    #[test]
+    fn inside_the_course_the_slug_is_plain() {
+        let course = tempfile::tempdir().unwrap();
+        let base = course.path().join("target/threadlings");
+        assert_eq!(slug_for("solutions", course.path(), &base), "solutions");
+    }
+
+    #[test]
+    fn copies_sharing_an_outside_work_dir_get_distinct_stable_slugs() {
+        let (a, b, shared) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        let slug_a = slug_for("solutions", a.path(), shared.path());
+        let slug_b = slug_for("solutions", b.path(), shared.path());
+        assert_ne!(slug_a, slug_b);
+        assert!(slug_a.starts_with("solutions-c"), "{slug_a}");
+        assert_eq!(slug_a, slug_for("solutions", a.path(), shared.path()));
     }
 }

@@ -21,11 +21,12 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Fixtures share one work directory, where the build workspace of the
-/// `exercises` and `solutions` subjects has a fixed name: tests that grade
-/// those subjects hold this lock, within this process (a mutex) and across
-/// processes (`flock` on a file beside the shared target), so two test runs
-/// at once on one machine do not trample each other.
+/// Fixtures share one work directory (each fixture course gets its own
+/// generated workspaces there, named after its root, and all share the build
+/// directory of dependencies): tests that grade hold this lock, within this
+/// process (a mutex) and across processes (`flock` on a file beside the
+/// shared target), so gradings do not queue on cargo's build lock with their
+/// timeouts running.
 pub fn serial() -> Serial {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
