@@ -149,8 +149,8 @@ pub fn prepare(course: &Course, subject: &Subject, base: &Path) -> Result<BuildW
             &collect(std::slice::from_ref(&exercise.checks_dir))?,
             &ws.checks_dir(&exercise.name),
         )?;
-        members.push(format!("{}/exercises/{}", subject.slug, exercise.name));
-        members.push(format!("{}/grader/checks/{}", subject.slug, exercise.name));
+        members.push(format!("{}/exercises/{}", ws.slug, exercise.name));
+        members.push(format!("{}/grader/checks/{}", ws.slug, exercise.name));
     }
     remove_stale(&ws.crates.join("exercises"), exercises)?;
     remove_stale(&ws.crates.join("grader").join("checks"), exercises)?;
