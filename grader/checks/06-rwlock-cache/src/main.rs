@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use rwlock_cache::{Cache, Config};
 use threadlings_kit::probe::{InFlight, Rendezvous};
-use threadlings_kit::race::{self, Model, Stress, Violation};
+use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
 threadlings_kit::checks![
@@ -16,8 +16,10 @@ threadlings_kit::checks![
     cache_basics,
     config_stress,
     config_model,
+    config_explore,
     cache_stress,
     cache_model,
+    cache_explore,
     compute_model,
     snapshots_overlap,
     cached_reads_overlap,
@@ -272,6 +274,52 @@ fn config_model(ctx: &mut Ctx) -> CheckResult {
         })
 }
 
+/// Schedule exploration: three updaters and a reader of a fresh `Config`.
+fn config_explore(ctx: &mut Ctx) -> CheckResult {
+    Explore::new("three threads calling Config::update(add 1) and one calling snapshot()")
+        .iterations(1000)
+        .check(ctx, || {
+            let config = Arc::new(Config::new(Settings::default()));
+            let updaters: Vec<_> = (0..3)
+                .map(|t| {
+                    let config = config.clone();
+                    threadlings::thread::Builder::new()
+                        .name(format!("update on thread {t}"))
+                        .spawn(move || {
+                            config.update(|s: &mut Settings| {
+                                s.version += 1;
+                                s.a += 1;
+                                s.b += 2;
+                                s.version
+                            })
+                        })
+                        .unwrap()
+                })
+                .collect();
+            let seen = config.snapshot();
+            let mut versions: Vec<u64> = updaters.into_iter().map(|h| h.join().unwrap()).collect();
+            if seen.b != 2 * seen.a || seen.a != seen.version {
+                return Err(Violation::new(
+                    "snapshot() sees whole updates only",
+                    format!("snapshot() saw {seen:?} while three updates ran"),
+                )
+                .expected("version == a and b == 2 × a"));
+            }
+            let last = config.snapshot();
+            versions.sort_unstable();
+            if (last.version, last.a, last.b) != (3, 3, 6) || versions != [1, 2, 3] {
+                return Err(Violation::new(
+                    "no update is lost",
+                    format!(
+                        "after three updates: {last:?}, the updates returned versions {versions:?}"
+                    ),
+                )
+                .expected("Settings { version: 3, a: 3, b: 6 }, versions [1, 2, 3]"));
+            }
+            Ok(())
+        })
+}
+
 /// Keys of the cache stress run.
 const KEYS: usize = 5;
 
@@ -455,6 +503,75 @@ fn cache_model(ctx: &mut Ctx) -> CheckResult {
         );
         assert_eq!(counted.cache.len(), 1, "len() after get(1) twice");
     })
+}
+
+/// Schedule exploration: three threads asking overlapping keys of a fresh cache.
+fn cache_explore(ctx: &mut Ctx) -> CheckResult {
+    Explore::new("three threads calling get, peek and len on overlapping keys of an empty cache")
+        .iterations(1000)
+        .check(ctx, || {
+            let counted = Arc::new(counted_cache());
+            let askers: Vec<_> = (0..3)
+                .map(|t| {
+                    let counted = counted.clone();
+                    threadlings::thread::Builder::new()
+                        .name(format!("asker {t}"))
+                        .spawn(move || {
+                            // Keys t and t+1 (mod 3): every key is wanted by two threads.
+                            let (a, b) = (t, (t + 1) % 3);
+                            let first = counted.cache.get(a);
+                            let peeked = counted.cache.peek(&b);
+                            let second = counted.cache.get(b);
+                            let len = counted.cache.len();
+                            (a, first, b, peeked, second, len)
+                        })
+                        .unwrap()
+                })
+                .collect();
+            for handle in askers {
+                let (a, first, b, peeked, second, len) = handle.join().unwrap();
+                if first != value_of(a) || second != value_of(b) {
+                    return Err(Violation::new(
+                        "get(key) returns compute(&key)",
+                        format!("get({a}) = {first}, get({b}) = {second}"),
+                    )
+                    .expected(format!("{} and {}", value_of(a), value_of(b))));
+                }
+                if peeked.is_some_and(|v| v != value_of(b)) {
+                    return Err(Violation::new(
+                        "peek(&key) returns None or compute(&key)",
+                        format!("peek(&{b}) = {peeked:?}"),
+                    ));
+                }
+                if !(1..=3).contains(&len) {
+                    return Err(Violation::new(
+                        "len() counts the keys asked for so far",
+                        format!("len() = {len} right after two get calls"),
+                    )
+                    .expected("1 to 3"));
+                }
+            }
+            let calls: Vec<usize> = (0..3)
+                .map(|k| counted.calls[k].load(Ordering::SeqCst))
+                .collect();
+            if calls != [1, 1, 1] {
+                return Err(Violation::new(
+                    "each key is computed once",
+                    format!("compute ran {calls:?} times for keys 0, 1, 2"),
+                )
+                .expected(
+                    "[1, 1, 1]: a thread that misses must check again under the write lock",
+                ));
+            }
+            let len = counted.cache.len();
+            if len != 3 {
+                return Err(
+                    Violation::new("len() counts distinct keys", format!("len() = {len}"))
+                        .expected("3"),
+                );
+            }
+            Ok(())
+        })
 }
 
 fn compute_model(ctx: &mut Ctx) -> CheckResult {

@@ -172,7 +172,6 @@ mod imp {
     use crate::race::deadlock::{describe_threads, diagnose};
     use crate::race::panics;
     use crate::race::replay::replay_command;
-    use crate::race::stress::Violation;
     use crate::{CheckResult, Ctx, Failure, Stop};
 
     /// How shuttle reports a deadlock (its panic message starts so).
@@ -186,8 +185,8 @@ mod imp {
     const MAX_SCHEDULE_CHARS: usize = 2000;
 
     /// Carries a scenario's [`Violation`] out of shuttle (which stops an
-    /// execution only on a panic).
-    struct Violated(Violation);
+    /// execution only on a panic); the panic hook keeps it quiet.
+    use crate::race::panics::Violated;
 
     pub(super) fn check<F, R>(explore: Explore, ctx: &mut Ctx, scenario: F) -> CheckResult
     where

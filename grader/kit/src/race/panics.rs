@@ -12,6 +12,11 @@ pub(crate) fn record() {
     INSTALL.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
+            // The kit's own panic that carries a violation out of a checker
+            // is reported as a failure, not as a panic with a backtrace.
+            if info.payload().is::<Violated>() {
+                return;
+            }
             // Only places in the answer are worth showing: not loom's or
             // std's insides, not the check's own assertions.
             let location = info
@@ -34,6 +39,11 @@ pub(crate) fn record() {
         }));
     });
 }
+
+/// A scenario's violation, raised as a panic to stop a checker's execution
+/// (shuttle stops one only on a panic).
+#[cfg_attr(not(shuttle), allow(dead_code))] // constructed only in the shuttle build
+pub(crate) struct Violated(pub crate::race::Violation);
 
 /// Where the latest panic with this message happened.
 pub(crate) fn location_of(message: &str) -> Option<String> {
