@@ -100,6 +100,7 @@ pub fn grade(
                         timeout: check.timeout,
                         exclusive: check.exclusive,
                         limits: check.limits,
+                        budget: check.budget,
                     });
                     slots.push(None);
                 }
@@ -113,9 +114,15 @@ pub fn grade(
     }
 
     observer.run_started(jobs.len());
-    let runs = run::run_all(&jobs, options.parallelism, &mut |event| match event {
-        RunEvent::Finished { job, run } => observer.check_finished(job, run),
-    });
+    let lock = crate::machine_lock::MachineLock::new(&options.work_dir);
+    let runs = run::run_all(
+        &jobs,
+        options.parallelism,
+        &lock,
+        &mut |event| match event {
+            RunEvent::Finished { job, run } => observer.check_finished(job, run),
+        },
+    );
     observer.finished();
 
     let mut runs = runs.into_iter();

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod grade;
 pub mod i18n;
+pub mod machine_lock;
 pub mod public_tests;
 pub mod report;
 pub mod run;

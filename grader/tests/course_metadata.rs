@@ -168,3 +168,91 @@ fn negative_points_are_rejected() {
     );
     assert!(load_error(dir.path()).contains("points must be a number >= 0"));
 }
+
+/// checks.toml of the minimal course with one race check `r` whose entry
+/// ends with `extra`.
+fn race_check(extra: &str) -> String {
+    format!(
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\n\
+         [[check]]\nname = \"r\"\nkind = \"race\"\n{extra}\n"
+    )
+}
+
+#[test]
+fn a_race_check_budget_is_read_from_the_metadata() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        &race_check("budget = { rounds = 300, max_ms = 5000 }"),
+    );
+    let course = course::load(dir.path()).unwrap();
+    let checks = &course.exercises[0].checks;
+    assert!(checks[0].budget.is_empty(), "no budget: the code's numbers");
+    assert_eq!(checks[1].budget.rounds, Some(300));
+    assert_eq!(checks[1].budget.max_ms, Some(5000));
+    assert_eq!(checks[1].budget.schedules, None);
+    assert_eq!(checks[1].budget.to_string(), "rounds=300,max_ms=5000");
+}
+
+#[test]
+fn a_bad_budget_names_the_file_the_check_and_the_key() {
+    let cases = [
+        (
+            "budget = { rounds = 300, schedulez = 2000 }",
+            "check `r`: budget key `schedulez` is unknown (known keys: rounds, schedules, depth, preemption_bound, max_ms)",
+        ),
+        (
+            "budget = { rounds = 0 }",
+            "check `r`: budget `rounds` must be at least 1",
+        ),
+        (
+            "budget = { schedules = 2000, depth = -1 }",
+            "check `r`: budget `depth` must be a whole number, got `-1`",
+        ),
+        (
+            "budget = { max_ms = \"5s\" }",
+            "check `r`: budget `max_ms` must be a whole number",
+        ),
+    ];
+    for (budget, expected) in cases {
+        let dir = minimal_course();
+        write(
+            dir.path(),
+            "grader/checks/01-demo/checks.toml",
+            &race_check(budget),
+        );
+        let error = load_error(dir.path());
+        assert!(
+            error.contains("checks.toml") && error.contains(expected),
+            "{budget}: {error}"
+        );
+    }
+}
+
+#[test]
+fn only_race_checks_take_a_budget() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n[[check]]\nname = \"a\"\n\
+         budget = { rounds = 3 }\n",
+    );
+    let error = load_error(dir.path());
+    assert!(
+        error.contains("check `a`: a budget sizes a race check") && error.contains("kind `test`"),
+        "{error}"
+    );
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        &race_check("budget = { preemption_bound = 0 }"),
+    );
+    let course = course::load(dir.path()).unwrap();
+    assert_eq!(
+        course.exercises[0].checks[1].budget.preemption_bound,
+        Some(0),
+        "bound 0 (no preemptions) is a valid model budget"
+    );
+}

@@ -284,6 +284,7 @@ fn check_plan(name: &str, variant: Option<&str>) -> CheckPlan {
         description: String::new(),
         private: false,
         limits: Limits::DEFAULT,
+        budget: Default::default(),
     }
 }
 

@@ -753,6 +753,7 @@ fn unprivileged_child() {
             timeout: Duration::from_millis(timeout_ms),
             exclusive: false,
             limits,
+            budget: Default::default(),
         });
         println!("{check}: {:?} {:?}", run.outcome, run.limits_hit);
         assert!(

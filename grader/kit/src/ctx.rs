@@ -1,13 +1,20 @@
-//! The context a check runs with: its name and its seeded random source.
+//! The context a check runs with: its name, its seeded random source and the
+//! budget the metadata sets for it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use threadlings_schema::budget::Budget;
 
 /// Handed to every check function.
 pub struct Ctx {
     name: &'static str,
     seed: u64,
     rng: ChaCha8Rng,
+    budget: Budget,
+    /// Whether a tool (or the check itself) read the budget.
+    budget_read: AtomicBool,
 }
 
 impl Ctx {
@@ -21,7 +28,15 @@ impl Ctx {
             name,
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed ^ stream),
+            budget: Budget::default(),
+            budget_read: AtomicBool::new(false),
         }
+    }
+
+    /// The same context with the metadata's budget (`--budget`).
+    pub(crate) fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// The check's name as listed in the metadata.
@@ -37,5 +52,29 @@ impl Ctx {
     /// A deterministic random source derived from the seed and the check name.
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
         &mut self.rng
+    }
+
+    /// The budget set by the check's `budget` table in `checks.toml` (empty
+    /// when it has none). [`crate::race::Stress`], [`crate::race::Explore`]
+    /// and [`crate::race::Model`] apply it over the numbers the check's code
+    /// sets; a check that sizes its work itself reads it here. A budget that
+    /// nothing reads fails a passing check as a metadata error.
+    pub fn budget(&self) -> Budget {
+        self.budget_read.store(true, Ordering::Relaxed);
+        self.budget
+    }
+
+    /// Whether the metadata set a budget that nothing has read.
+    pub(crate) fn budget_unread(&self) -> bool {
+        !self.budget.is_empty() && !self.budget_read.load(Ordering::Relaxed)
+    }
+
+    /// The `--budget ...` flag that reproduces this budget (empty when none).
+    pub(crate) fn budget_flag(&self) -> String {
+        if self.budget.is_empty() {
+            String::new()
+        } else {
+            format!(" --budget {}", self.budget)
+        }
     }
 }

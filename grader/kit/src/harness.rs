@@ -9,7 +9,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use threadlings_schema::protocol::{Message, Verdict};
+use threadlings_schema::budget::Budget;
+use threadlings_schema::protocol::{Failure, Message, Verdict};
 
 use crate::{CheckResult, Ctx, Stop, channel};
 
@@ -22,7 +23,8 @@ const TODO_MESSAGE: &str = "not yet implemented";
 /// Panics seen in any thread, as (message, location), in order.
 static PANICS: Mutex<Vec<(String, Option<String>)>> = Mutex::new(Vec::new());
 
-const USAGE: &str = "usage: <check-program> --list | <check-name> [--seed N]";
+const USAGE: &str =
+    "usage: <check-program> --list | <check-name> [--seed N] [--budget key=value,...]";
 
 /// Runs the check named on the command line and reports its verdict.
 pub fn run_main(checks: &[(&'static str, CheckFn)]) -> ExitCode {
@@ -40,14 +42,14 @@ pub fn run_main(checks: &[(&'static str, CheckFn)]) -> ExitCode {
                 eprintln!("unknown check `{name}`\n{USAGE}");
                 return ExitCode::from(2);
             };
-            let seed = match parse_seed(&args[1..]) {
-                Ok(seed) => seed,
+            let (seed, budget) = match parse_options(&args[1..]) {
+                Ok(options) => options,
                 Err(message) => {
                     eprintln!("{message}\n{USAGE}");
                     return ExitCode::from(2);
                 }
             };
-            run_one(name, check, seed);
+            run_one(name, check, seed, budget);
             ExitCode::SUCCESS
         }
         None => {
@@ -57,25 +59,45 @@ pub fn run_main(checks: &[(&'static str, CheckFn)]) -> ExitCode {
     }
 }
 
-fn parse_seed(args: &[String]) -> Result<u64, String> {
-    match args {
-        [] => Ok(0),
-        [flag, value] if flag == "--seed" => value
-            .parse()
-            .map_err(|_| format!("--seed takes a number, got `{value}`")),
-        _ => Err(format!("unexpected arguments {args:?}")),
+/// `--seed N` (default 0) and `--budget key=value,...` (default none), in
+/// any order, each at most once.
+fn parse_options(args: &[String]) -> Result<(u64, Budget), String> {
+    let mut seed = None;
+    let mut budget = None;
+    let mut rest = args;
+    while let [flag, value, tail @ ..] = rest {
+        match flag.as_str() {
+            "--seed" if seed.is_none() => {
+                seed = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--seed takes a number, got `{value}`"))?,
+                );
+            }
+            "--budget" if budget.is_none() => {
+                budget = Some(Budget::parse(value).map_err(|e| format!("--budget: {e}"))?);
+            }
+            _ => break,
+        }
+        rest = tail;
     }
+    if !rest.is_empty() {
+        return Err(format!("unexpected arguments {args:?}"));
+    }
+    Ok((seed.unwrap_or(0), budget.unwrap_or_default()))
 }
 
-fn run_one(name: &'static str, check: CheckFn, seed: u64) {
+fn run_one(name: &'static str, check: CheckFn, seed: u64, budget: Budget) {
     install_panic_recorder();
     channel::send(Message::Started {
         check: name.to_string(),
         seed,
     });
-    let mut ctx = Ctx::new(name, seed);
+    let mut ctx = Ctx::new(name, seed).with_budget(budget);
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check(&mut ctx)));
     let verdict = match outcome {
+        // The metadata sized something this check never runs.
+        Ok(Ok(())) if ctx.budget_unread() => Verdict::Failed(unread_budget(&ctx)),
         Ok(Ok(())) => Verdict::Passed,
         Ok(Err(Stop::Skip(reason))) => Verdict::Skipped { reason },
         Ok(Err(Stop::Fail(failure))) => match todo_panic() {
@@ -96,6 +118,18 @@ fn run_one(name: &'static str, check: CheckFn, seed: u64) {
         check: name.to_string(),
         verdict,
     });
+}
+
+fn unread_budget(ctx: &Ctx) -> Failure {
+    Failure::new(format!(
+        "metadata error: check `{}` has `budget = {{ {} }}` in its checks.toml, but it runs no \
+         stress run, exploration or model that uses a budget",
+        ctx.name(),
+        ctx.budget()
+            .to_string()
+            .replace(',', ", ")
+            .replace('=', " = ")
+    ))
 }
 
 /// Records every panic (in any thread) so a failure caused by a stub in a
@@ -143,4 +177,46 @@ fn last_location_of(message: &str) -> Option<String> {
         .rev()
         .find(|(seen, _)| seen == message)
         .and_then(|(_, location)| location.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use threadlings_schema::budget::Budget;
+
+    use super::parse_options;
+
+    fn parse(args: &[&str]) -> Result<(u64, Budget), String> {
+        parse_options(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn seed_and_budget_are_read_in_any_order() {
+        assert_eq!(parse(&[]), Ok((0, Budget::default())));
+        let budget = Budget::parse("rounds=300,max_ms=5000").unwrap();
+        assert_eq!(
+            parse(&["--seed", "7", "--budget", "rounds=300,max_ms=5000"]),
+            Ok((7, budget))
+        );
+        assert_eq!(
+            parse(&["--budget", "max_ms=5000,rounds=300", "--seed", "7"]),
+            Ok((7, budget))
+        );
+    }
+
+    #[test]
+    fn bad_options_are_usage_errors() {
+        assert!(
+            parse(&["--budget", "rounds=0"])
+                .unwrap_err()
+                .contains("at least 1")
+        );
+        assert!(
+            parse(&["--budget", "turns=3"])
+                .unwrap_err()
+                .contains("`turns`")
+        );
+        assert!(parse(&["--seed", "1", "--seed", "2"]).is_err());
+        assert!(parse(&["--budget"]).is_err());
+        assert!(parse(&["--seed", "x"]).is_err());
+    }
 }

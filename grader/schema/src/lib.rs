@@ -7,6 +7,7 @@
 //! JSON report, evolve without breaking each other. Extend these types; never
 //! rename a field.
 
+pub mod budget;
 pub mod exit_codes;
 pub mod protocol;
 pub mod report;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use threadlings_schema::budget::{Budget, KEYS as BUDGET_KEYS};
 use threadlings_schema::report::CheckKind;
 
 use super::raw::{ChecksFile, CourseFile, Defaults, WrongFile};
@@ -65,6 +66,8 @@ pub struct CheckPlan {
     pub private: bool,
     /// Sandbox limits of the check process.
     pub limits: crate::run::Limits,
+    /// A race check's budget from the metadata (empty: the code's numbers).
+    pub budget: Budget,
 }
 
 #[derive(Debug, Clone)]
@@ -238,7 +241,21 @@ fn load_exercise(
         if let Some(problem) = limits.problem() {
             return Err(invalid(format!("check `{}`: {problem}", entry.name)));
         }
+        let budget = match &entry.budget {
+            None => Budget::default(),
+            Some(_) if entry.kind != CheckKind::Race => {
+                return Err(invalid(format!(
+                    "check `{}`: a budget sizes a race check's stress run, exploration or model; \
+                     this check is kind `{}`",
+                    entry.name,
+                    entry.kind.as_str()
+                )));
+            }
+            Some(table) => budget(table)
+                .map_err(|problem| invalid(format!("check `{}`: {problem}", entry.name)))?,
+        };
         checks.push(CheckPlan {
+            budget,
             limits,
             variant: entry.variant,
             exclusive: entry.exclusive || entry.kind == CheckKind::Timing,
@@ -263,6 +280,25 @@ fn load_exercise(
         checks,
         wrong_answers,
     })
+}
+
+/// The `budget` table of a check: known keys, whole numbers in range.
+fn budget(table: &toml::Table) -> std::result::Result<Budget, String> {
+    let mut budget = Budget::default();
+    for (key, value) in table {
+        if !BUDGET_KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "budget key `{key}` is unknown (known keys: {})",
+                BUDGET_KEYS.join(", ")
+            ));
+        }
+        let number = value
+            .as_integer()
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| format!("budget `{key}` must be a whole number, got `{value}`"))?;
+        budget.set(key, number)?;
+    }
+    Ok(budget)
 }
 
 fn load_wrong_answers(

@@ -134,6 +134,11 @@ pub struct CheckEntry {
     pub output_kb: Option<u64>,
     /// Largest file the check may write, in MiB.
     pub file_mb: Option<u64>,
+    /// A race check's budget, winning over the numbers in its code:
+    /// `rounds` (stress), `schedules` and `depth` (exploration),
+    /// `preemption_bound` (model), `max_ms` (time cap of any of them).
+    /// Kept as a table so `plan.rs` names the check when a key is wrong.
+    pub budget: Option<toml::Table>,
 }
 
 /// `solutions/NN-topic/wrong/NAME/wrong.toml`: a known-wrong answer.

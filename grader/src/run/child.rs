@@ -17,6 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use rustix::process::Resource;
+use threadlings_schema::budget::Budget;
 use threadlings_schema::protocol::{
     Envelope, Failure, Message, NONCE_FD, NONCE_FD_ENV, RESULT_FD, RESULT_FD_ENV, Verdict,
 };
@@ -50,6 +51,8 @@ pub struct CheckJob {
     pub exclusive: bool,
     /// Memory, tasks, output and file size the check may use.
     pub limits: Limits,
+    /// The metadata's budget, passed as `--budget ...` when set.
+    pub budget: Budget,
 }
 
 /// Runs one check and waits for it, never longer than its time limit.
@@ -103,14 +106,19 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
     let (stdout_reader, stdout_writer) = std::io::pipe()?;
     let (stderr_reader, stderr_writer) = std::io::pipe()?;
 
+    let mut args = vec![
+        sandbox::c_path(&program)?,
+        c_string(job.check.as_bytes())?,
+        c_string(b"--seed")?,
+        c_string(job.seed.to_string().as_bytes())?,
+    ];
+    if !job.budget.is_empty() {
+        args.push(c_string(b"--budget")?);
+        args.push(c_string(job.budget.to_string().as_bytes())?);
+    }
     let launch = Launch {
         program: sandbox::c_path(&program)?,
-        args: vec![
-            sandbox::c_path(&program)?,
-            c_string(job.check.as_bytes())?,
-            c_string(b"--seed")?,
-            c_string(job.seed.to_string().as_bytes())?,
-        ],
+        args,
         env: check_environment(scratch.path())?,
         scratch: sandbox::c_path(scratch.path())?,
         stdin: File::open("/dev/null")?.into(),

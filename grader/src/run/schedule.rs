@@ -11,6 +11,7 @@ use std::thread;
 
 use super::child::{CheckJob, run_check};
 use super::outcome::CheckRun;
+use crate::machine_lock::MachineLock;
 
 /// Progress while running, for the terminal.
 pub enum RunEvent<'a> {
@@ -21,16 +22,19 @@ pub enum RunEvent<'a> {
 }
 
 /// Runs every job and returns the runs in the order of `jobs`.
+/// Exclusive checks also wait until no other grader sharing `lock` builds or
+/// runs anything (see [`MachineLock`]).
 pub fn run_all(
     jobs: &[CheckJob],
     parallelism: usize,
+    lock: &MachineLock,
     on_event: &mut dyn FnMut(RunEvent<'_>),
 ) -> Vec<CheckRun> {
     let mut runs: Vec<Option<CheckRun>> = vec![None; jobs.len()];
     let (shared, exclusive): (Vec<usize>, Vec<usize>) =
         (0..jobs.len()).partition(|&i| !jobs[i].exclusive);
-    run_phase(jobs, shared, parallelism.max(1), &mut runs, on_event);
-    run_phase(jobs, exclusive, 1, &mut runs, on_event);
+    run_phase(jobs, shared, parallelism.max(1), lock, &mut runs, on_event);
+    run_phase(jobs, exclusive, 1, lock, &mut runs, on_event);
     super::sandbox::sandbox().release_staging();
     runs.into_iter()
         .map(|run| run.expect("every scheduled job reports a run"))
@@ -41,6 +45,7 @@ fn run_phase(
     jobs: &[CheckJob],
     indices: Vec<usize>,
     workers: usize,
+    lock: &MachineLock,
     runs: &mut [Option<CheckRun>],
     on_event: &mut dyn FnMut(RunEvent<'_>),
 ) {
@@ -60,7 +65,14 @@ fn run_phase(
                     loop {
                         let next = queue.lock().ok().and_then(|mut q| q.pop_front());
                         let Some(index) = next else { break };
-                        if tx.send((index, run_check(&jobs[index]))).is_err() {
+                        let held = if jobs[index].exclusive {
+                            lock.exclusive()
+                        } else {
+                            lock.shared()
+                        };
+                        let run = run_check(&jobs[index]);
+                        drop(held);
+                        if tx.send((index, run)).is_err() {
                             break;
                         }
                     }

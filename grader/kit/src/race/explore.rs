@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use super::budget;
 use super::stress::Violation;
-use crate::{CheckResult, Ctx};
+use crate::{CheckResult, Ctx, Stop};
 
 /// How the exploration picks interleavings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,12 +130,38 @@ impl Explore {
     /// Explores `scenario`; fails with the first schedule in which it
     /// panics, returns a [`Violation`] or deadlocks. Outside the `shuttle`
     /// build this check is skipped.
+    ///
+    /// The check's `budget` in `checks.toml` wins over what the code set:
+    /// `schedules` replaces [`Explore::iterations`], `depth` the PCT depth
+    /// and `max_ms` [`Explore::max_time`]. Any other key (and `depth` with
+    /// the random scheduler) fails the check as a metadata error.
     pub fn check<F, R>(self, ctx: &mut Ctx, scenario: F) -> CheckResult
     where
         F: Fn() -> R + Send + Sync + 'static,
         R: Outcome,
     {
-        imp::check(self, ctx, scenario)
+        let explore = self.with_budget(ctx)?;
+        imp::check(explore, ctx, scenario)
+    }
+
+    /// The metadata's budget over the code's numbers.
+    fn with_budget(mut self, ctx: &Ctx) -> Result<Explore, Stop> {
+        let budget = match self.scheduler {
+            Scheduler::Pct { .. } => budget::for_tool(ctx, "exploration", &["schedules", "depth"]),
+            Scheduler::Random => {
+                budget::for_tool(ctx, "random-scheduler exploration", &["schedules"])
+            }
+        }?;
+        if let Some(schedules) = budget.schedules {
+            self = self.iterations(usize::try_from(schedules).unwrap_or(usize::MAX));
+        }
+        if let Some(depth) = budget.depth {
+            self = self.depth(usize::try_from(depth).unwrap_or(usize::MAX));
+        }
+        if let Some(ms) = budget.max_ms {
+            self.max_time = Duration::from_millis(ms);
+        }
+        Ok(self)
     }
 }
 
@@ -428,6 +455,63 @@ mod tests {
         assert_eq!(
             crate::race::panics::text(payload.as_ref()),
             "both additions count"
+        );
+    }
+
+    #[test]
+    fn the_metadata_budget_wins_over_the_schedules_the_code_sets() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use threadlings_schema::budget::Budget;
+
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let executions = Arc::new(AtomicUsize::new(0));
+        let counter = executions.clone();
+        let mut ctx =
+            Ctx::new("lost_update", 3).with_budget(Budget::parse("schedules=7,depth=2").unwrap());
+        let outcome =
+            Explore::new("two locked additions")
+                .iterations(200)
+                .check(&mut ctx, move || {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    let value = Arc::new(Mutex::new(0_u64));
+                    let other = {
+                        let value = value.clone();
+                        threadlings::thread::spawn(move || *value.lock().unwrap() += 1)
+                    };
+                    *value.lock().unwrap() += 1;
+                    other.join().unwrap();
+                });
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(executions.load(Ordering::Relaxed), 7);
+
+        let mut ctx = Ctx::new("lost_update", 3).with_budget(Budget::parse("schedules=9").unwrap());
+        let Err(Stop::Fail(failure)) = Explore::new("two racing additions")
+            .iterations(200)
+            .check(&mut ctx, lost_update)
+        else {
+            panic!("expected a failure");
+        };
+        assert!(
+            failure.message.contains(" of 9, shuttle seed"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.contains("--seed 3 --budget schedules=9"),
+            "{}",
+            failure.message
+        );
+
+        let mut ctx = Ctx::new("lost_update", 3).with_budget(Budget::parse("depth=2").unwrap());
+        let Err(Stop::Fail(failure)) = Explore::new("x").random().check(&mut ctx, || ()) else {
+            panic!("`depth` means nothing to the random scheduler");
+        };
+        assert!(
+            failure.message.starts_with(
+                "metadata error: budget key `depth` is not used by a random-scheduler exploration"
+            ),
+            "{}",
+            failure.message
         );
     }
 

@@ -56,7 +56,17 @@
 //! maximum duration for models. Choose them so that a correct answer
 //! finishes in about a second and every known-wrong answer is caught in
 //! every run; `grader verify --runs 20` proves it.
+//!
+//! The numbers in a check's code are defaults: the check's `budget` in
+//! `checks.toml` (`rounds` for a stress run, `schedules` and `depth` for an
+//! exploration, `preemption_bound` for a model, `max_ms` for the time cap of
+//! any of them) wins over them, so an instructor trades thoroughness for
+//! speed without touching Rust. The grader hands it over as
+//! `--budget rounds=300,max_ms=5000`; [`Ctx::budget`](crate::Ctx::budget)
+//! holds it, and [`replay_command`] repeats it. A key the check's tool does
+//! not use fails the check as a metadata error.
 
+mod budget;
 mod deadlock;
 mod explore;
 mod model;

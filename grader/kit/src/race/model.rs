@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::{CheckResult, Ctx};
+use super::budget;
+use crate::{CheckResult, Ctx, Stop};
 
 /// A model check. Build with [`Model::new`], then [`Model::check`].
 ///
@@ -57,11 +58,29 @@ impl Model {
 
     /// Explores `scenario`; fails with the first interleaving that panics or
     /// deadlocks. Outside the `loom` build this check is skipped.
+    ///
+    /// The check's `budget` in `checks.toml` wins over what the code set:
+    /// `preemption_bound` replaces [`Model::preemption_bound`] and `max_ms`
+    /// [`Model::max_duration`]. Any other key fails the check as a metadata
+    /// error.
     pub fn check<F>(self, ctx: &mut Ctx, scenario: F) -> CheckResult
     where
         F: Fn() + Sync + Send + 'static,
     {
-        imp::check(self, ctx, scenario)
+        let model = self.with_budget(ctx)?;
+        imp::check(model, ctx, scenario)
+    }
+
+    /// The metadata's budget over the code's numbers.
+    fn with_budget(mut self, ctx: &Ctx) -> Result<Model, Stop> {
+        let budget = budget::for_tool(ctx, "model", &["preemption_bound"])?;
+        if let Some(bound) = budget.preemption_bound {
+            self.preemption_bound = usize::try_from(bound).unwrap_or(usize::MAX);
+        }
+        if let Some(ms) = budget.max_ms {
+            self.max_duration = Duration::from_millis(ms);
+        }
+        Ok(self)
     }
 }
 
@@ -210,5 +229,56 @@ mod imp {
             }
             previous(info);
         }));
+    }
+}
+
+/// Run with `RUSTFLAGS="--cfg loom" cargo test -p threadlings-kit --lib
+/// --target-dir target/loom` (the normal build only has the skip).
+#[cfg(all(test, loom))]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use threadlings::sync::atomic::AtomicU64;
+    use threadlings_schema::budget::Budget;
+
+    use super::Model;
+    use crate::Ctx;
+
+    /// How many interleavings of two threads, each making three atomic
+    /// additions, the model explores under `budget` (the code says bound 3).
+    fn interleavings(budget: &str) -> usize {
+        let executions = Arc::new(AtomicUsize::new(0));
+        let counter = executions.clone();
+        let mut ctx = Ctx::new("adds_model", 1).with_budget(Budget::parse(budget).unwrap());
+        let outcome =
+            Model::new("two adding threads")
+                .preemption_bound(3)
+                .check(&mut ctx, move || {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    let value = Arc::new(AtomicU64::new(0));
+                    let other = {
+                        let value = value.clone();
+                        threadlings::thread::spawn(move || {
+                            for _ in 0..3 {
+                                value.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        })
+                    };
+                    for _ in 0..3 {
+                        value.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    other.join().unwrap();
+                });
+        assert_eq!(outcome, Ok(()));
+        executions.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn the_metadata_budget_wins_over_the_preemption_bound_the_code_sets() {
+        let by_code = interleavings("");
+        let bounded = interleavings("preemption_bound=0");
+        assert!(bounded < by_code, "bound 0: {bounded}, bound 3: {by_code}");
+        assert_eq!(interleavings("preemption_bound=3"), by_code);
     }
 }

@@ -4,8 +4,9 @@ use crate::Ctx;
 
 /// `cargo run -p check-<topic> -- <check> --seed <seed>`, with the loom
 /// flags when this program is the `loom` build and the shuttle flags when it
-/// is the `shuttle` build. Run it from the course root; it grades whatever is
-/// in `exercises/`.
+/// is the `shuttle` build, and `--budget ...` when the metadata sets a budget
+/// for the check. Run it from the course root; it grades whatever is in
+/// `exercises/`.
 pub fn replay_command(ctx: &Ctx) -> String {
     let package = std::env::args()
         .next()
@@ -26,8 +27,9 @@ pub fn replay_command(ctx: &Ctx) -> String {
         ("", "")
     };
     format!(
-        "{prefix}cargo run -p {package}{target} -- {} --seed {}",
+        "{prefix}cargo run -p {package}{target} -- {} --seed {}{}",
         ctx.name(),
-        ctx.seed()
+        ctx.seed(),
+        ctx.budget_flag()
     )
 }

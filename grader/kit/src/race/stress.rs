@@ -11,10 +11,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use threadlings::instrument::{self, Config};
 
+use super::budget;
 use super::deadlock::{Early, watch_with};
 use super::panics;
 use super::replay::replay_command;
 use crate::{CheckResult, Ctx, Failure, Stop};
+use threadlings_schema::budget::Budget;
 
 /// An invariant that did not hold after a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +98,9 @@ pub struct Stress {
     round: Arc<std::sync::atomic::AtomicUsize>,
     /// Worker threads are named `{names}-{t}`.
     names: String,
+    /// The metadata's budget, applied over the code's numbers by `run` (or
+    /// the metadata error it is).
+    budget: Result<Budget, Stop>,
 }
 
 type EarlySlot = Option<(Early, Instant, bool)>;
@@ -114,6 +119,11 @@ impl Stress {
     ///
     /// Defaults: 4 threads × 20 operations, 100 rounds, at most 5 s of
     /// rounds, deadlock declared after 2 s of complete stall, 20 s limit.
+    ///
+    /// The check's `budget` in `checks.toml` wins over what the code sets:
+    /// `rounds` replaces [`Stress::rounds`] and `max_ms` the time cap
+    /// ([`Stress::time_cap`]; the limit keeps the code's margin above it).
+    /// Any other key fails the check as a metadata error.
     pub fn new(ctx: &mut Ctx, what: &str) -> Stress {
         let seed = ctx.rng().random();
         Stress {
@@ -131,6 +141,7 @@ impl Stress {
             early: Arc::new(Mutex::new(None)),
             round: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
             names: "worker".to_string(),
+            budget: budget::for_tool(ctx, "stress", &["rounds"]),
         }
         .with_run_seed(ctx.seed())
     }
@@ -204,6 +215,32 @@ impl Stress {
     /// A panic in an operation fails the check, naming the thread and round
     /// (a `todo!()` is reported as "not started" by the harness).
     pub fn run<S, O, Setup, Op, Inv>(self, setup: Setup, op: Op, invariant: Inv) -> CheckResult
+    where
+        S: Sync + 'static,
+        O: Send + 'static,
+        Setup: FnMut(&mut ChaCha8Rng) -> S + Send + 'static,
+        Op: Fn(&S, usize, usize, &mut ChaCha8Rng) -> O + Send + Sync + 'static,
+        Inv: FnMut(&S, &RoundLog<O>) -> Result<(), Violation> + Send + 'static,
+    {
+        let this = self.with_budget()?;
+        this.run_planned(setup, op, invariant)
+    }
+
+    /// The metadata's budget over the code's numbers.
+    fn with_budget(mut self) -> Result<Stress, Stop> {
+        let budget = self.budget.clone()?;
+        if let Some(rounds) = budget.rounds {
+            self.rounds = usize::try_from(rounds).unwrap_or(usize::MAX).max(1);
+        }
+        if let Some(ms) = budget.max_ms {
+            let margin = self.limit.saturating_sub(self.time_cap);
+            self.time_cap = Duration::from_millis(ms);
+            self.limit = self.limit.max(self.time_cap + margin);
+        }
+        Ok(self)
+    }
+
+    fn run_planned<S, O, Setup, Op, Inv>(self, setup: Setup, op: Op, invariant: Inv) -> CheckResult
     where
         S: Sync + 'static,
         O: Send + 'static,
@@ -435,5 +472,107 @@ struct Disable;
 impl Drop for Disable {
     fn drop(&mut self) {
         instrument::disable();
+    }
+}
+
+/// Plain build only: under `--cfg shuttle` or `--cfg loom` the facade needs
+/// their runtimes.
+#[cfg(all(test, not(any(shuttle, loom))))]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use threadlings_schema::budget::Budget;
+
+    use super::{Stress, Violation};
+    use crate::{CheckResult, Ctx, Stop};
+
+    /// Instrumentation is process-wide: one stress run at a time.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn ctx(budget: &str) -> Ctx {
+        Ctx::new("counter_stress", 5).with_budget(Budget::parse(budget).unwrap())
+    }
+
+    /// A stress run whose code asks for 50 rounds; returns how many rounds
+    /// ran and the verdict (the invariant fails when `fail` says so).
+    fn run(budget: &str, fail: bool) -> (usize, CheckResult) {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let seen = rounds.clone();
+        let result = Stress::new(&mut ctx(budget), "no-op operations")
+            .threads(2)
+            .ops(1)
+            .rounds(50)
+            .run(
+                |_| (),
+                |_, _, _, _| (),
+                move |_, _| {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    if fail {
+                        Err(Violation::new("never holds", "a round ran"))
+                    } else {
+                        Ok(())
+                    }
+                },
+            );
+        (rounds.load(Ordering::Relaxed), result)
+    }
+
+    #[test]
+    fn the_metadata_budget_wins_over_the_rounds_the_code_sets() {
+        assert_eq!(run("", false), (50, Ok(())));
+        assert_eq!(run("rounds=3", false), (3, Ok(())));
+    }
+
+    #[test]
+    fn a_failure_counts_the_budgeted_rounds_and_its_replay_repeats_the_budget() {
+        let (rounds, result) = run("rounds=3,max_ms=9000", true);
+        assert_eq!(rounds, 1);
+        let Err(Stop::Fail(failure)) = result else {
+            panic!("the invariant never holds, got {result:?}");
+        };
+        assert!(
+            failure
+                .message
+                .contains("after round 1 of 3 of no-op operations"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure
+                .message
+                .contains("-- counter_stress --seed 5 --budget rounds=3,max_ms=9000"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn max_ms_replaces_the_time_cap_and_the_limit_keeps_its_margin() {
+        let stress = Stress::new(&mut ctx("max_ms=7000"), "x")
+            .time_cap(Duration::from_secs(2))
+            .with_budget()
+            .unwrap();
+        assert_eq!(stress.time_cap, Duration::from_secs(7));
+        assert_eq!(stress.limit, Duration::from_secs(25));
+        assert_eq!(stress.rounds, 100, "the code's rounds stay");
+    }
+
+    #[test]
+    fn a_key_a_stress_run_does_not_use_fails_the_check_before_any_round() {
+        let (rounds, result) = run("schedules=10", false);
+        assert_eq!(rounds, 0);
+        let Err(Stop::Fail(failure)) = result else {
+            panic!("`schedules` must not be ignored, got {result:?}");
+        };
+        assert!(
+            failure.message.starts_with(
+                "metadata error: budget key `schedules` is not used by a stress check"
+            ),
+            "{}",
+            failure.message
+        );
     }
 }
