@@ -39,7 +39,7 @@ done
 target="${CARGO_TARGET_DIR:-target}"
 work="$target/threadlings"
 tests_target="$work/race-table-tests"
-limit=60
+limit="${RACE_TABLE_LIMIT:-60}"  # seconds before a run counts as hanging
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
