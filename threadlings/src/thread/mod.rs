@@ -19,3 +19,30 @@ pub use model_impl::*;
 pub use std_impl::*;
 
 pub use std::thread::{Result, available_parallelism, panicking};
+
+/// Configures a new thread before it starts (`std::thread::Builder`'s API).
+/// The same for every backend; each backend turns it into its own builder.
+#[derive(Debug, Default)]
+pub struct Builder {
+    name: Option<String>,
+    stack_size: Option<usize>,
+}
+
+impl Builder {
+    /// A builder with no name and the default stack size.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Names the thread (shown in panic messages and in deadlock reports).
+    pub fn name(mut self, name: String) -> Builder {
+        self.name = Some(name);
+        self
+    }
+
+    /// Sets the stack size of the new thread, in bytes.
+    pub fn stack_size(mut self, size: usize) -> Builder {
+        self.stack_size = Some(size);
+        self
+    }
+}

@@ -78,31 +78,9 @@ fn join_tracked<R>(thread: &Thread, join: impl FnOnce() -> R) -> R {
     result
 }
 
-/// Configures a new model thread.
-#[derive(Debug, Default)]
-pub struct Builder {
-    name: Option<String>,
-    stack_size: Option<usize>,
-}
+use super::Builder;
 
 impl Builder {
-    /// A builder with no name.
-    pub fn new() -> Builder {
-        Builder::default()
-    }
-
-    /// Names the thread.
-    pub fn name(mut self, name: String) -> Builder {
-        self.name = Some(name);
-        self
-    }
-
-    /// Sets the stack size of the new thread, in bytes.
-    pub fn stack_size(mut self, size: usize) -> Builder {
-        self.stack_size = Some(size);
-        self
-    }
-
     fn into_model(self) -> model::Builder {
         let mut builder = model::Builder::new();
         if let Some(name) = self.name {

@@ -86,31 +86,9 @@ fn join_tracked<R>(tid: u64, join: impl FnOnce() -> R) -> R {
     result
 }
 
-/// Configures a new thread before it starts (`std::thread::Builder`'s API).
-#[derive(Debug, Default)]
-pub struct Builder {
-    name: Option<String>,
-    stack_size: Option<usize>,
-}
+use super::Builder;
 
 impl Builder {
-    /// A builder with no name and the default stack size.
-    pub fn new() -> Builder {
-        Builder::default()
-    }
-
-    /// Names the thread (shown in panic messages and in deadlock reports).
-    pub fn name(mut self, name: String) -> Builder {
-        self.name = Some(name);
-        self
-    }
-
-    /// Sets the stack size of the new thread, in bytes.
-    pub fn stack_size(mut self, size: usize) -> Builder {
-        self.stack_size = Some(size);
-        self
-    }
-
     fn into_std(self) -> (std::thread::Builder, u64) {
         let tid = rt::spawning(self.name.as_deref());
         let mut builder = std::thread::Builder::new();
