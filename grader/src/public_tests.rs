@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::build::PROFILE;
@@ -39,29 +39,28 @@ pub fn run(ws: &BuildWorkspace, exercise: &ExercisePlan, work_dir: &Path) -> Res
     let log_err = log
         .try_clone()
         .map_err(Error::io("duplicate a file handle"))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
-        .arg("test")
-        .arg("--manifest-path")
-        .arg(ws.manifest())
-        .arg("--target-dir")
-        .arg(&ws.target_dir)
-        .env("CARGO_BUILD_BUILD_DIR", work_dir.join("build"))
-        .args([
-            "--profile",
-            PROFILE,
-            "--no-fail-fast",
-            "--tests",
-            "-p",
-            &exercise.package,
-        ])
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log_err)
-        .process_group(0)
-        .spawn()
-        .map_err(Error::io("run cargo test"))?;
+    let mut child = crate::build::cargo_command(
+        ws,
+        "test",
+        &[exercise],
+        &work_dir.join("build"),
+        &ws.target_dir,
+    )?
+    .args([
+        "--profile",
+        PROFILE,
+        "--no-fail-fast",
+        "--tests",
+        "-p",
+        &exercise.package,
+    ])
+    .env("CARGO_TERM_COLOR", "never")
+    .stdin(Stdio::null())
+    .stdout(log)
+    .stderr(log_err)
+    .process_group(0)
+    .spawn()
+    .map_err(Error::io("run cargo test"))?;
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(Error::io("wait for cargo test"))? {

@@ -270,6 +270,8 @@ fn plan() -> ExercisePlan {
         check_package: "check-threads".to_string(),
         checks: Vec::new(),
         wrong_answers: Vec::new(),
+        allow_unsafe: false,
+        compile: threadlings_grader::course::CompileBounds::DEFAULT,
     }
 }
 

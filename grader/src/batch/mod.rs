@@ -502,24 +502,11 @@ fn kill_tree(pid: u32) {
     }
 }
 
-/// Direct children of `pid`, from /proc (Linux).
+/// Direct children of `pid`.
 fn children_of(pid: libc::pid_t) -> Vec<libc::pid_t> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
-        .filter(|candidate| {
-            std::fs::read_to_string(format!("/proc/{candidate}/stat"))
-                .ok()
-                .and_then(|stat| {
-                    // The command name (field 2) may hold spaces: parse after its `)`.
-                    let rest = &stat[stat.rfind(')')? + 1..];
-                    rest.split_whitespace().nth(1)?.parse::<libc::pid_t>().ok()
-                })
-                == Some(pid)
-        })
+    crate::procfs::pids()
+        .filter(|&candidate| crate::procfs::parent_of(candidate) == u32::try_from(pid).ok())
+        .filter_map(|candidate| libc::pid_t::try_from(candidate).ok())
         .collect()
 }
 

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 
 use cargo_metadata::Message;
 
+pub mod confine;
+
 use crate::course::{ExercisePlan, Variant};
 use crate::error::{Error, Result};
 use crate::subject::BuildWorkspace;
@@ -75,16 +77,9 @@ pub fn build(
     // A build competes for the CPU like a check: no timing check of another
     // grader runs meanwhile.
     let _shared = crate::machine_lock::MachineLock::new(work_dir).shared();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .arg("build")
-        .arg("--manifest-path")
-        .arg(ws.manifest())
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env("CARGO_BUILD_BUILD_DIR", &build_dir)
-        .args(["--keep-going", "--profile", PROFILE]);
+    let members: Vec<&ExercisePlan> = present.iter().map(|e| **e).collect();
+    let mut command = cargo_command(ws, "build", &members, &build_dir, &target_dir)?;
+    command.args(["--keep-going", "--profile", PROFILE]);
     // The exercise package too, not only as a dependency: its helper binaries
     // (child programs the checks start) must land beside the check program.
     for exercise in &present {
@@ -182,6 +177,66 @@ pub fn build(
         results.insert(exercise.name.clone(), build);
     }
     Ok(results)
+}
+
+/// A cargo command (`build`, `test`) on the generated workspace `ws`, with
+/// the grader as its compiler wrapper (see [`confine`]): every compiler run
+/// of the exercises' crates is bounded and confined. The one place builds of
+/// student code are started.
+pub fn cargo_command(
+    ws: &BuildWorkspace,
+    subcommand: &str,
+    exercises: &[&ExercisePlan],
+    build_dir: &Path,
+    target_dir: &Path,
+) -> Result<Command> {
+    let spec = confine::Spec {
+        exercises: exercises
+            .iter()
+            .map(|e| confine::ExerciseBounds {
+                name: e.name.clone(),
+                sources: ws.exercise_dir(&e.name),
+                checks: ws.checks_dir(&e.name),
+                allow_unsafe: e.allow_unsafe,
+                cpu_ms: e.compile.cpu_ms,
+                memory_mb: e.compile.memory_mb,
+            })
+            .collect(),
+        write: vec![build_dir.to_path_buf(), target_dir.to_path_buf()],
+        tmp: build_dir.join("tmp"),
+        toolchain: confine::toolchain_dirs(),
+        crates: ws.crates.clone(),
+    };
+    std::fs::create_dir_all(build_dir)
+        .and_then(|()| std::fs::create_dir_all(target_dir))
+        .map_err(Error::io(format!("create {}", build_dir.display())))?;
+    let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+    let spec_path = ws.root.join(format!(
+        "confine-{}-{:016x}.json",
+        build_dir.file_name().unwrap_or_default().to_string_lossy(),
+        fnv(names.join(",").as_bytes())
+    ));
+    let bytes = serde_json::to_vec_pretty(&spec).expect("the spec serializes");
+    crate::subject::write_if_changed(&spec_path, &bytes)?;
+    let wrapper = std::env::current_exe().map_err(Error::io("find the grader executable"))?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg(subcommand)
+        .arg("--manifest-path")
+        .arg(ws.manifest())
+        .arg("--target-dir")
+        .arg(target_dir)
+        .env("CARGO_BUILD_BUILD_DIR", build_dir)
+        .env("RUSTC_WORKSPACE_WRAPPER", wrapper)
+        .env(confine::SPEC_ENV, spec_path);
+    Ok(command)
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Which exercise a source file belongs to, and whether it is in the checks.

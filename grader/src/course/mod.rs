@@ -7,5 +7,6 @@ mod plan;
 mod raw;
 
 pub use plan::{
-    CheckPlan, Course, ExercisePlan, Variant, WrongAnswer, find_root, is_exercise_name, load,
+    CheckPlan, CompileBounds, Course, ExercisePlan, Variant, WrongAnswer, find_root,
+    is_exercise_name, load,
 };

@@ -49,6 +49,31 @@ pub struct ExercisePlan {
     pub check_package: String,
     pub checks: Vec<CheckPlan>,
     pub wrong_answers: Vec<WrongAnswer>,
+    /// Whether the student's crate may use `unsafe` (the exercise's trusted
+    /// `Cargo.toml`: `[package.metadata.threadlings] unsafe = true`);
+    /// otherwise it is compiled with `-F unsafe_code`.
+    pub allow_unsafe: bool,
+    /// Bounds of every compiler run that compiles this exercise's code.
+    pub compile: CompileBounds,
+}
+
+/// Bounds of one compiler run (docs/sandbox.md, "Compile time").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompileBounds {
+    /// CPU time, in milliseconds.
+    pub cpu_ms: u64,
+    /// Resident memory, in MiB.
+    pub memory_mb: u64,
+}
+
+impl CompileBounds {
+    /// The grader's defaults: far above what any exercise of the course
+    /// needs (its largest check crate compiles in under 20 s of CPU and
+    /// under 1 GiB), far below a stalled grading.
+    pub const DEFAULT: CompileBounds = CompileBounds {
+        cpu_ms: 120_000,
+        memory_mb: 3072,
+    };
 }
 
 #[derive(Debug, Clone)]
@@ -268,7 +293,26 @@ fn load_exercise(
         });
     }
     let wrong_answers = load_wrong_answers(root, name, &checks)?;
+    let compile = CompileBounds {
+        cpu_ms: file
+            .exercise
+            .compile_timeout_ms
+            .or(defaults.compile_timeout_ms)
+            .unwrap_or(CompileBounds::DEFAULT.cpu_ms),
+        memory_mb: file
+            .exercise
+            .compile_memory_mb
+            .or(defaults.compile_memory_mb)
+            .unwrap_or(CompileBounds::DEFAULT.memory_mb),
+    };
+    if compile.cpu_ms == 0 || compile.memory_mb == 0 {
+        return Err(invalid(
+            "compile_timeout_ms and compile_memory_mb must be above 0".to_string(),
+        ));
+    }
     Ok(ExercisePlan {
+        allow_unsafe: allow_unsafe(&exercise_dir.join("Cargo.toml"))?,
+        compile,
         name: name.to_string(),
         title: file.exercise.title,
         topic: file.exercise.topic,
@@ -361,6 +405,36 @@ fn package_name(manifest: &Path) -> Result<String> {
             path: manifest.to_path_buf(),
             message: "missing [package] name".to_string(),
         })
+}
+
+/// `[package.metadata.threadlings] unsafe` of an exercise's manifest
+/// (absent: `false`).
+fn allow_unsafe(manifest: &Path) -> Result<bool> {
+    let value: toml::Table = parse_toml(manifest)?;
+    let threadlings = value
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("threadlings"));
+    let invalid = |message: &str| Error::Metadata {
+        path: manifest.to_path_buf(),
+        message: message.to_string(),
+    };
+    if threadlings
+        .and_then(|t| t.get("facade"))
+        .and_then(|f| f.get("unsafe"))
+        .is_some()
+    {
+        return Err(invalid(
+            "`unsafe` moved from [package.metadata.threadlings.facade] to \
+             [package.metadata.threadlings]: it now also decides how the crate is compiled",
+        ));
+    }
+    match threadlings.and_then(|t| t.get("unsafe")) {
+        None => Ok(false),
+        Some(value) => value.as_bool().ok_or_else(|| {
+            invalid("[package.metadata.threadlings] `unsafe` must be true or false")
+        }),
+    }
 }
 
 /// Sorted names of the `NN-topic` directories in `dir`.

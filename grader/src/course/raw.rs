@@ -56,6 +56,13 @@ pub struct Defaults {
     pub output_kb: Option<u64>,
     #[serde(default)]
     pub file_mb: Option<u64>,
+    /// CPU time one compiler run of an exercise may use, in milliseconds
+    /// (`RLIMIT_CPU` of the compile; see grader/src/build/confine.rs).
+    #[serde(default)]
+    pub compile_timeout_ms: Option<u64>,
+    /// Resident memory one compiler run of an exercise may use, in MiB.
+    #[serde(default)]
+    pub compile_memory_mb: Option<u64>,
 }
 
 impl Default for Defaults {
@@ -68,6 +75,8 @@ impl Default for Defaults {
             max_tasks: None,
             output_kb: None,
             file_mb: None,
+            compile_timeout_ms: None,
+            compile_memory_mb: None,
         }
     }
 }
@@ -95,6 +104,10 @@ pub struct ExerciseEntry {
     /// Hints revealed one at a time by `grader hint`.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Bounds of the exercise's compiler runs, winning over the course's
+    /// `[defaults]` (see `Defaults`).
+    pub compile_timeout_ms: Option<u64>,
+    pub compile_memory_mb: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -126,7 +126,7 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
         stderr: OwnedFd::from(stderr_writer),
         results: OwnedFd::from(result_writer),
         nonce: OwnedFd::from(nonce_reader),
-        landlock: sandbox.landlock_ruleset(scratch.path())?,
+        landlock: sandbox.landlock_ruleset(scratch.path(), &program)?,
         rlimits: rlimits(&job.limits, uid),
         uid,
     };

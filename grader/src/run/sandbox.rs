@@ -12,9 +12,10 @@
 //! - **Unprivileged mode** (a student grading on their own machine): checks run
 //!   as the student; the task limit is the student's current task count plus
 //!   the check's allowance.
-//! - **Landlock** (Linux 5.13+, both modes): the check may write only in its
-//!   scratch directory (and to `/dev/null`); from Linux 6.12 it also cannot
-//!   signal processes outside its sandbox or connect to abstract sockets.
+//! - **Landlock** (Linux 5.13+, both modes): the check may read only the
+//!   system and its own program's directory, and write only in its scratch
+//!   directory (and to `/dev/null`); from Linux 6.12 it also cannot signal
+//!   processes outside its sandbox or connect to abstract sockets.
 //!
 //! See docs/sandbox.md for the whole design and what remains possible.
 
@@ -22,12 +23,14 @@ use std::collections::HashMap;
 use std::ffi::CString;
 use std::fs;
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{SocketAddr, UnixDatagram};
 use std::path::{Path, PathBuf};
+
+use crate::{landlock, procfs};
 use std::sync::{Mutex, OnceLock};
 
 /// First user id of the range checks run under in privileged mode.
@@ -176,12 +179,20 @@ impl Sandbox {
         staging.root = None;
     }
 
-    /// The Landlock ruleset for a check writing only in `scratch`.
-    pub fn landlock_ruleset(&self, scratch: &Path) -> io::Result<Option<OwnedFd>> {
-        match self.landlock {
-            Some(abi) => landlock::ruleset(abi, scratch).map(Some),
-            None => Ok(None),
+    /// The Landlock ruleset of a check running `program`: it reads the
+    /// system (`landlock::SYSTEM_READ`), executes the programs beside its own
+    /// (the exercise's helper binaries), and writes only in `scratch`. The
+    /// course copy, the build directories, home directories and other checks'
+    /// scratch directories are out of reach, for reading too.
+    pub fn landlock_ruleset(&self, scratch: &Path, program: &Path) -> io::Result<Option<OwnedFd>> {
+        let Some(abi) = self.landlock else {
+            return Ok(None);
+        };
+        let mut policy = landlock::Policy::system_and(&[scratch]);
+        if let Some(dir) = program.parent() {
+            policy.read.push(dir.to_path_buf());
         }
+        landlock::ruleset(abi, &policy).map(Some)
     }
 }
 
@@ -432,174 +443,16 @@ fn remove_sem(id: i32) {
 pub fn tasks_of_user(uid: u32) -> usize {
     // The owner of /proc/PID is the process's user id: one stat per process,
     // and /proc/PID/stat read only for the user's own.
-    pids()
-        .filter(|pid| fs::metadata(format!("/proc/{pid}")).is_ok_and(|m| m.uid() == uid))
-        .filter_map(threads_of)
+    procfs::pids()
+        .filter(|&pid| procfs::owner_of(pid) == Some(uid))
+        .filter_map(procfs::threads_of)
         .sum()
-}
-
-fn pids() -> impl Iterator<Item = u32> {
-    fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
-}
-
-/// Threads of a process, from /proc/PID/stat.
-fn threads_of(pid: u32) -> Option<usize> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // "pid (comm) state ...": fields after the last ')' start at 3;
-    // num_threads is field 20.
-    stat[stat.rfind(')')? + 1..]
-        .split_whitespace()
-        .nth(17)?
-        .parse()
-        .ok()
 }
 
 /// A path as a C string (scratch directories and programs never hold NUL).
 pub fn c_path(path: &Path) -> io::Result<CString> {
     CString::new(path.as_os_str().as_bytes())
         .map_err(|_| io::Error::other(format!("{} contains a NUL byte", path.display())))
-}
-
-mod landlock {
-    //! The few Landlock system calls the sandbox needs (linux/landlock.h).
-    //! Only writing is restricted: reading and executing stay allowed
-    //! everywhere, so programs, libraries and /proc work as usual.
-
-    use super::*;
-
-    #[repr(C)]
-    struct RulesetAttr {
-        handled_access_fs: u64,
-        handled_access_net: u64,
-        scoped: u64,
-    }
-
-    #[repr(C, packed)]
-    struct PathBeneathAttr {
-        allowed_access: u64,
-        parent_fd: i32,
-    }
-
-    const CREATE_RULESET_VERSION: libc::c_uint = 1;
-    const RULE_PATH_BENEATH: libc::c_int = 1;
-
-    const WRITE_FILE: u64 = 1 << 1;
-    const REMOVE_DIR: u64 = 1 << 4;
-    const REMOVE_FILE: u64 = 1 << 5;
-    const MAKE_CHAR: u64 = 1 << 6;
-    const MAKE_DIR: u64 = 1 << 7;
-    const MAKE_REG: u64 = 1 << 8;
-    const MAKE_SOCK: u64 = 1 << 9;
-    const MAKE_FIFO: u64 = 1 << 10;
-    const MAKE_BLOCK: u64 = 1 << 11;
-    const MAKE_SYM: u64 = 1 << 12;
-    const REFER: u64 = 1 << 13;
-    const TRUNCATE: u64 = 1 << 14;
-
-    const SCOPE_ABSTRACT_UNIX_SOCKET: u64 = 1 << 0;
-    const SCOPE_SIGNAL: u64 = 1 << 1;
-
-    /// The kernel's Landlock ABI version, if Landlock is enabled.
-    pub fn abi() -> Option<u32> {
-        // SAFETY: the documented way to query the ABI: no attribute, size 0.
-        let version = unsafe {
-            libc::syscall(
-                libc::SYS_landlock_create_ruleset,
-                std::ptr::null::<RulesetAttr>(),
-                0usize,
-                CREATE_RULESET_VERSION,
-            )
-        };
-        u32::try_from(version).ok().filter(|&v| v >= 1)
-    }
-
-    fn write_rights(abi: u32) -> u64 {
-        let mut rights = WRITE_FILE
-            | REMOVE_DIR
-            | REMOVE_FILE
-            | MAKE_CHAR
-            | MAKE_DIR
-            | MAKE_REG
-            | MAKE_SOCK
-            | MAKE_FIFO
-            | MAKE_BLOCK
-            | MAKE_SYM;
-        if abi >= 2 {
-            rights |= REFER;
-        }
-        if abi >= 3 {
-            rights |= TRUNCATE;
-        }
-        rights
-    }
-
-    /// A ruleset that allows writing only below `scratch` and to the
-    /// harmless devices; applied in the check process before it starts.
-    pub fn ruleset(abi: u32, scratch: &Path) -> io::Result<OwnedFd> {
-        let handled = write_rights(abi);
-        let scoped = if abi >= 6 {
-            SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL
-        } else {
-            0
-        };
-        let attr = RulesetAttr {
-            handled_access_fs: handled,
-            handled_access_net: 0,
-            scoped,
-        };
-        // ABI 1-5 kernels know only the first field(s); 6+ know `scoped`.
-        let size = if abi >= 6 {
-            std::mem::size_of::<RulesetAttr>()
-        } else {
-            std::mem::size_of::<u64>()
-        };
-        // SAFETY: `attr` outlives the call and `size` does not exceed it.
-        let fd = unsafe { libc::syscall(libc::SYS_landlock_create_ruleset, &attr, size, 0u32) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a fresh descriptor the kernel just returned to us.
-        let ruleset = unsafe { OwnedFd::from_raw_fd(fd as i32) };
-        add_rule(&ruleset, scratch, handled)?;
-        let device_rights = WRITE_FILE | if abi >= 3 { TRUNCATE } else { 0 };
-        for device in ["/dev/null", "/dev/zero", "/dev/full"] {
-            if Path::new(device).exists() {
-                add_rule(&ruleset, Path::new(device), device_rights)?;
-            }
-        }
-        Ok(ruleset)
-    }
-
-    fn add_rule(ruleset: &OwnedFd, path: &Path, rights: u64) -> io::Result<()> {
-        let file = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_PATH)
-            .open(path)?;
-        let attr = PathBeneathAttr {
-            allowed_access: rights,
-            parent_fd: file.as_raw_fd(),
-        };
-        // SAFETY: `attr` and both descriptors outlive the call.
-        let done = unsafe {
-            libc::syscall(
-                libc::SYS_landlock_add_rule,
-                ruleset.as_raw_fd(),
-                RULE_PATH_BENEATH,
-                &attr,
-                0u32,
-            )
-        };
-        if done < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
-    }
-
-    use std::os::unix::fs::OpenOptionsExt;
 }
 
 #[cfg(test)]

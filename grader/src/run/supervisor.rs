@@ -635,7 +635,7 @@ unsafe fn start_check(plan: &Plan<'_>, fds: &[RawFd; SLOTS], exec_error: RawFd) 
             fail_setup(exec_error, STEP_NNP, error.raw_os_error());
         }
         if fds[LANDLOCK] >= 0 {
-            if libc::syscall(libc::SYS_landlock_restrict_self, fds[LANDLOCK], 0u32) == -1 {
+            if !crate::landlock::restrict_self(fds[LANDLOCK]) {
                 fail!(STEP_LANDLOCK);
             }
             libc::close(fds[LANDLOCK]);

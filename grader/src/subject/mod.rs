@@ -11,6 +11,7 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
+pub use sync::write_if_changed;
 pub use workspace::{BuildWorkspace, generated_slug, prepare};
 
 use crate::course::{Course, WrongAnswer};

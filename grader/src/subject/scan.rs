@@ -11,8 +11,10 @@
 //! [package.metadata.threadlings.facade]
 //! forbid = ["std::sync", "std::thread", "core::sync"]  # path prefixes
 //! allow = ["std::sync::Arc"]      # exceptions: what the facade re-exports as is
-//! unsafe = false                  # `unsafe` allowed?
 //! ```
+//!
+//! Whether `unsafe` is allowed is `[package.metadata.threadlings] unsafe`
+//! (default `false`), which also makes the compiler forbid it.
 //!
 //! The scan reads the subject's `src/**/*.rs` as tokens (comments and string
 //! literals removed), expands `use` trees (groups, `self`, renames, globs)
@@ -91,12 +93,9 @@ pub fn policy(exercise: &ExercisePlan) -> Result<Option<FacadePolicy>> {
     };
     let forbid = paths("forbid")?;
     let allow = paths("allow")?;
-    let allow_unsafe = match table.get("unsafe") {
-        None => true,
-        Some(v) => v
-            .as_bool()
-            .ok_or_else(|| invalid("`unsafe` must be true or false"))?,
-    };
+    // One switch for the scan and the compiler (`-F unsafe_code`): the
+    // exercise's `[package.metadata.threadlings] unsafe`.
+    let allow_unsafe = exercise.allow_unsafe;
     Ok(Some(FacadePolicy {
         forbid,
         allow,
