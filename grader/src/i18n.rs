@@ -61,7 +61,21 @@ impl Lang {
 pub fn grading(lang: Lang, subject: &str) -> String {
     match lang {
         Lang::En => format!("Grading {subject}"),
-        Lang::Ko => format!("{subject} 채점"),
+        Lang::Ko => format!("{} 채점", subject_ko(subject)),
+    }
+}
+
+/// The Korean name of a grading subject (`subject::Subject::label`): the two
+/// course trees and the wrong answers get Korean names, so the header does
+/// not read "exercises 채점"; a directory the student named stays its path.
+fn subject_ko(subject: &str) -> String {
+    match subject {
+        "exercises" => "연습 문제".to_string(),
+        "solutions" => "모범 답안".to_string(),
+        _ => match subject.strip_prefix("wrong answer ") {
+            Some(which) => format!("오답 {which}"),
+            None => subject.to_string(),
+        },
     }
 }
 
@@ -594,6 +608,18 @@ mod tests {
             ),
             Some(vec!["f(x) (y)"])
         );
+    }
+
+    #[test]
+    fn korean_header_names_the_subject_in_korean() {
+        assert_eq!(grading(Lang::Ko, "exercises"), "연습 문제 채점");
+        assert_eq!(grading(Lang::Ko, "solutions"), "모범 답안 채점");
+        assert_eq!(
+            grading(Lang::Ko, "wrong answer 04-shared-state/lost_update"),
+            "오답 04-shared-state/lost_update 채점"
+        );
+        assert_eq!(grading(Lang::Ko, "/tmp/mine"), "/tmp/mine 채점");
+        assert_eq!(grading(Lang::En, "exercises"), "Grading exercises");
     }
 
     #[test]

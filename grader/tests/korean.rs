@@ -649,7 +649,7 @@ fn grading_in_korean_changes_the_human_report_only() {
     let human = stdout_of(
         in_locale(&fixture, Some("ko_KR.UTF-8"), state.path()).args(["--quiet", "--seed", "7"]),
     );
-    assert!(human.contains("exercises 채점 (시드 7)"), "{human}");
+    assert!(human.contains("연습 문제 채점 (시드 7)"), "{human}");
     assert!(human.contains("점수: "), "{human}");
     assert!(human.contains("재현: "), "{human}");
     assert!(human.contains("다음: 01-echo"), "{human}");
