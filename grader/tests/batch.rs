@@ -300,3 +300,173 @@ fn an_interrupted_batch_resumes_where_it_stopped() {
         ]
     );
 }
+
+/// `value` without what two gradings of the same submission with the same
+/// seed may disagree on: durations, and captured output (a panic message
+/// names the thread id the OS gave it).
+fn without_durations(mut value: serde_json::Value) -> serde_json::Value {
+    match &mut value {
+        serde_json::Value::Object(map) => {
+            map.remove("duration_ms");
+            map.remove("output");
+            for item in map.values_mut() {
+                *item = without_durations(item.take());
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                *item = without_durations(item.take());
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+fn json_file(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Two shards and a merge give the gradebook one batch gives, and merge
+/// refuses what would mix batches.
+#[test]
+fn shards_and_merge_equal_one_batch() {
+    use threadlings_grader::batch::shard::Shard;
+
+    let _serial = fixture_course::serial();
+    let course = fixture_course::course();
+    course
+        .grader()
+        .args(["--quiet", "--solutions"])
+        .assert()
+        .success();
+
+    let submissions = tempfile::tempdir().unwrap();
+    let sub = |p: &str| submissions.path().join(p);
+    fixture_course::write(
+        &sub("alice/exercises/01-echo/src/lib.rs"),
+        fixture_course::SOLUTION,
+    );
+    fixture_course::write(&sub("bob/01-echo/src/lib.rs"), fixture_course::PARTLY);
+    fixture_course::write(
+        &sub("carol/exercises/01-echo/src/lib.rs"),
+        "pub fn double(x: u64) -> u64 { x * }\n",
+    );
+    fixture_course::write(
+        &sub("dan/exercises/01-echo/src/lib.rs"),
+        fixture_course::STUB,
+    );
+    fixture_course::write(&sub("eve.zip"), "not a directory");
+    let names = ["alice", "bob", "carol", "dan", "eve.zip"];
+    let in_shard = |index: u32| {
+        names
+            .iter()
+            .filter(|n| Shard::of(n, 2).index == index)
+            .count()
+    };
+    // Otherwise this test would not test a split.
+    assert!(
+        in_shard(1) > 0 && in_shard(2) > 0,
+        "{} / {}",
+        in_shard(1),
+        in_shard(2)
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let path = |name: &str| out.path().join(name);
+    let batch = |csv: &str, extra: &[&str]| {
+        let mut cmd = course.grader();
+        cmd.arg("batch")
+            .arg(submissions.path())
+            .arg("--csv")
+            .arg(path(csv))
+            .args(["--jobs", "2"])
+            .args(extra);
+        cmd
+    };
+    batch("whole.csv", &["--seed", "7"]).assert().success();
+    batch("s1.csv", &["--seed", "7", "--shard", "1/2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "shard 1/2: {} submission(s)",
+            in_shard(1)
+        )));
+    batch("s2.csv", &["--seed", "7", "--shard", "2/2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "shard 2/2: {} submission(s)",
+            in_shard(2)
+        )));
+    // Each shard's own CSV holds only its students.
+    assert_eq!(rows(&path("s1.csv")).len(), in_shard(1));
+    assert_eq!(json_file(&path("s2.json"))["shard"]["index"], 2);
+
+    let merge = |inputs: &[&str]| {
+        let mut cmd = course.grader();
+        cmd.arg("merge");
+        for input in inputs {
+            cmd.arg(path(input));
+        }
+        cmd.arg("--csv").arg(path("merged.csv"));
+        cmd
+    };
+    merge(&["s2.json", "s1.json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merge: 2 shard(s) into"))
+        .stdout(predicate::str::contains("4 graded, 1 error(s), 0 pending"));
+    let whole_csv = std::fs::read_to_string(path("whole.csv")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(path("merged.csv")).unwrap(),
+        whole_csv
+    );
+    assert_eq!(
+        without_durations(json_file(&path("merged.json"))),
+        without_durations(json_file(&path("whole.json")))
+    );
+    assert_eq!(rows(&path("merged.csv")).len(), names.len());
+
+    // Idempotent: merging again writes the same bytes.
+    let merged_json = std::fs::read_to_string(path("merged.json")).unwrap();
+    merge(&["s1.json", "s2.json"]).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(path("merged.json")).unwrap(),
+        merged_json
+    );
+    // Resumable: a shard run again has nothing left to grade.
+    batch("s1.csv", &["--seed", "7", "--shard", "1/2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "{} already graded, 0 to grade",
+            in_shard(1)
+        )));
+
+    // What would mix batches is refused.
+    merge(&["s1.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shard(s) 2/2 missing"));
+    merge(&["s1.json", "s1.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("are both shard 1/2"));
+    merge(&["s1.json", "whole.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("merge the shards of one split"));
+    let mut reseeded = json_file(&path("s2.json"));
+    reseeded["seed"] = 8.into();
+    std::fs::write(path("s2-seed8.json"), reseeded.to_string()).unwrap();
+    merge(&["s1.json", "s2-seed8.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("same --seed"));
+    // A shard without an agreed seed could not be merged: refused up front.
+    batch("s3.csv", &["--shard", "1/2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs --seed"));
+}
