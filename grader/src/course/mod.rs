@@ -9,3 +9,4 @@ mod raw;
 pub use plan::{
     CheckPlan, Course, ExercisePlan, Variant, WrongAnswer, find_root, is_exercise_name, load,
 };
+pub use raw::GradescopeVisibility;
