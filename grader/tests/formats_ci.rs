@@ -101,6 +101,7 @@ fn gradescope_run_autograder_writes_results_json() {
             .env("AUTOGRADER_ROOT", root)
             .env("GRADER", assert_cmd::cargo::cargo_bin("grader"))
             .env("CARGO_TARGET_DIR", fixture_course::shared_target())
+            .env_remove("THREADLINGS_COURSE")
             .env_remove("GITHUB_ACTIONS")
             .env_remove("GITHUB_STEP_SUMMARY")
             .output()

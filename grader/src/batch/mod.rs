@@ -185,7 +185,13 @@ pub fn run(
     options: &BatchOptions,
     on_event: &mut dyn FnMut(&BatchEvent),
 ) -> Result<BatchSummary> {
-    let mut submissions = discover(&options.submissions)?;
+    // Absolute: each submission is graded by a grader started in a scratch
+    // directory, where a relative path would name nothing.
+    let root = std::path::absolute(&options.submissions).map_err(Error::io(format!(
+        "resolve {}",
+        options.submissions.display()
+    )))?;
+    let mut submissions = discover(&root)?;
     if let Some(shard) = options.shard {
         submissions.retain(|s| shard.contains(&s.student));
     }
