@@ -6,7 +6,10 @@
 
 use base64::Engine;
 use serde_json::{Value, json};
-use threadlings_grader::report::{self, Format, classroom, github, gradescope, html, junit};
+use threadlings_grader::course::GradescopeVisibility;
+use threadlings_grader::report::{
+    self, Format, classroom, github, gradescope, html, junit, prairielearn,
+};
 use threadlings_schema::report::GradeReport;
 
 fn check(name: &str, kind: &str, status: &str, points: f64, message: &str) -> Value {
@@ -129,6 +132,31 @@ fn gradescope_snapshot() {
     insta::assert_snapshot!(gradescope::render(&sample()));
 }
 
+/// Two private checks, shown after the grades are published.
+fn private_after_published() -> gradescope::Visibility {
+    gradescope::Visibility::new(
+        [
+            ("01-threads", "shutdown_joins_everything"),
+            ("04-atomics", "counts_every_increment"),
+        ]
+        .map(|(e, c)| (e.to_string(), c.to_string())),
+        GradescopeVisibility::AfterPublished,
+    )
+}
+
+#[test]
+fn gradescope_private_after_published_snapshot() {
+    insta::assert_snapshot!(gradescope::render_with(
+        &sample(),
+        &private_after_published()
+    ));
+}
+
+#[test]
+fn prairielearn_snapshot() {
+    insta::assert_snapshot!(prairielearn::render(&sample()));
+}
+
 #[test]
 fn classroom_snapshot() {
     insta::assert_snapshot!(classroom::render(&sample()));
@@ -164,6 +192,7 @@ fn every_format_renders_through_the_format_switch() {
         Format::Classroom,
         Format::Junit,
         Format::Html,
+        Format::Prairielearn,
     ] {
         let text = report::render(&report, format, false);
         assert!(text.ends_with('\n'), "{format:?} ends with a newline");
@@ -217,6 +246,102 @@ fn gradescope_has_the_published_keys_and_types() {
     let output = failed["output"].as_str().unwrap();
     assert!(output.contains("never ran at the same time") && output.contains("seed: 4242"));
     assert!(output.contains("replay: cargo run -p grader -- --only 01-threads --seed 4242"));
+}
+
+/// Private checks get the configured visibility, the others stay visible,
+/// and the summary counts only what is shown (3 of the 5 points are in the
+/// private `04-atomics` check, which passed: the summary must not say 5).
+#[test]
+fn gradescope_holds_back_private_results() {
+    let results: Value = serde_json::from_str(&gradescope::render_with(
+        &sample(),
+        &private_after_published(),
+    ))
+    .unwrap();
+    let visibility = |name: &str| {
+        results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()["visibility"]
+            .clone()
+    };
+    assert_eq!(
+        visibility("01-threads: shutdown_joins_everything"),
+        "after_published"
+    );
+    assert_eq!(
+        visibility("04-atomics: counts_every_increment"),
+        "after_published"
+    );
+    assert_eq!(visibility("01-threads: results_in_worker_order"), "visible");
+    assert_eq!(results["score"], 5.0, "Gradescope still records the total");
+    let output = results["output"].as_str().unwrap();
+    assert!(
+        output.starts_with("Threadlings: 2/12 points in the tests shown here"),
+        "{output}"
+    );
+    assert!(
+        output.contains("2 more check(s), worth 4 point(s), are shown when grades are published")
+    );
+    assert!(!output.contains("5/16"), "{output}");
+}
+
+// --------------------------------------------------- PrairieLearn
+
+/// PrairieLearn "External Grading": `score` in [0, 1], `gradable`, and the
+/// test fields `<pl-external-grader-results>` renders.
+#[test]
+fn prairielearn_has_the_documented_keys_and_a_fraction_score() {
+    let report = sample();
+    let results: Value = serde_json::from_str(&prairielearn::render(&report)).unwrap();
+    assert_eq!(results["gradable"], true);
+    assert_eq!(results["score"].as_f64().unwrap(), 5.0 / 16.0);
+    assert!(
+        results["message"]
+            .as_str()
+            .unwrap()
+            .contains("5/16 points (31%)")
+    );
+    let tests = results["tests"].as_array().unwrap();
+    let checks: usize = report.exercises.iter().map(|e| e.checks.len()).sum();
+    assert_eq!(tests.len(), checks, "one test per check");
+    let mut points = 0.0;
+    let mut max_points = 0.0;
+    for test in tests {
+        for key in ["name", "description", "message", "output"] {
+            assert!(test[key].is_string(), "{key}: {test}");
+        }
+        points += test["points"].as_f64().unwrap();
+        max_points += test["max_points"].as_f64().unwrap();
+    }
+    assert_eq!((points, max_points), (5.0, 16.0));
+    let build = tests
+        .iter()
+        .find(|t| t["name"] == "02-processes: build")
+        .unwrap();
+    assert_eq!(build["max_points"], 4.0);
+    assert!(build["output"].as_str().unwrap().contains("error[E0425]"));
+    let timeout = tests
+        .iter()
+        .find(|t| t["name"] == "01-threads: shutdown_joins_everything")
+        .unwrap();
+    assert!(
+        timeout["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("timeout: did not finish")
+    );
+    assert!(timeout["output"].as_str().unwrap().contains("seed: 4242"));
+
+    // Nothing to grade is 0, never NaN (which is not JSON).
+    let mut empty = report.clone();
+    empty.exercises.clear();
+    empty.score = 0.0;
+    empty.max_score = 0.0;
+    let results: Value = serde_json::from_str(&prairielearn::render(&empty)).unwrap();
+    assert_eq!(results["score"], 0.0);
 }
 
 // --------------------------------------------------- Classroom reporter

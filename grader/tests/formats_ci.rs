@@ -101,6 +101,7 @@ fn gradescope_run_autograder_writes_results_json() {
             .env("AUTOGRADER_ROOT", root)
             .env("GRADER", assert_cmd::cargo::cargo_bin("grader"))
             .env("CARGO_TARGET_DIR", fixture_course::shared_target())
+            .env_remove("THREADLINGS_COURSE")
             .env_remove("GITHUB_ACTIONS")
             .env_remove("GITHUB_STEP_SUMMARY")
             .output()
@@ -136,4 +137,70 @@ fn gradescope_run_autograder_writes_results_json() {
         "{output}"
     );
     assert!(output.contains("cannot open the course"), "{output}");
+}
+
+/// docs/ci/prairielearn/run.sh, run outside PrairieLearn: each submission
+/// layout it accepts is graded with the trusted course into
+/// results.json, and when the grader cannot grade it writes
+/// `gradable: false` with the reason.
+#[test]
+fn prairielearn_entrypoint_writes_results_json() {
+    let _serial = fixture_course::serial();
+    let trusted = fixture_course::course();
+    let script = fixture_course::repo_root().join("docs/ci/prairielearn/run.sh");
+    let run = |root: &std::path::Path, course: &std::path::Path, exercise: Option<&str>| {
+        let mut command = std::process::Command::new("bash");
+        command
+            .arg(&script)
+            .env("PL_GRADE_ROOT", root)
+            .env("THREADLINGS_COURSE", course)
+            .env("GRADER", assert_cmd::cargo::cargo_bin("grader"))
+            .env("CARGO_TARGET_DIR", fixture_course::shared_target())
+            .env_remove("THREADLINGS_EXERCISE")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_STEP_SUMMARY");
+        if let Some(exercise) = exercise {
+            command.env("THREADLINGS_EXERCISE", exercise);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "run.sh always exits 0: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = std::fs::read_to_string(root.join("results/results.json")).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+
+    // pl-file-editor / pl-file-upload: the exercise's lib.rs alone.
+    let flat = tempfile::tempdir().unwrap();
+    fixture_course::write(&flat.path().join("student/lib.rs"), fixture_course::PARTLY);
+    let results = run(flat.path(), trusted.root(), Some("01-echo"));
+    assert_eq!(results["gradable"], true, "{results:#}");
+    assert_eq!(results["score"], 0.5, "{results:#}");
+    assert_eq!(results["tests"].as_array().unwrap().len(), 3);
+
+    // A whole repository: graded the same.
+    let repo = tempfile::tempdir().unwrap();
+    fixture_course::write(
+        &repo.path().join("student/exercises/01-echo/src/lib.rs"),
+        fixture_course::SOLUTION,
+    );
+    let results = run(repo.path(), trusted.root(), None);
+    assert_eq!(results["score"], 1.0, "{results:#}");
+
+    // No course where the image should have one: not gradable, and why.
+    let broken = tempfile::tempdir().unwrap();
+    fixture_course::write(
+        &broken.path().join("student/lib.rs"),
+        fixture_course::PARTLY,
+    );
+    let results = run(
+        broken.path(),
+        &broken.path().join("no-course"),
+        Some("01-echo"),
+    );
+    assert_eq!(results["gradable"], false, "{results:#}");
+    let reason = results["format_errors"][0].as_str().unwrap();
+    assert!(reason.contains("cannot open the course"), "{reason}");
 }

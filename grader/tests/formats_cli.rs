@@ -85,6 +85,61 @@ fn every_format_end_to_end() {
     let html = graded(&fixture, "html");
     assert!(html.contains("total(&amp;[1, 2, 3]) must be 6"));
     redacted("cli_html", &html, fixture.root());
+
+    let prairielearn = graded(&fixture, "prairielearn");
+    let results: Value = serde_json::from_str(&prairielearn).unwrap();
+    assert_eq!(results["score"], 0.5);
+    assert_eq!(results["gradable"], true);
+    redacted("cli_prairielearn", &prairielearn, fixture.root());
+}
+
+/// course.toml `[gradescope] private_visibility` sets when the private
+/// check's result is shown (the default is `after_due_date`, in the
+/// snapshot above); the public ones stay visible; a value Gradescope does
+/// not know is refused when the course is loaded.
+#[test]
+fn gradescope_private_visibility_comes_from_course_toml() {
+    let _serial = fixture_course::serial();
+    let fixture = fixture_course::course();
+    fixture.solve_partly();
+    let visibilities = |fixture: &fixture_course::Fixture| -> Vec<(String, String)> {
+        let results: Value = serde_json::from_str(&graded(fixture, "gradescope")).unwrap();
+        results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().to_string(),
+                    t["visibility"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let course_toml = fixture.read("course.toml");
+    fixture.write(
+        "course.toml",
+        &format!("{course_toml}\n[gradescope]\nprivate_visibility = \"after_published\"\n"),
+    );
+    assert_eq!(
+        visibilities(&fixture),
+        [
+            ("01-echo: doubles", "visible"),
+            ("01-echo: totals", "visible"),
+            ("01-echo: secret_large_totals", "after_published"),
+        ]
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+    );
+    fixture.write(
+        "course.toml",
+        &format!("{course_toml}\n[gradescope]\nprivate_visibility = \"later\"\n"),
+    );
+    fixture
+        .grader()
+        .args(["--quiet", "--format", "gradescope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown variant `later`"));
 }
 
 #[test]

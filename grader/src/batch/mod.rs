@@ -14,6 +14,14 @@
 //! (`<id>.json`, or `<id>.error.txt`) before the CSV is rewritten, and a later
 //! run skips what is saved, with the seed the batch started with. Kill it at
 //! any moment and run the same command again.
+//!
+//! Past one machine: `--shard I/N` grades only the submissions of shard I
+//! ([`shard`]), and [`merge`] combines the shards' JSON gradebooks
+//! ([`gradebook`]) into the CSV and JSON one batch would have written.
+
+pub mod gradebook;
+pub mod merge;
+pub mod shard;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt as _;
@@ -37,6 +45,10 @@ pub struct BatchOptions {
     pub submissions: PathBuf,
     /// The gradebook to write.
     pub csv: PathBuf,
+    /// The same gradebook as JSON, with every report ([`gradebook`]).
+    pub json: PathBuf,
+    /// Grade only this shard's submissions; `None` grades all.
+    pub shard: Option<shard::Shard>,
     /// Where finished gradings are kept between runs.
     pub state_dir: PathBuf,
     /// Submissions graded at once.
@@ -157,15 +169,13 @@ pub fn discover(dir: &Path) -> Result<Vec<Submission>> {
 
 /// A file-name-safe id: the name itself when it is safe, otherwise its safe
 /// characters and a hash, so two names never share an id.
-fn safe_id(name: &str) -> String {
+pub(crate) fn safe_id(name: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     if !name.is_empty() && name.chars().all(safe) && !name.starts_with('.') {
         return name.to_string();
     }
     let cleaned: String = name.chars().filter(|c| safe(*c)).take(40).collect();
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = shard::fnv1a64(name.as_bytes());
     format!("{cleaned}-{hash:016x}")
 }
 
@@ -175,7 +185,16 @@ pub fn run(
     options: &BatchOptions,
     on_event: &mut dyn FnMut(&BatchEvent),
 ) -> Result<BatchSummary> {
-    let submissions = discover(&options.submissions)?;
+    // Absolute: each submission is graded by a grader started in a scratch
+    // directory, where a relative path would name nothing.
+    let root = std::path::absolute(&options.submissions).map_err(Error::io(format!(
+        "resolve {}",
+        options.submissions.display()
+    )))?;
+    let mut submissions = discover(&root)?;
+    if let Some(shard) = options.shard {
+        submissions.retain(|s| shard.contains(&s.student));
+    }
     std::fs::create_dir_all(&options.state_dir)
         .map_err(Error::io(format!("create {}", options.state_dir.display())))?;
     let seed = resolve_meta(options)?;
@@ -197,7 +216,7 @@ pub fn run(
         done: outcomes.len(),
         to_grade: queue.len(),
     });
-    write_csv(course, options, &submissions, &outcomes, seed)?;
+    write_gradebooks(course, options, &submissions, &outcomes, seed)?;
 
     let graded_now = queue.len();
     let queue = Arc::new(Mutex::new(
@@ -227,7 +246,7 @@ pub fn run(
             }
             save_outcome(&options.state_dir, &submission.id, &outcome)?;
             outcomes.insert(submission.student.clone(), outcome.clone());
-            write_csv(course, options, &submissions, &outcomes, seed)?;
+            write_gradebooks(course, options, &submissions, &outcomes, seed)?;
             on_event(&BatchEvent::Finished {
                 student: submission.student,
                 outcome,
@@ -322,7 +341,7 @@ fn save_outcome(state: &Path, id: &str, outcome: &Outcome) -> Result<()> {
     Ok(())
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(Error::io(format!("create {}", parent.display())))?;
     let mut temp = tempfile::NamedTempFile::new_in(parent)
@@ -510,10 +529,46 @@ fn children_of(pid: libc::pid_t) -> Vec<libc::pid_t> {
         .collect()
 }
 
-/// Rewrites the gradebook: one row per submission found, in name order.
-fn write_csv(
+/// Rewrites the CSV and the JSON gradebook.
+fn write_gradebooks(
     course: &Course,
     options: &BatchOptions,
+    submissions: &[Submission],
+    outcomes: &BTreeMap<String, Outcome>,
+    seed: u64,
+) -> Result<()> {
+    write_csv(
+        course,
+        &options.only,
+        &options.csv,
+        submissions,
+        outcomes,
+        seed,
+    )?;
+    let students = submissions
+        .iter()
+        .map(|s| gradebook::Entry {
+            student: s.student.clone(),
+            result: gradebook::EntryResult::from_outcome(outcomes.get(&s.student)),
+        })
+        .collect();
+    gradebook::write(
+        &options.json,
+        &gradebook::Gradebook {
+            format_version: gradebook::GRADEBOOK_FORMAT_VERSION,
+            seed,
+            only: options.only.clone(),
+            shard: options.shard,
+            students,
+        },
+    )
+}
+
+/// Rewrites the gradebook: one row per submission found, in name order.
+pub(crate) fn write_csv(
+    course: &Course,
+    only: &[String],
+    csv_path: &Path,
     submissions: &[Submission],
     outcomes: &BTreeMap<String, Outcome>,
     seed: u64,
@@ -521,7 +576,7 @@ fn write_csv(
     let exercises: Vec<&str> = course
         .exercises
         .iter()
-        .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
+        .filter(|e| only.is_empty() || only.contains(&e.name))
         .map(|e| e.name.as_str())
         .collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -589,7 +644,7 @@ fn write_csv(
     let bytes = writer
         .into_inner()
         .map_err(|e| Error::Subject(format!("cannot write the gradebook: {e}")))?;
-    write_atomic(&options.csv, &bytes)
+    write_atomic(csv_path, &bytes)
 }
 
 fn number(value: f64) -> String {

@@ -44,7 +44,7 @@ pub fn run(
     // Only the human report speaks `lang`; machine formats stay as specified.
     let text = match args.format {
         Format::Human => human::render_in(&report, colour, lang),
-        format => report::render(&report, format, colour),
+        format => report::render_for(course, &report, format, colour),
     };
     match &args.output {
         Some(path) => std::fs::write(path, text)

@@ -54,6 +54,9 @@ enum Command {
     /// Grade every submission in a directory into a gradebook CSV
     /// (instructors; resumable; `--jobs N` submissions at once).
     Batch(batch_cmd::BatchArgs),
+    /// Merge the JSON gradebooks of `batch --shard I/N` runs into one
+    /// gradebook, CSV and JSON (instructors).
+    Merge(batch_cmd::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::New(args)) => new_cmd::run(&course, &args),
         Some(Command::Export(args)) => export_cmd::run(&course, &args),
         Some(Command::Batch(args)) => batch_cmd::run(&course, &args, options, cli.common.seed),
+        Some(Command::Merge(args)) => batch_cmd::run_merge(&course, &args),
     }
 }
 

@@ -10,3 +10,4 @@ pub use plan::{
     CheckPlan, CompileBounds, Course, ExercisePlan, Variant, WrongAnswer, find_root,
     is_exercise_name, load,
 };
+pub use raw::GradescopeVisibility;

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use threadlings_schema::budget::{Budget, KEYS as BUDGET_KEYS};
 use threadlings_schema::report::CheckKind;
 
-use super::raw::{ChecksFile, CourseFile, Defaults, WrongFile};
+use super::raw::{ChecksFile, CourseFile, Defaults, GradescopeVisibility, WrongFile};
 use crate::error::{Error, Result};
 
 /// The course, ready to grade.
@@ -22,6 +22,8 @@ pub struct Course {
     /// Build variants by name (see course.toml).
     pub variants: std::collections::BTreeMap<String, Variant>,
     pub exercises: Vec<ExercisePlan>,
+    /// course.toml `[gradescope] private_visibility`.
+    pub private_visibility: GradescopeVisibility,
 }
 
 /// A build of the check programs with extra cfgs.
@@ -185,6 +187,7 @@ pub fn load(root: &Path) -> Result<Course> {
         verify_runs: course.defaults.verify_runs,
         variants,
         exercises,
+        private_visibility: course.gradescope.private_visibility,
     })
 }
 

@@ -21,6 +21,44 @@ pub struct CourseFile {
     /// (for example `loom`), each in its own build directory.
     #[serde(default)]
     pub variants: std::collections::BTreeMap<String, VariantEntry>,
+    /// How `--format gradescope` shows results to students.
+    #[serde(default)]
+    pub gradescope: GradescopeEntry,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradescopeEntry {
+    /// When students see the results of private checks (`private = true`):
+    /// Gradescope's test `visibility`. Default `after_due_date`.
+    #[serde(default)]
+    pub private_visibility: GradescopeVisibility,
+}
+
+/// Gradescope's `visibility` values (Autograder Specifications).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradescopeVisibility {
+    /// Shown to students at once.
+    Visible,
+    /// Never shown to students.
+    Hidden,
+    /// Shown once the due date (the late due date, if any) has passed.
+    #[default]
+    AfterDueDate,
+    /// Shown once the instructor publishes the grades.
+    AfterPublished,
+}
+
+impl GradescopeVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GradescopeVisibility::Visible => "visible",
+            GradescopeVisibility::Hidden => "hidden",
+            GradescopeVisibility::AfterDueDate => "after_due_date",
+            GradescopeVisibility::AfterPublished => "after_published",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,11 +7,72 @@
 //! (`passed`/`failed`), `output` and `visibility`. One test per check, in
 //! course order; an exercise that does not compile is one `build` test
 //! worth all its points. A skipped check has no `status` and is worth 0.
+//!
+//! Private checks (`private = true`) get the `visibility` of course.toml
+//! `[gradescope] private_visibility` (default `after_due_date`), every other
+//! test `visible`. While any result is held back, the summary above the tests
+//! counts only the points shown, so it does not give the private results
+//! away; the top-level `score` is always the whole total.
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
 
 use super::{check_details, number};
+use crate::course::{Course, GradescopeVisibility};
+
+/// Which tests' results Gradescope holds back from students, and until when.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    /// `(exercise, check)` of every private check.
+    private: BTreeSet<(String, String)>,
+    private_visibility: GradescopeVisibility,
+}
+
+impl Visibility {
+    /// Every test visible: what a report without a course shows.
+    pub fn all_visible() -> Visibility {
+        Visibility {
+            private: BTreeSet::new(),
+            private_visibility: GradescopeVisibility::Visible,
+        }
+    }
+
+    /// The course's private checks, with its `private_visibility`.
+    pub fn for_course(course: &Course) -> Visibility {
+        Visibility::new(
+            course.exercises.iter().flat_map(|e| {
+                e.checks
+                    .iter()
+                    .filter(|c| c.private)
+                    .map(|c| (e.name.clone(), c.name.clone()))
+            }),
+            course.private_visibility,
+        )
+    }
+
+    pub fn new(
+        private: impl IntoIterator<Item = (String, String)>,
+        private_visibility: GradescopeVisibility,
+    ) -> Visibility {
+        Visibility {
+            private: private.into_iter().collect(),
+            private_visibility,
+        }
+    }
+
+    fn of(&self, exercise: &str, check: &str) -> GradescopeVisibility {
+        if self
+            .private
+            .contains(&(exercise.to_string(), check.to_string()))
+        {
+            self.private_visibility
+        } else {
+            GradescopeVisibility::Visible
+        }
+    }
+}
 
 #[derive(Debug, Serialize)]
 struct Results {
@@ -47,8 +108,16 @@ struct Test {
     tags: Vec<String>,
 }
 
+/// Renders with every test visible (no course at hand).
 pub fn render(report: &GradeReport) -> String {
+    render_with(report, &Visibility::all_visible())
+}
+
+/// Renders with the visibility of each test from `visibility`.
+pub fn render_with(report: &GradeReport, visibility: &Visibility) -> String {
     let mut tests = Vec::new();
+    let (mut held_back, mut held_back_points) = (0, 0.0);
+    let mut held_until = GradescopeVisibility::Visible;
     for (e_index, exercise) in report.exercises.iter().enumerate() {
         for (c_index, check) in exercise.checks.iter().enumerate() {
             let status = match check.status {
@@ -66,6 +135,12 @@ pub fn render(report: &GradeReport) -> String {
                 ),
                 _ => check_details(exercise, check),
             };
+            let shown = visibility.of(&exercise.name, &check.name);
+            if shown != GradescopeVisibility::Visible {
+                held_back += 1;
+                held_back_points += check.max_score;
+                held_until = shown;
+            }
             tests.push(Test {
                 name: format!("{}: {}", exercise.name, check.name),
                 number: format!("{}.{}", e_index + 1, c_index + 1),
@@ -74,26 +149,50 @@ pub fn render(report: &GradeReport) -> String {
                 status,
                 output,
                 output_format: "text",
-                visibility: "visible",
+                visibility: shown.as_str(),
                 tags: vec![exercise.name.clone(), check.kind.as_str().to_string()],
             });
         }
     }
-    let percent = if report.max_score > 0.0 {
-        100.0 * report.score / report.max_score
-    } else {
-        0.0
-    };
-    let results = Results {
-        score: report.score,
-        execution_time: report.duration_ms.div_ceil(1000),
-        output: format!(
+    let output = if held_back == 0 {
+        let percent = if report.max_score > 0.0 {
+            100.0 * report.score / report.max_score
+        } else {
+            0.0
+        };
+        format!(
             "Threadlings: {}/{} points ({percent:.0}%), seed {}. Each failed test shows what \
              was expected, what happened, and the command that replays it on your machine.",
             number(report.score),
             number(report.max_score),
             report.seed
-        ),
+        )
+    } else {
+        // Only what students see now: the total would reveal the private results.
+        let shown: f64 = tests
+            .iter()
+            .filter(|t| t.visibility == "visible")
+            .map(|t| t.score)
+            .sum();
+        let when = match held_until {
+            GradescopeVisibility::AfterDueDate => "after the due date",
+            GradescopeVisibility::AfterPublished => "when grades are published",
+            _ => "to the course staff only",
+        };
+        format!(
+            "Threadlings: {}/{} points in the tests shown here, seed {}. The results of {held_back} \
+             more check(s), worth {} point(s), are shown {when}. Each failed test shows what was \
+             expected, what happened, and the command that replays it on your machine.",
+            number(shown),
+            number(report.max_score - held_back_points),
+            report.seed,
+            number(held_back_points)
+        )
+    };
+    let results = Results {
+        score: report.score,
+        execution_time: report.duration_ms.div_ceil(1000),
+        output,
         output_format: "text",
         visibility: "visible",
         stdout_visibility: "hidden",

@@ -8,6 +8,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod prairielearn;
 pub mod timeline;
 
 use clap::ValueEnum;
@@ -26,6 +27,9 @@ pub enum Format {
     Classroom,
     /// JUnit XML: one testsuite per exercise, one testcase per check.
     Junit,
+    /// PrairieLearn's external-grader results.json (write it to
+    /// /grade/results/results.json; see docs/ci/prairielearn.md).
+    Prairielearn,
     /// A standalone HTML page with a table per exercise.
     Html,
 }
@@ -34,6 +38,22 @@ impl Format {
     /// Whether the format is read by programs rather than people.
     pub fn is_machine_readable(self) -> bool {
         !matches!(self, Format::Human)
+    }
+}
+
+/// Like [`render`], with what the course's metadata says about presentation
+/// (Gradescope: when private checks' results are shown).
+pub fn render_for(
+    course: &crate::course::Course,
+    report: &threadlings_schema::report::GradeReport,
+    format: Format,
+    colour: bool,
+) -> String {
+    match format {
+        Format::Gradescope => {
+            gradescope::render_with(report, &gradescope::Visibility::for_course(course))
+        }
+        format => render(report, format, colour),
     }
 }
 
@@ -49,6 +69,7 @@ pub fn render(
         Format::Gradescope => gradescope::render(report),
         Format::Classroom => classroom::render(report),
         Format::Junit => junit::render(report),
+        Format::Prairielearn => prairielearn::render(report),
         Format::Html => html::render(report),
     }
 }
