@@ -158,9 +158,7 @@ fn run(spec: &Spec, rustc: &OsString, args: &[OsString]) -> ExitCode {
         landlock::ruleset(abi, &policy).ok()
     });
     let cpu_seconds = exercise.cpu_ms.div_ceil(1000).max(1);
-    let ruleset_fd = ruleset
-        .as_ref()
-        .map(|fd| std::os::fd::AsRawFd::as_raw_fd(fd));
+    let ruleset_fd = ruleset.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
     // SAFETY: only async-signal-safe system calls between fork and exec.
     unsafe {
         command.pre_exec(move || {
@@ -177,12 +175,11 @@ fn run(spec: &Spec, rustc: &OsString, args: &[OsString]) -> ExitCode {
             {
                 return Err(std::io::Error::last_os_error());
             }
-            if let Some(fd) = ruleset_fd {
-                if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                    || !landlock::restrict_self(fd)
-                {
-                    return Err(std::io::Error::last_os_error());
-                }
+            if let Some(fd) = ruleset_fd
+                && (libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                    || !landlock::restrict_self(fd))
+            {
+                return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
