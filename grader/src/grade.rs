@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use threadlings_schema::report::{CheckKind, GradeReport, REPORT_FORMAT_VERSION};
+use threadlings_schema::report::{
+    CheckKind, GradeReport, IntegrityFlag, IntegrityKind, REPORT_FORMAT_VERSION,
+};
 
 use crate::build::{self, BuildEvent, ExerciseBuild};
 use crate::course::{Course, ExercisePlan};
@@ -141,13 +143,13 @@ pub fn grade(
             })
             .collect();
         let replay = subject.replay_command(&exercise.name, options.seed);
-        reports.push(score_exercise(
-            exercise,
-            plain,
-            &attempts,
-            options.seed,
-            &replay,
-        ));
+        let mut report = score_exercise(exercise, plain, &attempts, options.seed, &replay);
+        if exercise.allow_unsafe && matches!(plain, ExerciseBuild::Ready { .. }) {
+            report
+                .integrity
+                .extend(unsafe_review(&ws.exercise_dir(&exercise.name)));
+        }
+        reports.push(report);
     }
 
     Ok(GradeReport {
@@ -158,6 +160,25 @@ pub fn grade(
         max_score: reports.iter().map(|e| e.max_score).sum(),
         duration_ms: started.elapsed().as_millis() as u64,
         exercises: reports,
+    })
+}
+
+/// The flag of an exercise that allows `unsafe` when the submission uses it:
+/// unsafe code runs inside the check process, where the sandbox cannot keep
+/// it from the result channel (docs/sandbox.md), so an instructor reads it.
+fn unsafe_review(exercise_dir: &std::path::Path) -> Option<IntegrityFlag> {
+    let uses = subject::scan::unsafe_uses(&exercise_dir.join("src"));
+    let first = uses.first()?;
+    Some(IntegrityFlag {
+        kind: IntegrityKind::UnsafeReview,
+        check: None,
+        detail: format!(
+            "{} use(s) of `unsafe`, the first at {}:{}: this exercise allows `unsafe`, which \
+             could forge the check's result from inside the check process; read them",
+            uses.len(),
+            first.file,
+            first.line
+        ),
     })
 }
 

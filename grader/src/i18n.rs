@@ -125,6 +125,14 @@ pub fn start_here(lang: Lang, exercise: &str) -> String {
     }
 }
 
+/// The label before an integrity finding in the human report.
+pub fn integrity_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "integrity:",
+        Lang::Ko => "무결성:",
+    }
+}
+
 /// Compiler output cut after the first lines.
 pub fn more_build_lines(lang: Lang, count: usize, exercise: &str) -> String {
     match lang {
@@ -431,6 +439,18 @@ const LIMITS: &[Template] = &[
          and were killed: every process it starts must end (and be waited for) before it returns",
         "검사한 코드가 시작한 프로세스 {0}개가 검사가 끝난 뒤에도 실행 중이어서 강제 종료되었습니다: \
          함수가 반환하기 전에, 시작한 모든 프로세스가 끝나야(그리고 wait로 회수되어야) 합니다",
+    ),
+    t(
+        "the code under test wrote {} line(s) on the grader's private result channel: only the \
+         check harness may; the check fails and the submission is flagged for the instructor",
+        "검사한 코드가 채점기 전용 결과 채널에 {0}줄을 썼습니다. 이 채널에는 검사 하네스만 쓸 수 \
+         있습니다. 검사는 실패로 처리되고, 제출물은 강사가 확인하도록 표시됩니다",
+    ),
+    t(
+        "the code under test printed lines shaped like the grader's verdicts: the check fails and \
+         the submission is flagged for the instructor",
+        "검사한 코드가 채점기의 판정처럼 생긴 줄을 출력했습니다. 검사는 실패로 처리되고, 제출물은 \
+         강사가 확인하도록 표시됩니다",
     ),
 ];
 

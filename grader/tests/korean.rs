@@ -12,7 +12,7 @@ use threadlings_grader::build::ExerciseBuild;
 use threadlings_grader::course::{CheckPlan, ExercisePlan};
 use threadlings_grader::i18n::{self, Lang};
 use threadlings_grader::report::{human, timeline};
-use threadlings_grader::run::{CheckRun, LimitHit, Limits, RunOutcome};
+use threadlings_grader::run::{CheckRun, LimitHit, Limits, RunOutcome, Tamper};
 use threadlings_grader::score::{CheckAttempt, score_exercise};
 use threadlings_grader::subject::scan::{Finding, refusal};
 use threadlings_schema::protocol::{Failure, Verdict};
@@ -69,6 +69,7 @@ fn exercise(
         status,
         checks,
         build_errors: None,
+        integrity: Vec::new(),
     }
 }
 
@@ -349,6 +350,8 @@ fn every_explanation_the_grader_writes_is_translated() {
         },
         LimitHit::LeftRunning { processes: 1 },
         LimitHit::LeftRunning { processes: 3 },
+        LimitHit::Tampered(Tamper::ForeignResultLines { lines: 2 }),
+        LimitHit::Tampered(Tamper::VerdictShapedOutput),
     ];
     let mut attempts = vec![
         CheckAttempt::Ran(run(
@@ -441,6 +444,7 @@ fn every_explanation_the_grader_writes_is_translated() {
         let failed = ExerciseBuild::Failed {
             errors: errors.to_string(),
             in_checks,
+            bound: None,
         };
         messages.extend(scored(&failed, vec![CheckAttempt::NotBuilt(String::new())]));
     }

@@ -48,6 +48,7 @@ fn exercise(
         status,
         checks,
         build_errors: None,
+        integrity: Vec::new(),
     }
 }
 

@@ -34,6 +34,53 @@ pub struct ExerciseReport {
     /// The compiler's rendered errors when the exercise did not build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_errors: Option<String>,
+    /// What the submission did that only a cheating or broken program does,
+    /// or what an instructor must review by hand; empty for ordinary code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrity: Vec<IntegrityFlag>,
+}
+
+/// One integrity finding, for an instructor to filter on (`jq
+/// '.exercises[].integrity[]'`, the `integrity` column of `batch`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrityFlag {
+    pub kind: IntegrityKind,
+    /// The check it happened in; `None` for the build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// What was seen, in one sentence.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrityKind {
+    /// A compiler run hit the exercise's time, memory or file-size bound.
+    CompileBound,
+    /// Lines on the private result channel that the harness did not write.
+    ResultChannel,
+    /// Protocol-shaped verdict lines printed on stdout or stderr.
+    VerdictShapedOutput,
+    /// The exercise allows `unsafe` and the submission uses it: unsafe code
+    /// in the check process could forge its result; read it (docs/sandbox.md).
+    UnsafeReview,
+}
+
+impl IntegrityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrityKind::CompileBound => "compile_bound",
+            IntegrityKind::ResultChannel => "result_channel",
+            IntegrityKind::VerdictShapedOutput => "verdict_shaped_output",
+            IntegrityKind::UnsafeReview => "unsafe_review",
+        }
+    }
+
+    /// Whether the flag points at cheating (or a broken program), as opposed
+    /// to code an instructor should read.
+    pub fn is_violation(self) -> bool {
+        !matches!(self, IntegrityKind::UnsafeReview)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

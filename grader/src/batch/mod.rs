@@ -582,7 +582,7 @@ pub(crate) fn write_csv(
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["student", "status", "score", "max_score", "percent"];
     header.extend(exercises.iter().copied());
-    header.extend(["seed", "message"]);
+    header.extend(["seed", "message", "integrity"]);
     let csv_error = |e: csv::Error| Error::Subject(format!("cannot write the gradebook: {e}"));
     writer.write_record(&header).map_err(csv_error)?;
     for submission in submissions {
@@ -596,7 +596,7 @@ pub(crate) fn write_csv(
                     String::new(),
                 ]);
                 row.extend(exercises.iter().map(|_| String::new()));
-                row.extend([seed.to_string(), String::new()]);
+                row.extend([seed.to_string(), String::new(), String::new()]);
             }
             Some(Outcome::Interrupted) => unreachable!("interrupted gradings are not kept"),
             Some(Outcome::Error(message)) => {
@@ -607,7 +607,7 @@ pub(crate) fn write_csv(
                     String::new(),
                 ]);
                 row.extend(exercises.iter().map(|_| String::new()));
-                row.extend([seed.to_string(), one_line(message)]);
+                row.extend([seed.to_string(), one_line(message), String::new()]);
             }
             Some(Outcome::Graded(report)) => {
                 let percent = if report.max_score > 0.0 {
@@ -636,7 +636,11 @@ pub(crate) fn write_csv(
                     .filter(|e| e.status.as_str() != "passed")
                     .map(|e| format!("{} {}", e.name, e.status.as_str()))
                     .collect();
-                row.extend([report.seed.to_string(), problems.join("; ")]);
+                row.extend([
+                    report.seed.to_string(),
+                    problems.join("; "),
+                    integrity_cell(report),
+                ]);
             }
         }
         writer.write_record(&row).map_err(csv_error)?;
@@ -645,6 +649,22 @@ pub(crate) fn write_csv(
         .into_inner()
         .map_err(|e| Error::Subject(format!("cannot write the gradebook: {e}")))?;
     write_atomic(csv_path, &bytes)
+}
+
+/// The `integrity` column: every flag as `exercise:kind` (with the check
+/// when there is one), for an instructor to filter on.
+fn integrity_cell(report: &threadlings_schema::report::GradeReport) -> String {
+    report
+        .exercises
+        .iter()
+        .flat_map(|e| {
+            e.integrity.iter().map(move |flag| match &flag.check {
+                Some(check) => format!("{}:{}({check})", e.name, flag.kind.as_str()),
+                None => format!("{}:{}", e.name, flag.kind.as_str()),
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn number(value: f64) -> String {

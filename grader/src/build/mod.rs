@@ -25,8 +25,13 @@ pub const PROFILE: &str = "grade";
 pub enum ExerciseBuild {
     /// The check program, ready to run.
     Ready { check_program: PathBuf },
-    /// The exercise (or its checks against it) did not compile.
-    Failed { errors: String, in_checks: bool },
+    /// The exercise (or its checks against it) did not compile. `bound`:
+    /// a compiler run was stopped at a bound ([`confine`]), with its message.
+    Failed {
+        errors: String,
+        in_checks: bool,
+        bound: Option<String>,
+    },
     /// The subject has no sources for this exercise.
     Missing,
 }
@@ -116,6 +121,7 @@ pub fn build(
         .map_err(Error::io("start a thread"))?;
 
     let mut errors: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
+    let mut bounds: BTreeMap<String, String> = BTreeMap::new();
     let mut programs: BTreeMap<String, PathBuf> = BTreeMap::new();
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     for message in Message::parse_stream(stdout) {
@@ -128,6 +134,16 @@ pub fn build(
                 let Some(owner) = owner_of(ws, &present, msg.target.src_path.as_std_path()) else {
                     continue;
                 };
+                if msg
+                    .message
+                    .code
+                    .as_ref()
+                    .is_some_and(|code| code.code == confine::BOUND_CODE)
+                {
+                    bounds
+                        .entry(owner.0.clone())
+                        .or_insert_with(|| msg.message.message.clone());
+                }
                 let text = msg
                     .message
                     .rendered
@@ -163,11 +179,13 @@ pub fn build(
             ExerciseBuild::Failed {
                 errors: errs.join("\n"),
                 in_checks: false,
+                bound: bounds.remove(&exercise.name),
             }
         } else if let Some(errs) = errors.remove(&(exercise.name.clone(), true)) {
             ExerciseBuild::Failed {
                 errors: errs.join("\n"),
                 in_checks: true,
+                bound: bounds.remove(&exercise.name),
             }
         } else {
             // Nothing compiled and no compiler message: cargo itself failed

@@ -94,6 +94,14 @@ fn render_exercise(
         points(e.score, e.max_score),
         status,
     );
+    for flag in e.integrity.iter().filter(|f| f.kind.is_violation()) {
+        let _ = writeln!(
+            out,
+            "    {} {}",
+            s.bad.apply_to(i18n::integrity_label(lang)),
+            i18n::check_message(lang, &flag.detail)
+        );
+    }
     match e.status {
         ExerciseStatus::Passed => {}
         ExerciseStatus::NotStarted => {

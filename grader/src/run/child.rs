@@ -23,7 +23,7 @@ use threadlings_schema::protocol::{
 };
 
 use super::capture::{Capture, drain};
-use super::limits::{LimitHit, Limits};
+use super::limits::{LimitHit, Limits, Tamper};
 use super::outcome::{CheckRun, RunOutcome};
 use super::sandbox::{self, sandbox};
 use super::supervisor::{Ending, Launch};
@@ -203,7 +203,11 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
     let stderr_text = stderr.text();
     let output = combine_output(&stdout.text(), &stderr_text);
 
-    let mut limits_hit = Vec::new();
+    let mut limits_hit: Vec<LimitHit> = tampering(&lines_text(&result_lines), &nonce, &output)
+        .into_iter()
+        .map(LimitHit::Tampered)
+        .collect();
+    let tampered = !limits_hit.is_empty();
     let outcome = match finished.ending {
         Ending::TimedOut => RunOutcome::TimedOut { limit: job.timeout },
         Ending::SetupFailed(message) => RunOutcome::NotRun(message),
@@ -230,6 +234,13 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
                 (None, Some(Verdict::Passed)) if left_running > 0 => {
                     RunOutcome::Reported(Verdict::Failed(Failure::new(
                         "the check passed, but the code under test left processes running",
+                    )))
+                }
+                // Nor does one beside lines the harness did not write.
+                (None, Some(Verdict::Passed)) if tampered => {
+                    RunOutcome::Reported(Verdict::Failed(Failure::new(
+                        "the check's result cannot be trusted: the code under test spoke on \
+                         the grader's behalf",
                     )))
                 }
                 (None, Some(verdict)) => RunOutcome::Reported(verdict),
@@ -372,6 +383,39 @@ fn spawn_drain(
             let _ = done.send(());
         })
         .ok()
+}
+
+fn lines_text(lines: &Mutex<String>) -> String {
+    lines.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
+/// What the check's channels show that only tampering explains: lines on
+/// the result channel the harness did not write (it writes nothing but
+/// protocol lines stamped with the nonce), and protocol lines in the output
+/// (the harness never prints them while the grader runs it).
+fn tampering(results: &str, nonce: &str, output: &str) -> Vec<Tamper> {
+    let mut found = Vec::new();
+    let foreign = results
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .filter(|line| {
+            serde_json::from_str::<Envelope>(line).map_or(true, |envelope| envelope.nonce != nonce)
+        })
+        .count();
+    if foreign > 0 {
+        found.push(Tamper::ForeignResultLines {
+            lines: u32::try_from(foreign).unwrap_or(u32::MAX),
+        });
+    }
+    let shaped = output.lines().any(|line| {
+        let line = line.trim();
+        line.contains("\"nonce\"")
+            && (line.contains("\"finished\"") || line.contains("\"verdict\""))
+    });
+    if shaped {
+        found.push(Tamper::VerdictShapedOutput);
+    }
+    found
 }
 
 /// The verdict for `check` stamped with our nonce. Lines without it (forged

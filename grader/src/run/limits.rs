@@ -85,6 +85,31 @@ pub enum LimitHit {
     Output { limit_kb: u64, total_bytes: u64 },
     /// Processes the check started were still running after it ended.
     LeftRunning { processes: u32 },
+    /// The code under test did what only a cheating (or badly broken)
+    /// program does; the check fails and the report flags it.
+    Tampered(Tamper),
+}
+
+/// Signs that something other than the harness spoke for the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tamper {
+    /// Lines on the result channel (fd 3) that the harness did not write:
+    /// not a protocol line, or not stamped with this run's nonce.
+    ForeignResultLines { lines: u32 },
+    /// Protocol lines printed on stdout or stderr: an attempt to pass
+    /// output off as a verdict.
+    VerdictShapedOutput,
+}
+
+impl Tamper {
+    /// The machine-readable name of the flag (`IntegrityFlag::kind`).
+    pub fn kind(self) -> threadlings_schema::report::IntegrityKind {
+        use threadlings_schema::report::IntegrityKind;
+        match self {
+            Tamper::ForeignResultLines { .. } => IntegrityKind::ResultChannel,
+            Tamper::VerdictShapedOutput => IntegrityKind::VerdictShapedOutput,
+        }
+    }
 }
 
 impl LimitHit {
@@ -120,6 +145,16 @@ impl LimitHit {
                 if *processes == 1 { "was" } else { "were" },
                 if *processes == 1 { "was" } else { "were" },
             ),
+            LimitHit::Tampered(Tamper::ForeignResultLines { lines }) => format!(
+                "the code under test wrote {lines} line(s) on the grader's private result channel: \
+                 only the check harness may; the check fails and the submission is flagged for \
+                 the instructor"
+            ),
+            LimitHit::Tampered(Tamper::VerdictShapedOutput) => {
+                "the code under test printed lines shaped like the grader's verdicts: the check \
+                 fails and the submission is flagged for the instructor"
+                    .to_string()
+            }
         }
     }
 }

@@ -12,6 +12,6 @@ mod schedule;
 mod supervisor;
 
 pub use child::{CheckJob, run_check};
-pub use limits::{LimitHit, Limits};
+pub use limits::{LimitHit, Limits, Tamper};
 pub use outcome::{CheckRun, RunOutcome};
 pub use schedule::{RunEvent, run_all};

@@ -3,12 +3,13 @@
 
 use threadlings_schema::protocol::Verdict;
 use threadlings_schema::report::{
-    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus,
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, IntegrityFlag,
+    IntegrityKind,
 };
 
 use crate::build::ExerciseBuild;
 use crate::course::{CheckPlan, ExercisePlan};
-use crate::run::{CheckRun, RunOutcome};
+use crate::run::{CheckRun, LimitHit, RunOutcome};
 
 /// What happened to one check: it ran, or its build variant did not compile.
 #[derive(Debug, Clone)]
@@ -31,6 +32,7 @@ pub fn score_exercise(
     seed: u64,
     replay: &str,
 ) -> ExerciseReport {
+    let mut integrity = Vec::new();
     let (checks, build_errors, status) = match build {
         ExerciseBuild::Ready { .. } => {
             let checks: Vec<CheckReport> = plan
@@ -50,10 +52,35 @@ pub fn score_exercise(
                     CheckAttempt::NotBuilt(_) | CheckAttempt::Refused(_) => None,
                 })
                 .collect();
+            for (check, attempt) in plan.checks.iter().zip(attempts) {
+                let CheckAttempt::Ran(run) = attempt else {
+                    continue;
+                };
+                for hit in &run.limits_hit {
+                    if let LimitHit::Tampered(tamper) = hit {
+                        integrity.push(IntegrityFlag {
+                            kind: tamper.kind(),
+                            check: Some(check.name.clone()),
+                            detail: hit.describe(),
+                        });
+                    }
+                }
+            }
             let status = exercise_status(&checks, &runs);
             (checks, None, status)
         }
-        ExerciseBuild::Failed { errors, in_checks } => {
+        ExerciseBuild::Failed {
+            errors,
+            in_checks,
+            bound,
+        } => {
+            if let Some(bound) = bound {
+                integrity.push(IntegrityFlag {
+                    kind: IntegrityKind::CompileBound,
+                    check: None,
+                    detail: bound.clone(),
+                });
+            }
             let message = if *in_checks {
                 "the hidden checks do not compile against your code: did you change a public \
                  function's name or signature? Keep the API given in src/lib.rs."
@@ -92,6 +119,7 @@ pub fn score_exercise(
         status,
         checks,
         build_errors,
+        integrity,
     }
 }
 

@@ -157,6 +157,17 @@ pub fn refusal(findings: &[Finding]) -> Option<String> {
 
 /// Why each exercise's race checks are not graded, for the exercises whose
 /// subject sources bypass the facade. `src_of` gives the subject's `src/`.
+/// Every `unsafe` in the sources under `src_dir`: what an instructor reads
+/// when an exercise allows `unsafe` (see `IntegrityKind::UnsafeReview`).
+pub fn unsafe_uses(src_dir: &Path) -> Vec<Finding> {
+    let policy = FacadePolicy {
+        forbid: Vec::new(),
+        allow: Vec::new(),
+        allow_unsafe: false,
+    };
+    scan(src_dir, &policy)
+}
+
 pub fn refusals(
     exercises: &[&ExercisePlan],
     src_of: impl Fn(&str) -> PathBuf,
