@@ -87,6 +87,22 @@ pub fn exercise_status(lang: Lang, status: ExerciseStatus) -> &'static str {
     }
 }
 
+/// The status word of a check that failed only because a task it uses still
+/// calls `todo!()`: "not started", like the exercise it belongs to, not
+/// "failed" above a message that says it was never started.
+pub fn check_not_started(lang: Lang) -> &'static str {
+    lang.pick("not started", "시작 전")
+}
+
+/// The start of the message the grader writes for a check whose task still
+/// calls `todo!()` (see `score`); the human report keys its wording on it.
+pub const NOT_STARTED_MESSAGE: &str = "not started yet: a task this check uses still calls todo!()";
+
+/// Whether `message` is the grader's "a task still calls todo!()" message.
+pub fn is_not_started_message(message: &str) -> bool {
+    message.starts_with(NOT_STARTED_MESSAGE)
+}
+
 pub fn check_status(lang: Lang, status: CheckStatus) -> &'static str {
     match status {
         CheckStatus::Passed => lang.pick("passed", "통과"),
@@ -111,14 +127,25 @@ pub fn start_here(lang: Lang, exercise: &str) -> String {
     }
 }
 
-/// Compiler output cut after the first lines.
-pub fn more_build_lines(lang: Lang, count: usize, exercise: &str) -> String {
-    match lang {
-        Lang::En => format!(
-            "... {count} more lines: run `cargo build -p <package>` in exercises/{exercise}"
+/// Compiler output cut after the first lines: the command that shows all of
+/// it. With the exercise's package known, `cargo build -p PACKAGE`; without
+/// it, plain `cargo build` in the exercise's directory (cargo then builds the
+/// package whose manifest is there), never a placeholder to fill in.
+pub fn more_build_lines(lang: Lang, count: usize, exercise: &str, package: Option<&str>) -> String {
+    match (lang, package) {
+        (Lang::En, Some(package)) => {
+            format!("... {count} more lines: run `cargo build -p {package}` to see them all")
+        }
+        (Lang::En, None) => {
+            format!(
+                "... {count} more lines: run `cargo build` in exercises/{exercise} to see them all"
+            )
+        }
+        (Lang::Ko, Some(package)) => format!(
+            "... {count}줄 더 있습니다: 모두 보려면 `cargo build -p {package}`를 실행하세요"
         ),
-        Lang::Ko => format!(
-            "... {count}줄 더 있습니다: exercises/{exercise}에서 `cargo build -p <package>`를 실행하세요"
+        (Lang::Ko, None) => format!(
+            "... {count}줄 더 있습니다: 모두 보려면 exercises/{exercise}에서 `cargo build`를 실행하세요"
         ),
     }
 }
