@@ -81,7 +81,8 @@ struct GradeArgs {
 
 #[derive(Debug, Args)]
 struct CommonArgs {
-    /// Grade only this exercise (`01-threads`, `threads` or `01`); repeatable.
+    /// Grade only this exercise (`04-shared-state`, `shared-state`, `04`, or its
+    /// package name `shared_state`); repeatable.
     #[arg(long, value_name = "NAME", global = true)]
     only: Vec<String>,
     /// Seed for every seeded choice; a failure report prints the one to replay.
