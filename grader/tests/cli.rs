@@ -430,3 +430,14 @@ fn a_check_whose_task_is_still_todo_says_not_started() {
         "the other tasks still pass:\n{stdout}"
     );
 }
+
+/// Every exercise README carries the checks table its checks.toml makes
+/// (`cargo run -p grader -- readmes --fix` rewrites them).
+#[test]
+fn every_readme_table_matches_checks_toml() {
+    grader()
+        .arg("readmes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date"));
+}

@@ -5,6 +5,7 @@
 
 mod plan;
 mod raw;
+pub mod readme_table;
 
 pub use plan::{
     CheckPlan, Course, ExercisePlan, Variant, WrongAnswer, find_root, is_exercise_name, load,
