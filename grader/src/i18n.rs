@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use clap::ValueEnum;
-use threadlings_schema::report::{CheckStatus, ExerciseStatus};
+use threadlings_schema::report::{CheckKind, CheckStatus, ExerciseStatus};
 
 /// The language of everything the grader prints for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -101,6 +101,22 @@ pub fn exercise_status(lang: Lang, status: ExerciseStatus) -> &'static str {
     }
 }
 
+/// The status word of a check that failed only because a task it uses still
+/// calls `todo!()`: "not started", like the exercise it belongs to, not
+/// "failed" above a message that says it was never started.
+pub fn check_not_started(lang: Lang) -> &'static str {
+    lang.pick("not started", "시작 전")
+}
+
+/// The start of the message the grader writes for a check whose task still
+/// calls `todo!()` (see `score`); the human report keys its wording on it.
+pub const NOT_STARTED_MESSAGE: &str = "not started yet: a task this check uses still calls todo!()";
+
+/// Whether `message` is the grader's "a task still calls todo!()" message.
+pub fn is_not_started_message(message: &str) -> bool {
+    message.starts_with(NOT_STARTED_MESSAGE)
+}
+
 pub fn check_status(lang: Lang, status: CheckStatus) -> &'static str {
     match status {
         CheckStatus::Passed => lang.pick("passed", "통과"),
@@ -133,14 +149,25 @@ pub fn integrity_label(lang: Lang) -> &'static str {
     }
 }
 
-/// Compiler output cut after the first lines.
-pub fn more_build_lines(lang: Lang, count: usize, exercise: &str) -> String {
-    match lang {
-        Lang::En => format!(
-            "... {count} more lines: run `cargo build -p <package>` in exercises/{exercise}"
+/// Compiler output cut after the first lines: the command that shows all of
+/// it. With the exercise's package known, `cargo build -p PACKAGE`; without
+/// it, plain `cargo build` in the exercise's directory (cargo then builds the
+/// package whose manifest is there), never a placeholder to fill in.
+pub fn more_build_lines(lang: Lang, count: usize, exercise: &str, package: Option<&str>) -> String {
+    match (lang, package) {
+        (Lang::En, Some(package)) => {
+            format!("... {count} more lines: run `cargo build -p {package}` to see them all")
+        }
+        (Lang::En, None) => {
+            format!(
+                "... {count} more lines: run `cargo build` in exercises/{exercise} to see them all"
+            )
+        }
+        (Lang::Ko, Some(package)) => format!(
+            "... {count}줄 더 있습니다: 모두 보려면 `cargo build -p {package}`를 실행하세요"
         ),
-        Lang::Ko => format!(
-            "... {count}줄 더 있습니다: exercises/{exercise}에서 `cargo build -p <package>`를 실행하세요"
+        (Lang::Ko, None) => format!(
+            "... {count}줄 더 있습니다: 모두 보려면 exercises/{exercise}에서 `cargo build`를 실행하세요"
         ),
     }
 }
@@ -200,6 +227,55 @@ pub fn next(lang: Lang, exercise: &str, topic: &str) -> String {
 
 // ---------------------------------------------------------------------------
 // `grader list`, `grader hint`, `grader verify`.
+
+/// The column headings of a README's generated checks table.
+pub fn checks_table_headings(lang: Lang) -> [&'static str; 4] {
+    match lang {
+        Lang::En => ["check", "kind", "points", "what it checks"],
+        Lang::Ko => ["검사", "종류", "점수", "검사 내용"],
+    }
+}
+
+/// The line under a README's table marker: where the table comes from.
+pub fn checks_table_note(lang: Lang, exercise: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "<!-- Generated from grader/checks/{exercise}/checks.toml by \
+             `cargo run -p grader -- readmes --fix`; edit checks.toml, not this table. -->"
+        ),
+        Lang::Ko => format!(
+            "<!-- grader/checks/{exercise}/checks.toml에서 \
+             `cargo run -p grader -- readmes --fix`로 만든 표입니다. 표가 아니라 checks.toml을 \
+             고치세요. 검사 내용은 checks.toml의 영어 원문 그대로입니다. -->"
+        ),
+    }
+}
+
+/// The last row of a README's checks table.
+pub fn checks_table_total(lang: Lang) -> &'static str {
+    lang.pick("total", "합계")
+}
+
+/// The heading of a README's grading section (without `## `).
+pub fn graded_heading(lang: Lang) -> &'static str {
+    lang.pick("How it is graded", "채점 방식")
+}
+
+/// A check's kind as a README table names it: race checks by the tool that
+/// runs them (stress, shuttle's schedule exploration, loom's model check).
+pub fn check_kind_label(lang: Lang, kind: CheckKind, variant: Option<&str>) -> String {
+    match (kind, variant) {
+        (CheckKind::Race, Some("shuttle")) => lang
+            .pick("race: exploration (shuttle)", "race: 스케줄 탐색 (shuttle)")
+            .to_string(),
+        (CheckKind::Race, Some("loom")) => lang
+            .pick("race: model check (loom)", "race: 모델 검사 (loom)")
+            .to_string(),
+        (CheckKind::Race, Some(other)) => format!("race ({other})"),
+        (CheckKind::Race, None) => lang.pick("race: stress", "race: 스트레스").to_string(),
+        (kind, _) => kind.as_str().to_string(),
+    }
+}
 
 /// The column headings of `grader list`: exercise, topic, points, status.
 pub fn list_headings(lang: Lang) -> [&'static str; 4] {

@@ -329,3 +329,115 @@ fn a_compile_error_costs_only_its_exercise_and_points_at_the_students_file() {
     assert_eq!(fine.status, ExerciseStatus::Passed, "{fine:#?}");
     assert_eq!(fine.score, fine.max_score);
 }
+
+/// The package name a student types in `cargo test -p shared_state` names
+/// the exercise in every grader command too.
+#[test]
+fn hint_takes_the_package_name() {
+    let state = tempfile::tempdir().unwrap();
+    grader()
+        .env("THREADLINGS_STATE_DIR", state.path())
+        .args(["hint", "shared_state"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Hint 1/"));
+}
+
+#[test]
+fn only_takes_the_package_name_and_a_cut_compiler_output_names_the_real_package() {
+    let subject = tempfile::tempdir().unwrap();
+    copy_solution(subject.path(), "04-shared-state");
+    let lib = subject.path().join("04-shared-state/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    // Twelve type errors: far more compiler output than the report shows.
+    text.push_str("\npub fn broken() {\n");
+    for i in 0..12 {
+        text.push_str(&format!("    let _v{i}: u32 = \"not a number\";\n"));
+    }
+    text.push_str("}\n");
+    std::fs::write(&lib, text).unwrap();
+
+    let output = grader()
+        .arg("--subject")
+        .arg(subject.path())
+        .args(["--only", "shared_state", "--seed", "3", "--lang", "en"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("04-shared-state"), "{stdout}");
+    assert!(
+        !stdout.contains("01-threads"),
+        "only 04 is graded:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("more lines"),
+        "the output is cut:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("`cargo build -p shared_state`"),
+        "names the package:\n{stdout}"
+    );
+    assert!(!stdout.contains("<package>"), "{stdout}");
+}
+
+/// A check that fails only because its task still calls `todo!()` reads
+/// "not started", not "failed" above a message saying it never started.
+#[test]
+fn a_check_whose_task_is_still_todo_says_not_started() {
+    let subject = tempfile::tempdir().unwrap();
+    copy_solution(subject.path(), "04-shared-state");
+    let lib = subject.path().join("04-shared-state/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let signature = "pub fn count_together(threads: usize, per_thread: u64) -> u64 {";
+    assert!(text.contains(signature));
+    let text = text.replace(
+        signature,
+        &format!("{signature}\n    if threads < usize::MAX {{ todo!() }}"),
+    );
+    std::fs::write(&lib, text).unwrap();
+
+    let output = grader()
+        .arg("--subject")
+        .arg(subject.path())
+        .args(["--only", "04-shared-state", "--seed", "5", "--lang", "en"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let mut seen = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with("not started yet:") {
+            seen += 1;
+            let heading = lines[i - 1];
+            assert!(
+                heading.trim_end().ends_with("not started"),
+                "the check's status word says not started:\n{heading}\n{line}"
+            );
+        }
+    }
+    assert!(
+        seen > 0,
+        "a check of count_together is not started:\n{stdout}"
+    );
+    assert!(
+        stdout.contains(" passed"),
+        "the other tasks still pass:\n{stdout}"
+    );
+}
+
+/// Every exercise README carries the checks table its checks.toml makes
+/// (`cargo run -p grader -- readmes --fix` rewrites them).
+#[test]
+fn every_readme_table_matches_checks_toml() {
+    grader()
+        .arg("readmes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date"));
+}

@@ -43,7 +43,9 @@ pub fn run(
     let colour = !to_file && colour_stdout();
     // Only the human report speaks `lang`; machine formats stay as specified.
     let text = match args.format {
-        Format::Human => human::render_in(&report, colour, lang),
+        Format::Human => human::render_with_packages(&report, colour, lang, &|name| {
+            course.exercise(name).map(|e| e.package.clone())
+        }),
         format => report::render_for(course, &report, format, colour),
     };
     match &args.output {

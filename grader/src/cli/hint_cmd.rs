@@ -12,7 +12,8 @@ use threadlings_grader::i18n::{self, Lang};
 
 #[derive(Debug, Args)]
 pub struct HintArgs {
-    /// The exercise (`01-threads`, `threads` or `01`).
+    /// The exercise (`04-shared-state`, `shared-state`, `04` or the package
+    /// name `shared_state`).
     exercise: String,
     /// Show every hint at once.
     #[arg(long)]

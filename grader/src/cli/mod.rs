@@ -6,6 +6,7 @@ mod grade_cmd;
 mod hint_cmd;
 mod list_cmd;
 mod new_cmd;
+mod readmes_cmd;
 mod verify_cmd;
 mod watch_cmd;
 
@@ -44,6 +45,9 @@ enum Command {
     List,
     /// Show the next hint for an exercise (one more each time).
     Hint(hint_cmd::HintArgs),
+    /// Check the "How it is graded" table of every README against
+    /// checks.toml; `--fix` rewrites the stale ones (instructors).
+    Readmes(readmes_cmd::ReadmesArgs),
     /// Re-grade the exercise you are editing on every save (q to quit).
     Watch,
     /// Scaffold a new exercise `NN-topic` (instructors).
@@ -84,7 +88,8 @@ struct GradeArgs {
 
 #[derive(Debug, Args)]
 struct CommonArgs {
-    /// Grade only this exercise (`01-threads`, `threads` or `01`); repeatable.
+    /// Grade only this exercise (`04-shared-state`, `shared-state`, `04`, or its
+    /// package name `shared_state`); repeatable.
     #[arg(long, value_name = "NAME", global = true)]
     only: Vec<String>,
     /// Seed for every seeded choice; a failure report prints the one to replay.
@@ -116,6 +121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::List) => list_cmd::run(&course, &options, lang),
         Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options, lang),
+        Some(Command::Readmes(args)) => readmes_cmd::run(&course, &args, &options),
         Some(Command::Watch) => watch_cmd::run(&course, options),
         Some(Command::New(args)) => new_cmd::run(&course, &args),
         Some(Command::Export(args)) => export_cmd::run(&course, &args),

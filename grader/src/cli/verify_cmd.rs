@@ -57,11 +57,17 @@ pub fn run(
     }
     // Placeholders first: they are found at once, and a scaffold passes
     // every other expectation by design.
-    let scaffolds = scaffold_rows(course, &verify_options);
+    let mut scaffolds = scaffold_rows(course, &verify_options);
+    // README tables are as cheap to check: a stale one is a miss like any.
+    scaffolds.push(super::readmes_cmd::readme_row(
+        course,
+        &verify_options.grade.only,
+        verify_options.base_seed,
+    )?);
     if human {
         for row in &scaffolds {
             let line =
-                i18n::verify_row(lang, false, &row.subject, row.run, row.seed, &row.expected);
+                i18n::verify_row(lang, row.ok, &row.subject, row.run, row.seed, &row.expected);
             println!("{line}");
             if let Some(problem) = &row.problem {
                 println!("{}", i18n::verify_miss(lang, problem));

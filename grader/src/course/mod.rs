@@ -5,6 +5,7 @@
 
 mod plan;
 mod raw;
+pub mod readme_table;
 
 pub use plan::{
     CheckPlan, CompileBounds, Course, ExercisePlan, Variant, WrongAnswer, find_root,

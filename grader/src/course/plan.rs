@@ -112,12 +112,16 @@ impl Course {
         self.exercises.iter().find(|e| e.name == name)
     }
 
-    /// Resolves `01-threads`, `threads` or `01` to an exercise name.
+    /// Resolves `04-shared-state`, `shared-state`, `04` or the package name
+    /// `shared_state` to an exercise. The package name is the one a student
+    /// has just typed in `cargo test -p shared_state`, so every command that
+    /// names an exercise (`--only`, `--wrong`, `hint`) takes it too.
     pub fn resolve_name(&self, wanted: &str) -> Result<&ExercisePlan> {
         self.exercises
             .iter()
             .find(|e| {
                 e.name == wanted
+                    || e.package == wanted
                     || e.name
                         .split_once('-')
                         .is_some_and(|(number, topic)| topic == wanted || number == wanted)

@@ -42,6 +42,18 @@ pub fn render(report: &GradeReport, colour: bool) -> String {
 /// [`render`] in `lang`: the report's own words are translated, and so are
 /// the explanations the grader wrote into check messages (see [`i18n`]).
 pub fn render_in(report: &GradeReport, colour: bool, lang: Lang) -> String {
+    render_with_packages(report, colour, lang, &|_| None)
+}
+
+/// [`render_in`], knowing each exercise's package name (the report itself
+/// does not carry it): commands it prints, such as the one that shows a
+/// compiler output cut short, then name the real package.
+pub fn render_with_packages(
+    report: &GradeReport,
+    colour: bool,
+    lang: Lang,
+    package_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let s = Styles::new(colour);
     let mut out = String::new();
     let _ = writeln!(
@@ -64,21 +76,28 @@ pub fn render_in(report: &GradeReport, colour: bool, lang: Lang) -> String {
         .unwrap_or(0);
     for exercise in &report.exercises {
         out.push('\n');
-        render_exercise(&mut out, exercise, name_width, title_width, &s, lang);
+        let package = package_of(&exercise.name);
+        let shape = Shape {
+            name_width,
+            title_width,
+            package: package.as_deref(),
+        };
+        render_exercise(&mut out, exercise, &shape, &s, lang);
     }
     out.push('\n');
     render_summary(&mut out, report, &s, lang);
     out
 }
 
-fn render_exercise(
-    out: &mut String,
-    e: &ExerciseReport,
+/// Column widths of the exercise lines, and the exercise's package.
+struct Shape<'a> {
     name_width: usize,
     title_width: usize,
-    s: &Styles,
-    lang: Lang,
-) {
+    package: Option<&'a str>,
+}
+
+fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styles, lang: Lang) {
+    let (name_width, title_width) = (shape.name_width, shape.title_width);
     let word = i18n::exercise_status(lang, e.status);
     let status = match e.status {
         ExerciseStatus::Passed => s.good.apply_to(word),
@@ -120,7 +139,12 @@ fn render_exercise(
                     let _ = writeln!(
                         out,
                         "    {}",
-                        i18n::more_build_lines(lang, lines.len() - MAX_BUILD_LINES, &e.name)
+                        i18n::more_build_lines(
+                            lang,
+                            lines.len() - MAX_BUILD_LINES,
+                            &e.name,
+                            shape.package
+                        )
                     );
                 }
             }
@@ -134,8 +158,16 @@ fn render_exercise(
 }
 
 fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
-    let word = i18n::check_status(lang, c.status);
+    // A check that failed only because its task is still `todo!()` says so
+    // in its status word too (the JSON status stays `failed`: it scores 0).
+    let not_started = c.status == CheckStatus::Failed && i18n::is_not_started_message(&c.message);
+    let word = if not_started {
+        i18n::check_not_started(lang)
+    } else {
+        i18n::check_status(lang, c.status)
+    };
     let (mark, word) = match c.status {
+        _ if not_started => (s.dim.apply_to("·"), s.dim.apply_to(word)),
         CheckStatus::Passed => (s.good.apply_to("✓"), s.good.apply_to(word)),
         CheckStatus::Skipped => (s.dim.apply_to("-"), s.dim.apply_to(word)),
         CheckStatus::Failed => (s.bad.apply_to("✗"), s.bad.apply_to(word)),

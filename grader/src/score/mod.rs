@@ -271,7 +271,7 @@ fn verdict_status(verdict: &Verdict) -> (CheckStatus, String) {
         Verdict::Failed(failure) => (CheckStatus::Failed, failure.render()),
         Verdict::NotStarted { message } => (
             CheckStatus::Failed,
-            format!("not started yet: a task this check uses still calls todo!() ({message})"),
+            format!("{} ({message})", crate::i18n::NOT_STARTED_MESSAGE),
         ),
         Verdict::Panicked { message, location } => (
             CheckStatus::Crashed,

@@ -293,8 +293,10 @@ impl Mailbox {
     /// Load the flag with `Acquire`: a reader whose load sees the flag then
     /// sees every write made before the `Release` store that raised it. With
     /// `Relaxed` on either side, a reader may see the flag and stale words
-    /// (on ARM and POWER in practice; on x86 only the compiler may reorder,
-    /// but the model checker shows every outcome the language allows).
+    /// (on ARM and POWER in practice; on x86 the hardware keeps two stores,
+    /// and two loads, in order, but the compiler may still reorder `Relaxed`
+    /// accesses, so a test that passes there proves nothing; the model
+    /// checker shows the stale outcome).
     pub fn read(&self) -> Option<[u64; 4]> {
         if !self.ready.load(Ordering::Acquire) {
             return None;

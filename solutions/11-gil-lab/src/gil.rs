@@ -12,7 +12,8 @@
 //! a task's "Python code" and keeps the [`GilGuard`] while it runs;
 //! [`GilGuard::allow_threads`] releases the GIL around a blocking call and
 //! takes it back afterwards. (PyO3, the Rust bindings to CPython, spells these
-//! `Python::with_gil` and `py.allow_threads`.)
+//! `Python::attach` and `py.detach` since PyO3 0.26; `Python::with_gil` and
+//! `py.allow_threads` before.)
 
 use std::marker::PhantomData;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};

@@ -15,7 +15,9 @@
 //! quiescent subject; a failure names the invariant, the values seen, the
 //! round, the seed and the replay command. A stress run finds lost updates,
 //! missed wake-ups and lock-order deadlocks with overwhelming probability per
-//! run; it cannot find weak-memory bugs (x86 never shows them).
+//! run; it cannot find weak-memory bugs (it perturbs timing, not the
+//! compiler's or the processor's reordering, and x86 hardware rarely shows
+//! them).
 //!
 //! # 2. Deadlock diagnosis ([`watch`], built into [`Stress`])
 //!
