@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use threadlings_grader::run::sandbox::sandbox;
-use threadlings_schema::report::{CheckReport, CheckStatus, ExerciseStatus, GradeReport};
+use threadlings_schema::report::{
+    CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, IntegrityKind,
+};
 
 /// Extra time a check may take beyond its limit: killing and reaping
 /// everything it started, on a loaded machine.
@@ -119,6 +121,14 @@ struct Graded {
 }
 
 impl Graded {
+    fn exercise(&self, name: &str) -> &ExerciseReport {
+        self.report
+            .exercises
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no exercise {name} in the report"))
+    }
+
     fn check(&self, exercise: &str, name: &str) -> &CheckReport {
         self.report
             .exercises
@@ -185,9 +195,17 @@ fn grade(subject: &str, only: &[&str], env: &[(&str, &str)]) -> Graded {
     }
 }
 
+/// The port case 18 tries to reach outside its check.
+const OUTSIDE_PORT: u16 = 47391;
+
 fn hostile() -> &'static Graded {
     static GRADED: OnceLock<Graded> = OnceLock::new();
-    GRADED.get_or_init(|| grade("hostile", &[], &[]))
+    GRADED.get_or_init(|| {
+        // A server on the machine's loopback for the duration of the grading:
+        // case 18 must not reach it.
+        let _outside = std::net::TcpListener::bind(("127.0.0.1", OUTSIDE_PORT));
+        grade("hostile", &[], &[])
+    })
 }
 
 /// Processes whose command line names this test's target directory (every
@@ -284,9 +302,18 @@ fn the_grader_exits_0_with_a_full_report_and_grades_the_rest_normally() {
         .collect();
     assert_eq!(
         names,
-        [("01-hostile", 14), ("02-calm", 2), ("03-escape", 3)]
+        [
+            ("01-hostile", 14),
+            ("02-calm", 2),
+            ("03-escape", 3),
+            ("04-integrity", 5),
+            ("05-compile-stall", 1),
+            ("06-compile-hog", 1),
+            ("07-compile-peek", 1),
+            ("08-forge-unsafe", 1),
+        ]
     );
-    assert_eq!(graded.report.max_score, 20.0);
+    assert_eq!(graded.report.max_score, 29.0);
     assert_status(graded.check("01-hostile", "sane"), CheckStatus::Passed, &[]);
     let calm = &graded.report.exercises[1];
     assert_eq!(calm.status, ExerciseStatus::Passed);
@@ -302,11 +329,21 @@ fn the_grader_exits_0_with_a_full_report_and_grades_the_rest_normally() {
         .filter(|c| c.status == CheckStatus::Passed)
         .map(|c| c.name.as_str())
         .collect();
-    assert_eq!(
-        passed,
-        ["sane", "floods_stderr", "adds", "adds_seeded", "uses_ipc"]
-    );
-    assert_eq!(graded.report.score, 6.0);
+    // Without a network namespace of its own (not root), a check can reach
+    // the machine's loopback (docs/sandbox.md, what remains).
+    let mut expected = vec![
+        "sane",
+        "floods_stderr",
+        "adds",
+        "adds_seeded",
+        "uses_ipc",
+        "sane",
+    ];
+    if !sandbox().privileged() {
+        expected.push("reaches_network");
+    }
+    assert_eq!(passed, expected);
+    assert_eq!(graded.report.score, expected.len() as f64 + 1.0);
 }
 
 #[test]
@@ -327,7 +364,7 @@ fn every_check_ends_within_its_limit_plus_a_margin() {
 /// timeout_ms of every check in the fixture's metadata.
 fn check_limits() -> BTreeMap<String, u64> {
     let mut limits = BTreeMap::new();
-    for exercise in ["01-hostile", "02-calm", "03-escape"] {
+    for exercise in ["01-hostile", "02-calm", "03-escape", "04-integrity"] {
         let path = course()
             .join("grader/checks")
             .join(exercise)
@@ -484,6 +521,166 @@ fn case_11_forged_results_earn_nothing() {
     );
     assert!(output.contains("nonce on stdin: \"\""), "{output}");
     assert!(output.contains("fd 4: Err("), "{output}");
+}
+
+#[test]
+fn case_11_writing_on_the_result_channel_is_flagged() {
+    let graded = hostile();
+    let flags = &graded.exercise("01-hostile").integrity;
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == IntegrityKind::ResultChannel && f.check.as_deref() == Some("forges")),
+        "{flags:?}"
+    );
+    assert!(graded.json.contains("\"result_channel\""));
+}
+
+#[test]
+fn case_16_the_nonce_cannot_be_read_from_memory_in_safe_rust() {
+    let graded = hostile();
+    assert_status(
+        graded.check("04-integrity", "reads_own_memory"),
+        CheckStatus::Failed,
+        &["forge_from_memory()"],
+    );
+    let output = graded.output("04-integrity", "reads_own_memory");
+    assert!(
+        output.contains("/proc/self/mem: Permission denied"),
+        "{output}"
+    );
+}
+
+#[test]
+fn case_17_the_course_copy_cannot_be_read_at_run_time() {
+    let graded = hostile();
+    assert_status(
+        graded.check("04-integrity", "reads_course_copy"),
+        CheckStatus::Failed,
+        &["peek_at_course()"],
+    );
+    let output = graded.output("04-integrity", "reads_course_copy");
+    assert!(!output.contains("read "), "{output}");
+    assert!(!output.contains("listed "), "{output}");
+}
+
+#[test]
+fn case_18_a_check_reaches_no_server_outside_it() {
+    let graded = hostile();
+    if !sandbox().privileged() {
+        eprintln!("not root: checks share the machine's network (docs/sandbox.md)");
+        return;
+    }
+    assert_status(
+        graded.check("04-integrity", "reaches_network"),
+        CheckStatus::Failed,
+        &["reach_network()"],
+    );
+}
+
+#[test]
+fn case_19_verdict_shaped_output_fails_the_check_and_is_flagged() {
+    let graded = hostile();
+    assert_status(
+        graded.check("04-integrity", "prints_verdicts"),
+        CheckStatus::Failed,
+        &[
+            "spoke on the grader's behalf",
+            "shaped like the grader's verdicts",
+        ],
+    );
+    let flags = &graded.exercise("04-integrity").integrity;
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == IntegrityKind::VerdictShapedOutput),
+        "{flags:?}"
+    );
+}
+
+fn assert_compile_bound(graded: &Graded, exercise: &str, words: &str) {
+    let report = graded.exercise(exercise);
+    assert_eq!(report.status, ExerciseStatus::CompileError, "{exercise}");
+    assert_eq!(report.score, 0.0);
+    let errors = report.build_errors.as_deref().unwrap_or("");
+    assert!(errors.contains(words), "{exercise}: {errors}");
+    assert!(
+        report
+            .integrity
+            .iter()
+            .any(|f| f.kind == IntegrityKind::CompileBound),
+        "{exercise}: {:?}",
+        report.integrity
+    );
+}
+
+#[test]
+fn case_20_a_constant_that_never_finishes_costs_only_its_exercise() {
+    assert_compile_bound(
+        hostile(),
+        "05-compile-stall",
+        "compilation did not finish within 5 s of CPU time",
+    );
+}
+
+#[test]
+fn case_20_the_grader_finishes_within_the_compile_bound_plus_a_margin() {
+    // Graded alone, warm: the 5 s CPU bound, then the wall-clock backstop
+    // (twice the bound plus 30 s) at the very worst, never a stall.
+    let started = Instant::now();
+    let graded = grade("hostile", &["05-compile-stall"], &[]);
+    assert_compile_bound(&graded, "05-compile-stall", "did not finish");
+    assert!(
+        started.elapsed() < Duration::from_secs(5 * 2 + 30 + 60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn case_21_a_constant_that_fills_memory_costs_only_its_exercise() {
+    assert_compile_bound(
+        hostile(),
+        "06-compile-hog",
+        "ran out of memory while compiling: more than 400 MiB",
+    );
+}
+
+#[test]
+fn case_22_the_hidden_checks_cannot_be_read_while_compiling() {
+    let graded = hostile();
+    let report = graded.exercise("07-compile-peek");
+    assert_eq!(report.status, ExerciseStatus::CompileError);
+    let errors = report.build_errors.as_deref().unwrap_or("");
+    assert!(errors.contains("Permission denied"), "{errors}");
+    assert!(!graded.json.contains("SECRET-MARKER-07"));
+}
+
+#[test]
+fn case_23_unsafe_constructors_and_interposition_do_not_compile_unless_declared() {
+    let graded = hostile();
+    let report = graded.exercise("08-forge-unsafe");
+    assert_eq!(report.status, ExerciseStatus::CompileError);
+    assert_eq!(report.score, 0.0);
+    let errors = report.build_errors.as_deref().unwrap_or("");
+    for what in [
+        "usage of an `unsafe` block",
+        "`link_section`",
+        "`no_mangle`",
+        "requested on the command line with `-F unsafe-code`",
+    ] {
+        assert!(errors.contains(what), "{what}: {errors}");
+    }
+    // 01-hostile declares `unsafe`: it compiles, and is flagged for review.
+    let hostile = graded.exercise("01-hostile");
+    assert!(
+        hostile
+            .integrity
+            .iter()
+            .any(|f| f.kind == IntegrityKind::UnsafeReview),
+        "{:?}",
+        hostile.integrity
+    );
 }
 
 #[test]
@@ -686,7 +883,34 @@ fn unprivileged_mode_contains_the_same_attacks() {
     let seed = graded.seed + 1;
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let uid = 1_900_000_000 + std::process::id() % 100_000;
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
+    // The other user may not be able to enter the directory this clone sits
+    // in (root's home, a `mktemp -d`): run copies of this test binary and of
+    // the check programs from a directory everyone can enter, as the grader
+    // stages programs for leased users.
+    let staging = tempfile::Builder::new()
+        .prefix("threadlings-sandbox-test-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let open_to_all = |path: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    open_to_all(staging.path());
+    let staged_programs = staging.path().join("programs");
+    std::fs::create_dir(&staged_programs).unwrap();
+    open_to_all(&staged_programs);
+    for entry in std::fs::read_dir(&programs).unwrap().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let to = staged_programs.join(entry.file_name());
+            std::fs::copy(entry.path(), &to).unwrap();
+            open_to_all(&to);
+        }
+    }
+    let test_binary = staging.path().join("sandbox-test");
+    std::fs::copy(std::env::current_exe().unwrap(), &test_binary).unwrap();
+    open_to_all(&test_binary);
+    let programs = staged_programs;
+    let output = std::process::Command::new(&test_binary)
         .args(["--exact", "unprivileged_child", "--ignored", "--nocapture"])
         .args(["--test-threads", "1"])
         .env("SANDBOX_CHILD_PROGRAMS", &programs)

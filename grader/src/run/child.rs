@@ -127,6 +127,7 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
         results: OwnedFd::from(result_writer),
         nonce: OwnedFd::from(nonce_reader),
         landlock: sandbox.landlock_ruleset(scratch.path(), &program)?,
+        netns: sandbox.netns(),
         rlimits: rlimits(&job.limits, uid),
         uid,
     };

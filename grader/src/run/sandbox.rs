@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::ffi::CString;
 use std::fs;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -51,6 +51,8 @@ pub struct Sandbox {
     landlock: Option<u32>,
     /// Check programs copied where a leased user can run them, by directory.
     staged: Mutex<Staging>,
+    /// The checks' network namespace (privileged mode): loopback only.
+    netns: Option<OwnedFd>,
 }
 
 #[derive(Debug, Default)]
@@ -78,16 +80,26 @@ impl Sandbox {
         } else {
             landlock::abi()
         };
+        // Only root can make a network namespace and have a check join it.
+        let netns = uids.and_then(|_| loopback_namespace().ok());
         Sandbox {
             uids,
             landlock,
             staged: Mutex::new(Staging::default()),
+            netns,
         }
     }
 
     /// Whether checks run under user ids of their own.
     pub fn privileged(&self) -> bool {
         self.uids.is_some()
+    }
+
+    /// The network namespace checks run in, if any: it has only a loopback
+    /// interface, so a check reaches its own servers (the crawler's, the IPC
+    /// exercises') and nothing on the grading machine or beyond.
+    pub fn netns(&self) -> Option<std::os::fd::RawFd> {
+        self.netns.as_ref().map(std::os::fd::AsRawFd::as_raw_fd)
     }
 
     /// The Landlock ABI in use, if any.
@@ -447,6 +459,48 @@ pub fn tasks_of_user(uid: u32) -> usize {
         .filter(|&pid| procfs::owner_of(pid) == Some(uid))
         .filter_map(procfs::threads_of)
         .sum()
+}
+
+/// A new network namespace with its loopback interface up, made once per
+/// grader and shared by its checks (making one costs milliseconds; joining
+/// one costs a system call). A namespace belongs to a thread: a thread of
+/// its own unshares, brings `lo` up and hands back the namespace's file,
+/// which keeps it alive after the thread is gone.
+fn loopback_namespace() -> io::Result<OwnedFd> {
+    std::thread::spawn(|| -> io::Result<OwnedFd> {
+        // SAFETY: only the network namespace of this short-lived thread
+        // changes; it shares nothing else (no file table, no fs state).
+        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+            .map_err(io::Error::from)?;
+        bring_up_loopback()?;
+        let file = fs::File::open("/proc/thread-self/ns/net")?;
+        Ok(OwnedFd::from(file))
+    })
+    .join()
+    .map_err(|_| io::Error::other("the namespace thread panicked"))?
+}
+
+fn bring_up_loopback() -> io::Result<()> {
+    // SAFETY: a socket and two ioctls on a zeroed, NUL-terminated `ifreq`.
+    unsafe {
+        let socket = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if socket < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let socket = OwnedFd::from_raw_fd(socket);
+        let mut request: libc::ifreq = std::mem::zeroed();
+        for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo") {
+            *slot = *byte as libc::c_char;
+        }
+        if libc::ioctl(socket.as_raw_fd(), libc::SIOCGIFFLAGS, &mut request) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        request.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
+        if libc::ioctl(socket.as_raw_fd(), libc::SIOCSIFFLAGS, &request) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 /// A path as a C string (scratch directories and programs never hold NUL).

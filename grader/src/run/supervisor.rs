@@ -47,6 +47,8 @@ pub struct Launch {
     /// Becomes fd 4: the nonce, readable once.
     pub nonce: OwnedFd,
     pub landlock: Option<OwnedFd>,
+    /// The network namespace the check joins (`run::sandbox`), if any.
+    pub netns: Option<std::os::fd::RawFd>,
     pub rlimits: Vec<(Resource, u64)>,
     /// Switch to this user (and group) id; `None` keeps the grader's.
     pub uid: Option<u32>,
@@ -141,6 +143,7 @@ const STEPS: &[&str] = &[
     "switch group id",
     "switch user id",
     "execute the check program",
+    "enter the checks' network namespace",
 ];
 const STEP_FORK: i32 = 1;
 const STEP_PGID: i32 = 2;
@@ -153,6 +156,7 @@ const STEP_GROUPS: i32 = 8;
 const STEP_GID: i32 = 9;
 const STEP_UID: i32 = 10;
 const STEP_EXEC: i32 = 11;
+const STEP_NETNS: i32 = 12;
 
 // Slots of the descriptors handed through the fork.
 const STATUS: usize = 0;
@@ -163,7 +167,8 @@ const STDERR: usize = 4;
 const RESULTS: usize = 5;
 const NONCE: usize = 6;
 const LANDLOCK: usize = 7;
-const SLOTS: usize = 8;
+const NETNS: usize = 8;
+const SLOTS: usize = 9;
 
 /// The check's fds 0..=4, from these slots.
 const TARGETS: [(usize, RawFd); 5] = [
@@ -211,6 +216,7 @@ impl Launch {
                 self.results.as_raw_fd(),
                 self.nonce.as_raw_fd(),
                 self.landlock.as_ref().map_or(-1, |fd| fd.as_raw_fd()),
+                self.netns.unwrap_or(-1),
             ],
             rlimits: &self.rlimits,
             uid: self.uid,
@@ -500,7 +506,7 @@ unsafe fn supervise(plan: &Plan<'_>) -> ! {
             start_check(plan, &fds, exec_pipe[1]);
         }
         libc::close(exec_pipe[1]);
-        for slot in [STDIN, STDOUT, STDERR, RESULTS, NONCE, LANDLOCK] {
+        for slot in [STDIN, STDOUT, STDERR, RESULTS, NONCE, LANDLOCK, NETNS] {
             if fds[slot] >= 0 {
                 libc::close(fds[slot]);
             }
@@ -606,7 +612,14 @@ unsafe fn start_check(plan: &Plan<'_>, fds: &[RawFd; SLOTS], exec_error: RawFd) 
                 fail!(STEP_FDS);
             }
         }
-        close_all_except(&[0, 1, 2, 3, 4, exec_error, fds[LANDLOCK]]);
+        close_all_except(&[0, 1, 2, 3, 4, exec_error, fds[LANDLOCK], fds[NETNS]]);
+        // The checks' own network: loopback only (while still root).
+        if fds[NETNS] >= 0 {
+            if libc::setns(fds[NETNS], libc::CLONE_NEWNET) == -1 {
+                fail!(STEP_NETNS);
+            }
+            libc::close(fds[NETNS]);
+        }
 
         // If the machine runs short of memory after all, the kernel kills
         // check processes first. Best effort.
