@@ -3,8 +3,10 @@
 //! A check program runs one check per process. It reports on a dedicated file
 //! descriptor (never stdout or stderr, which student code can write to), one JSON
 //! object per line, each stamped with a per-run nonce that the grader hands over
-//! in the environment and the harness removes before any student code runs. The
-//! grader ignores lines without the nonce.
+//! on fd 4 (a pipe holding only the nonce, named by `NONCE_FD_ENV`), which the
+//! harness drains and closes before any student code runs. The grader ignores
+//! lines without the nonce, fails a check whose channel carries lines the harness
+//! did not write, and flags the submission (docs/sandbox.md).
 
 use serde::{Deserialize, Serialize};
 
