@@ -1032,3 +1032,69 @@ fn unprivileged_child() {
         let _ = std::fs::remove_file(format!("/tmp/threadlings-escape-{seed}"));
     }
 }
+
+/// The sandbox's cost per check, for docs/sandbox.md "Cost" (run by
+/// `scripts/bench-sandbox.sh`, never as a timed assertion): the median of
+/// 100 runs of a trivial check through `run_check`, against the same program
+/// started and waited for with `std::process::Command`.
+#[test]
+#[ignore = "a benchmark: scripts/bench-sandbox.sh"]
+fn bench_per_check_cost() {
+    use threadlings_grader::run::{CheckJob, Limits, run_check};
+    let graded = grade("hostile", &["02-calm"], &[]);
+    assert_eq!(graded.exercise("02-calm").score, 3.0);
+    let program = std::fs::read_dir(target_dir().join("threadlings/out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("grade/check-calm"))
+        .find(|p| p.is_file())
+        .expect("the calm check program was built");
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    let runs = 100;
+    let sandboxed: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            let run = run_check(&CheckJob {
+                exercise: "02-calm".to_string(),
+                check: "adds".to_string(),
+                program: program.clone(),
+                seed: 1,
+                timeout: Duration::from_secs(10),
+                exclusive: false,
+                limits: Limits::DEFAULT,
+                budget: Default::default(),
+            });
+            assert!(matches!(
+                run.outcome,
+                threadlings_grader::run::RunOutcome::Reported(_)
+            ));
+            started.elapsed()
+        })
+        .collect();
+    let plain: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            let status = std::process::Command::new(&program)
+                .args(["adds", "--seed", "1"])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            started.elapsed()
+        })
+        .collect();
+    let (sandboxed, plain) = (median(sandboxed), median(plain));
+    println!(
+        "per check, median of {runs}: sandboxed {:.2} ms, plain spawn {:.2} ms, sandbox cost {:.2} ms \
+         (privileged: {}, landlock ABI: {:?}, network namespace: {})",
+        sandboxed.as_secs_f64() * 1e3,
+        plain.as_secs_f64() * 1e3,
+        (sandboxed.as_secs_f64() - plain.as_secs_f64()) * 1e3,
+        sandbox().privileged(),
+        sandbox().landlock_abi(),
+        sandbox().netns().is_some(),
+    );
+}
