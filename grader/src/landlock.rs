@@ -247,7 +247,10 @@ mod tests {
             assert_eq!(std::fs::read_to_string(&allowed_file).unwrap(), "a");
             let error = std::fs::read_to_string(&denied_file).unwrap_err();
             assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
-            assert!(std::fs::read_to_string("/etc/hostname").is_ok() || !Path::new("/etc/hostname").exists());
+            assert!(
+                std::fs::read_to_string("/etc/hostname").is_ok()
+                    || !Path::new("/etc/hostname").exists()
+            );
         })
         .join()
         .unwrap();

@@ -256,3 +256,66 @@ fn only_race_checks_take_a_budget() {
         "bound 0 (no preemptions) is a valid model budget"
     );
 }
+
+#[test]
+fn compile_bounds_and_unsafe_come_from_the_metadata_with_defaults() {
+    let dir = minimal_course();
+    let course = course::load(dir.path()).unwrap();
+    assert_eq!(course.exercises[0].compile, course::CompileBounds::DEFAULT);
+    assert!(
+        !course.exercises[0].allow_unsafe,
+        "unsafe is forbidden by default"
+    );
+
+    write(
+        dir.path(),
+        "course.toml",
+        "format_version = 1\n[defaults]\ncompile_memory_mb = 900\n",
+    );
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\ncompile_timeout_ms = 7000\n\
+         [[check]]\nname = \"a\"\n",
+    );
+    write(
+        dir.path(),
+        "exercises/01-demo/Cargo.toml",
+        "[package]\nname = \"demo\"\n[package.metadata.threadlings]\nunsafe = true\n",
+    );
+    let course = course::load(dir.path()).unwrap();
+    let exercise = &course.exercises[0];
+    assert_eq!(
+        exercise.compile,
+        course::CompileBounds {
+            cpu_ms: 7000,
+            memory_mb: 900
+        }
+    );
+    assert!(exercise.allow_unsafe);
+}
+
+#[test]
+fn unsafe_in_the_old_facade_place_is_rejected_with_where_it_moved() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "exercises/01-demo/Cargo.toml",
+        "[package]\nname = \"demo\"\n[package.metadata.threadlings.facade]\nunsafe = true\n",
+    );
+    let error = load_error(dir.path());
+    assert!(error.contains("exercises/01-demo/Cargo.toml"), "{error}");
+    assert!(error.contains("moved"), "{error}");
+}
+
+#[test]
+fn a_zero_compile_bound_is_rejected() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\ncompile_memory_mb = 0\n\
+         [[check]]\nname = \"a\"\n",
+    );
+    assert!(load_error(dir.path()).contains("compile_memory_mb"));
+}

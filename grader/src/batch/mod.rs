@@ -678,3 +678,53 @@ fn number(value: f64) -> String {
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use threadlings_schema::report::{
+        ExerciseReport, ExerciseStatus, GradeReport, IntegrityFlag, IntegrityKind,
+    };
+
+    fn exercise(name: &str, integrity: Vec<IntegrityFlag>) -> ExerciseReport {
+        ExerciseReport {
+            name: name.to_string(),
+            title: String::new(),
+            topic: String::new(),
+            score: 0.0,
+            max_score: 1.0,
+            status: ExerciseStatus::Failed,
+            checks: Vec::new(),
+            build_errors: None,
+            integrity,
+        }
+    }
+
+    #[test]
+    fn the_integrity_column_names_each_flag_with_its_exercise_and_check() {
+        let flag = |kind, check: Option<&str>| IntegrityFlag {
+            kind,
+            check: check.map(str::to_string),
+            detail: String::new(),
+        };
+        let report = GradeReport {
+            format_version: 1,
+            subject: "s".to_string(),
+            seed: 1,
+            score: 0.0,
+            max_score: 2.0,
+            duration_ms: 0,
+            exercises: vec![
+                exercise(
+                    "01-threads",
+                    vec![flag(IntegrityKind::ResultChannel, Some("spawns"))],
+                ),
+                exercise("02-processes", Vec::new()),
+                exercise("05-condvar", vec![flag(IntegrityKind::CompileBound, None)]),
+            ],
+        };
+        assert_eq!(
+            super::integrity_cell(&report),
+            "01-threads:result_channel(spawns); 05-condvar:compile_bound"
+        );
+    }
+}
