@@ -100,7 +100,8 @@ fn batch_grades_isolates_and_resumes() {
             "percent",
             "01-echo",
             "seed",
-            "message"
+            "message",
+            "integrity"
         ]
     );
     let row = |name: &str| table.iter().find(|r| r[0] == name).unwrap().clone();
