@@ -103,6 +103,7 @@ pub fn grade(
                         exclusive: check.exclusive,
                         limits: check.limits,
                         budget: check.budget,
+                        read: exercise.sandbox_read.clone(),
                     });
                     slots.push(None);
                 }

@@ -319,3 +319,35 @@ fn a_zero_compile_bound_is_rejected() {
     );
     assert!(load_error(dir.path()).contains("compile_memory_mb"));
 }
+
+#[test]
+fn sandbox_read_paths_resolve_against_the_course_root_and_must_exist() {
+    let dir = minimal_course();
+    write(
+        dir.path(),
+        "grader/checks/01-demo/data/input.txt",
+        "1 2 3\n",
+    );
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n\
+         sandbox_read = [\"grader/checks/01-demo/data\"]\n[[check]]\nname = \"a\"\n",
+    );
+    let course = course::load(dir.path()).unwrap();
+    assert_eq!(
+        course.exercises[0].sandbox_read,
+        [dir.path().join("grader/checks/01-demo/data")]
+    );
+    write(
+        dir.path(),
+        "grader/checks/01-demo/checks.toml",
+        "format_version = 1\n[exercise]\ntitle = \"Demo\"\n\
+         sandbox_read = [\"nowhere\"]\n[[check]]\nname = \"a\"\n",
+    );
+    let error = load_error(dir.path());
+    assert!(
+        error.contains("sandbox_read") && error.contains("nowhere"),
+        "{error}"
+    );
+}

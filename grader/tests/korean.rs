@@ -273,6 +273,7 @@ fn plan() -> ExercisePlan {
         wrong_answers: Vec::new(),
         allow_unsafe: false,
         compile: threadlings_grader::course::CompileBounds::DEFAULT,
+        sandbox_read: Vec::new(),
     }
 }
 

@@ -983,6 +983,7 @@ fn unprivileged_child() {
             exclusive: false,
             limits,
             budget: Default::default(),
+            read: Vec::new(),
         });
         println!("{check}: {:?} {:?}", run.outcome, run.limits_hit);
         assert!(
@@ -1066,6 +1067,7 @@ fn bench_per_check_cost() {
                 exclusive: false,
                 limits: Limits::DEFAULT,
                 budget: Default::default(),
+                read: Vec::new(),
             });
             assert!(matches!(
                 run.outcome,

@@ -57,6 +57,8 @@ pub struct ExercisePlan {
     pub allow_unsafe: bool,
     /// Bounds of every compiler run that compiles this exercise's code.
     pub compile: CompileBounds,
+    /// Absolute paths its checks may read at run time (`sandbox_read`).
+    pub sandbox_read: Vec<PathBuf>,
 }
 
 /// Bounds of one compiler run (docs/sandbox.md, "Compile time").
@@ -317,7 +319,23 @@ fn load_exercise(
             "compile_timeout_ms and compile_memory_mb must be above 0".to_string(),
         ));
     }
+    let sandbox_read = file
+        .exercise
+        .sandbox_read
+        .iter()
+        .map(|relative| {
+            let path = root.join(relative);
+            if path.exists() {
+                Ok(path)
+            } else {
+                Err(invalid(format!(
+                    "sandbox_read: `{relative}` does not exist (paths are relative to the course root)"
+                )))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(ExercisePlan {
+        sandbox_read,
         allow_unsafe: allow_unsafe(&exercise_dir.join("Cargo.toml"))?,
         compile,
         name: name.to_string(),

@@ -146,6 +146,11 @@ pub struct ExerciseEntry {
     /// `[defaults]` (see `Defaults`).
     pub compile_timeout_ms: Option<u64>,
     pub compile_memory_mb: Option<u64>,
+    /// Paths (relative to the course root) the checks may read at run time
+    /// beyond the system and their own programs: data files, say. Student
+    /// code in the check reads them too.
+    #[serde(default)]
+    pub sandbox_read: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -53,6 +53,9 @@ pub struct CheckJob {
     pub limits: Limits,
     /// The metadata's budget, passed as `--budget ...` when set.
     pub budget: Budget,
+    /// Paths the exercise declares its checks read, beyond the system and
+    /// the check's own program directory (`sandbox_read` in checks.toml).
+    pub read: Vec<PathBuf>,
 }
 
 /// Runs one check and waits for it, never longer than its time limit.
@@ -126,7 +129,7 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
         stderr: OwnedFd::from(stderr_writer),
         results: OwnedFd::from(result_writer),
         nonce: OwnedFd::from(nonce_reader),
-        landlock: sandbox.landlock_ruleset(scratch.path(), &program)?,
+        landlock: sandbox.landlock_ruleset(scratch.path(), &program, &job.read)?,
         netns: sandbox.netns(),
         rlimits: rlimits(&job.limits, uid),
         uid,

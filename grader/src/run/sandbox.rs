@@ -199,10 +199,16 @@ impl Sandbox {
 
     /// The Landlock ruleset of a check running `program`: it reads the
     /// system (`landlock::SYSTEM_READ`), executes the programs beside its own
-    /// (the exercise's helper binaries), and writes only in `scratch`. The
+    /// (the exercise's helper binaries), reads what its exercise `declared`,
+    /// and writes only in `scratch`. The
     /// course copy, the build directories, home directories and other checks'
     /// scratch directories are out of reach, for reading too.
-    pub fn landlock_ruleset(&self, scratch: &Path, program: &Path) -> io::Result<Option<OwnedFd>> {
+    pub fn landlock_ruleset(
+        &self,
+        scratch: &Path,
+        program: &Path,
+        declared: &[PathBuf],
+    ) -> io::Result<Option<OwnedFd>> {
         let Some(abi) = self.landlock else {
             return Ok(None);
         };
@@ -210,6 +216,7 @@ impl Sandbox {
         if let Some(dir) = program.parent() {
             policy.read.push(dir.to_path_buf());
         }
+        policy.read.extend(declared.iter().cloned());
         landlock::ruleset(abi, &policy).map(Some)
     }
 }
