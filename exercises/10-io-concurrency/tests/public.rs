@@ -103,8 +103,7 @@ fn fetch_all_overlaps_the_waits() {
             }
             s.now -= 1;
         });
-        let peak = state.lock().unwrap().peak;
-        peak
+        state.into_inner().unwrap().peak
     });
     assert_eq!(
         peak, 4,
