@@ -109,17 +109,25 @@ fn processes_do_not_share_memory() {
 
 #[test]
 fn run_all_runs_the_children_at_the_same_time() {
-    // Five children working one second each: one after another is 5 s.
-    let started = Instant::now();
-    within(20, "run_all", || {
-        run_all(handler(), &["--sleep-ms", "1000"], 5)
-    })
-    .expect("process_handler runs");
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < Duration::from_millis(3500),
-        "5 children of 1 s each took {elapsed:?}: they ran one after another"
-    );
+    // No clock: each child waits in a rendezvous directory until all 5 have
+    // arrived there (`--meet`), which only children alive at once can do. A
+    // slow machine only makes them meet later, never miss.
+    let dir = std::env::temp_dir().join(format!("processes-meet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the rendezvous directory");
+    let meet_dir = dir.to_string_lossy().into_owned();
+    let got = within(40, "run_all", move || {
+        run_all(handler(), &["--sleep-ms", "0", "--meet", &meet_dir, "5"], 5)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let got = got.expect("process_handler runs");
+    for finished in &got {
+        assert!(
+            finished.stdout.contains(": met 5"),
+            "the 5 children never ran at the same time (start them all, then wait for them): {:?}",
+            finished.stdout
+        );
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 #![allow(unused)]
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::thread;
 
 /// Task 1: the sum of `value(item)` over all `items`, computed by
@@ -53,4 +54,34 @@ where
     I: IntoIterator<Item = String>,
 {
     todo!()
+}
+
+/// Task 3: one counter per worker, which the workers bump at the same time
+/// without slowing each other down.
+///
+/// Worker `i` only ever touches `slot(i)`, so no two workers share a counter.
+/// They must not share a *cache line* either: caches keep memory in lines (64
+/// bytes on x86-64), a core must own a line to write to it, and two counters
+/// on one line bounce between the cores on every write (false sharing). Keep
+/// every slot in a 128-byte block of its own (see the README: why 128, not 64).
+pub struct WorkerCounters {
+    // Your fields here.
+    _todo: (),
+}
+
+impl WorkerCounters {
+    /// `workers` counters, all 0.
+    pub fn new(workers: usize) -> Self {
+        todo!()
+    }
+
+    /// Worker `worker`'s counter (`worker < workers`).
+    pub fn slot(&self, worker: usize) -> &AtomicU64 {
+        todo!()
+    }
+
+    /// The sum of all counters.
+    pub fn total(&self) -> u64 {
+        todo!()
+    }
 }

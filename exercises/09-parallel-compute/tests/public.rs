@@ -1,12 +1,14 @@
 //! Public tests of exercise 09-parallel-compute: `cargo test -p parallel_compute`.
 //! The hidden checks ask for more: exactly `worker_count` worker threads, all
-//! computing at once, and a real speedup on two or more free cores.
+//! computing at once, and a real speedup on two or more free cores (also for
+//! the counters of task 3).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-use parallel_compute::{parallel_sum, word_frequencies, words_of};
+use parallel_compute::{WorkerCounters, parallel_sum, word_frequencies, words_of};
 
 #[test]
 fn sums_every_value_once() {
@@ -57,4 +59,40 @@ fn counts_words_across_documents() {
             .map(|(w, c)| (w.to_string(), c))
             .collect();
     assert_eq!(counts, expected);
+}
+
+#[test]
+fn worker_counters_count_each_worker() {
+    let counters = WorkerCounters::new(4);
+    thread::scope(|scope| {
+        for i in 0..4 {
+            let counters = &counters;
+            scope.spawn(move || {
+                for _ in 0..(i + 1) * 1000 {
+                    counters.slot(i).fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    for i in 0..4 {
+        assert_eq!(
+            counters.slot(i).load(Ordering::Relaxed),
+            (i as u64 + 1) * 1000
+        );
+    }
+    assert_eq!(counters.total(), 10_000);
+}
+
+#[test]
+fn worker_counters_do_not_share_a_block() {
+    // Structure, not a clock: no two slots in the same 128-byte block.
+    let counters = WorkerCounters::new(8);
+    let blocks: HashSet<usize> = (0..8)
+        .map(|i| counters.slot(i) as *const AtomicU64 as usize / 128)
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        8,
+        "some slots share a 128-byte block: false sharing"
+    );
 }

@@ -4,6 +4,8 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::process::{Child, ExitStatus};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -132,7 +134,41 @@ pub struct PoolReport {
     pub workers_started: usize,
 }
 
-/// Task 5: `multiprocessing.Pool.map`, with processes you manage yourself.
+/// Given: a running worker of the pool, the child and the thread reading its
+/// answers.
+pub struct PoolWorker {
+    /// The worker process, stdin piped (its stdout belongs to `reader`).
+    pub child: Child,
+    /// `Some(answer)` for every answer the worker wrote, then `None` once its
+    /// stdout ended (it died) or it sent something that is not an answer.
+    pub answers: mpsc::Receiver<Option<Answer>>,
+    /// The thread that reads the worker's stdout into `answers`.
+    pub reader: JoinHandle<()>,
+}
+
+/// Task 5a: start one worker `program <args...>` with stdin and stdout piped,
+/// and a thread that reads its answers (with `read_message`) into a channel:
+/// `Some(answer)` for each one, then one `None` when its stdout ends or holds
+/// something that is not an answer.
+pub fn start_worker(program: &Path, args: &[&str]) -> io::Result<PoolWorker> {
+    todo!()
+}
+
+/// Task 5b: send `task` to `worker` (flushed) and wait at most `deadline` for
+/// its answer. A worker whose pipe is closed, whose stdout ended or who
+/// answered another task has `Crashed`; one that stays silent has `TimedOut`.
+pub fn ask(worker: &mut PoolWorker, task: &Task, deadline: Duration) -> Result<String, TaskError> {
+    todo!()
+}
+
+/// Task 5c: retire a worker that was lost (dead or stuck): kill it (harmless
+/// if it already died), reap it, close its stdin and join its reader thread.
+/// Nothing of it may be left behind: no zombie, no open pipe, no thread.
+pub fn discard(worker: PoolWorker) {
+    todo!()
+}
+
+/// Task 5d: `multiprocessing.Pool.map`, with processes you manage yourself.
 ///
 /// Start `config.workers` workers (`program <args...>`, stdin and stdout
 /// piped), send each task as `Task { id, input }` (the id is the input's
@@ -145,7 +181,9 @@ pub struct PoolReport {
 /// worker, and its task is tried again, up to `max_attempts` attempts in all;
 /// then it is given up with the `TaskError` of its last attempt. At the end,
 /// the workers are stopped with `shutdown(.., config.grace)`. Leave nothing
-/// behind: no zombie, no open pipe, no thread still running.
+/// behind: no zombie, no open pipe, no thread still running. Build it from
+/// 5a-5c: one supervising thread per worker, each taking the next task index
+/// from a queue they share.
 pub fn run_pool(
     program: &Path,
     args: &[&str],

@@ -141,6 +141,67 @@ fn shutdown_lets_workers_exit_when_their_input_ends() {
 }
 
 #[test]
+fn start_worker_passes_answers_on_then_none() {
+    within(20, "start_worker", || {
+        let mut w = ipc::start_worker(worker(), &[]).expect("ipc_worker starts");
+        let stdin = w.child.stdin.as_mut().expect("stdin is piped");
+        let task = Task {
+            id: 1,
+            input: "upper hi\nthere".to_string(),
+        };
+        ipc::write_message(stdin, &task).unwrap();
+        std::io::Write::flush(stdin).unwrap();
+        let answer = w.answers.recv().expect("the reader sends every answer");
+        assert_eq!(
+            answer,
+            Some(Answer {
+                id: 1,
+                output: "HI\nTHERE".to_string()
+            })
+        );
+        // Closing stdin ends the worker; its stdout ends; the reader says None.
+        drop(w.child.stdin.take());
+        assert_eq!(w.answers.recv().ok(), Some(None));
+        w.reader.join().expect("the reader thread ends");
+        assert!(w.child.wait().unwrap().success());
+    });
+}
+
+#[test]
+fn ask_gives_the_answer_or_what_went_wrong() {
+    within(20, "ask", || {
+        let mut w = ipc::start_worker(worker(), &[]).expect("ipc_worker starts");
+        let square = Task {
+            id: 7,
+            input: "square 12".to_string(),
+        };
+        assert_eq!(
+            ipc::ask(&mut w, &square, Duration::from_secs(5)),
+            Ok("144".to_string())
+        );
+        let hang = Task {
+            id: 8,
+            input: "hang".to_string(),
+        };
+        assert_eq!(
+            ipc::ask(&mut w, &hang, Duration::from_millis(200)),
+            Err(TaskError::TimedOut)
+        );
+        ipc::discard(w);
+        let mut w = ipc::start_worker(worker(), &[]).expect("ipc_worker starts");
+        let crash = Task {
+            id: 9,
+            input: "crash".to_string(),
+        };
+        assert_eq!(
+            ipc::ask(&mut w, &crash, Duration::from_secs(5)),
+            Err(TaskError::Crashed)
+        );
+        ipc::discard(w);
+    });
+}
+
+#[test]
 fn pool_squares_numbers_in_order() {
     let inputs: Vec<String> = (0..20).map(|n| format!("square {n}")).collect();
     let report = within(30, "run_pool", move || {

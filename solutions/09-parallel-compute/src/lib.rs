@@ -1,6 +1,7 @@
 //! Exercise 09: parallel compute. Reference solution.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
 /// `items` split into `parts` contiguous chunks whose sizes differ by at most
@@ -94,4 +95,37 @@ fn merge(mut into: HashMap<String, usize>, from: HashMap<String, usize>) -> Hash
         *into.entry(word).or_insert(0) += count;
     }
     into
+}
+
+/// One counter alone in a 128-byte block. An x86-64 cache line is 64 bytes,
+/// but Intel's spatial prefetcher (since Sandy Bridge) fetches lines in
+/// 128-byte pairs, and some aarch64 cores (Apple's, ARM "big" cores) have
+/// 128-byte lines: 128 is what `crossbeam_utils::CachePadded` uses on both.
+/// `repr(align)` also rounds the size up to a multiple of 128, so the slots of
+/// a `Vec` are 128 bytes apart.
+#[repr(align(128))]
+struct Padded(AtomicU64);
+
+/// Task 3: one counter per worker, each in a 128-byte block of its own.
+pub struct WorkerCounters {
+    slots: Vec<Padded>,
+}
+
+impl WorkerCounters {
+    pub fn new(workers: usize) -> Self {
+        WorkerCounters {
+            slots: (0..workers).map(|_| Padded(AtomicU64::new(0))).collect(),
+        }
+    }
+
+    pub fn slot(&self, worker: usize) -> &AtomicU64 {
+        &self.slots[worker].0
+    }
+
+    pub fn total(&self) -> u64 {
+        self.slots
+            .iter()
+            .map(|slot| slot.0.load(Ordering::Relaxed))
+            .sum()
+    }
 }

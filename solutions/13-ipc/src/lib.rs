@@ -247,7 +247,7 @@ pub struct PoolReport {
     pub workers_started: usize,
 }
 
-/// Task 5: `multiprocessing.Pool.map`, with processes you manage yourself.
+/// Task 5d: `multiprocessing.Pool.map`, with processes you manage yourself.
 ///
 /// Start `config.workers` workers (`program <args...>`, stdin and stdout
 /// piped), send each task as `Task { id, input }` (the id is the input's
@@ -260,7 +260,9 @@ pub struct PoolReport {
 /// worker, and its task is tried again, up to `max_attempts` attempts in all;
 /// then it is given up with the `TaskError` of its last attempt. At the end,
 /// the workers are stopped with `shutdown(.., config.grace)`. Leave nothing
-/// behind: no zombie, no open pipe, no thread still running.
+/// behind: no zombie, no open pipe, no thread still running. Build it from
+/// 5a-5c: one supervising thread per worker, each taking the next task index
+/// from a queue they share.
 pub fn run_pool(
     program: &Path,
     args: &[&str],
@@ -288,7 +290,7 @@ pub fn run_pool(
             }
         }
     }
-    let ended: Vec<io::Result<Worker>> = thread::scope(|scope| {
+    let ended: Vec<io::Result<PoolWorker>> = thread::scope(|scope| {
         let pool = &pool;
         let slots: Vec<_> = workers
             .into_iter()
@@ -451,22 +453,72 @@ pub fn time_pipe(
     Ok((started.elapsed(), count))
 }
 
-// ------------------------------------------------------------ pool internals
+// ------------------------------------------------------------ 5a-5c. the steps of the pool, and its internals
 
 /// How often shutdown looks whether its workers have exited.
 const POLL: Duration = Duration::from_millis(5);
 
-/// What a worker's reader thread reports: an answer, or `None` once the
-/// worker's stdout ended (it died) or sent something that is not an answer.
-type Event = Option<Answer>;
-
-/// A running worker: the child, and the thread reading its answers.
-struct Worker {
-    child: Child,
-    answers: mpsc::Receiver<Event>,
-    reader: JoinHandle<()>,
+/// Given: a running worker of the pool, the child and the thread reading its
+/// answers.
+pub struct PoolWorker {
+    /// The worker process, stdin piped (its stdout belongs to `reader`).
+    pub child: Child,
+    /// `Some(answer)` for every answer the worker wrote, then `None` once its
+    /// stdout ended (it died) or it sent something that is not an answer.
+    pub answers: mpsc::Receiver<Option<Answer>>,
+    /// The thread that reads the worker's stdout into `answers`.
+    pub reader: JoinHandle<()>,
 }
 
+/// Task 5a: start one worker `program <args...>` with stdin and stdout piped,
+/// and a thread that reads its answers into a channel.
+pub fn start_worker(program: &Path, args: &[&str]) -> io::Result<PoolWorker> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let (tx, answers) = mpsc::channel();
+    // A thread of its own, so that whoever waits for an answer can wait with
+    // a deadline (`recv_timeout`): a read from the pipe itself cannot time out.
+    let reader = thread::spawn(move || {
+        loop {
+            match read_message::<Answer>(&mut stdout) {
+                Ok(Some(answer)) => {
+                    if tx.send(Some(answer)).is_err() {
+                        return;
+                    }
+                }
+                _ => {
+                    let _ = tx.send(None);
+                    return;
+                }
+            }
+        }
+    });
+    Ok(PoolWorker {
+        child,
+        answers,
+        reader,
+    })
+}
+
+/// Task 5b: send `task` to `worker` (flushed) and wait at most `deadline` for
+/// its answer. A worker whose pipe is closed, whose stdout ended or who
+/// answered another task has `Crashed`; one that stays silent has `TimedOut`.
+pub fn ask(worker: &mut PoolWorker, task: &Task, deadline: Duration) -> Result<String, TaskError> {
+    if send(worker, task).is_err() {
+        return Err(TaskError::Crashed);
+    }
+    match worker.answers.recv_timeout(deadline) {
+        Ok(Some(answer)) if answer.id == task.id => Ok(answer.output),
+        Ok(_) | Err(RecvTimeoutError::Disconnected) => Err(TaskError::Crashed),
+        Err(RecvTimeoutError::Timeout) => Err(TaskError::TimedOut),
+    }
+}
+
+/// What the supervising threads of `run_pool` share.
 struct Pool<'a> {
     program: &'a Path,
     args: &'a [&'a str],
@@ -484,40 +536,16 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Pool<'_> {
-    fn start_worker(&self) -> io::Result<Worker> {
-        let mut child = Command::new(self.program)
-            .args(self.args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
+    /// Starts a worker and counts it.
+    fn start_worker(&self) -> io::Result<PoolWorker> {
+        let worker = start_worker(self.program, self.args)?;
         self.started.fetch_add(1, Ordering::SeqCst);
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        let (tx, answers) = mpsc::channel();
-        let reader = thread::spawn(move || {
-            loop {
-                match read_message::<Answer>(&mut stdout) {
-                    Ok(Some(answer)) => {
-                        if tx.send(Some(answer)).is_err() {
-                            return;
-                        }
-                    }
-                    _ => {
-                        let _ = tx.send(None);
-                        return;
-                    }
-                }
-            }
-        });
-        Ok(Worker {
-            child,
-            answers,
-            reader,
-        })
+        Ok(worker)
     }
 
     /// Feeds one worker tasks until none are left; returns the worker it
     /// ends with (a replacement, if the first one was lost).
-    fn supervise(&self, mut worker: Worker) -> io::Result<Worker> {
+    fn supervise(&self, mut worker: PoolWorker) -> io::Result<PoolWorker> {
         loop {
             let Some(index) = lock(&self.queue).pop_front() else {
                 return Ok(worker);
@@ -527,16 +555,12 @@ impl Pool<'_> {
                 id: index as u64,
                 input: self.inputs[index].clone(),
             };
-            let lost = match send(&mut worker, &task) {
-                Err(_) => TaskError::Crashed,
-                Ok(()) => match worker.answers.recv_timeout(self.config.task_deadline) {
-                    Ok(Some(answer)) if answer.id == task.id => {
-                        lock(&self.results)[index] = Some(Ok(answer.output));
-                        continue;
-                    }
-                    Ok(_) | Err(RecvTimeoutError::Disconnected) => TaskError::Crashed,
-                    Err(RecvTimeoutError::Timeout) => TaskError::TimedOut,
-                },
+            let lost = match ask(&mut worker, &task, self.config.task_deadline) {
+                Ok(output) => {
+                    lock(&self.results)[index] = Some(Ok(output));
+                    continue;
+                }
+                Err(lost) => lost,
             };
             // The worker is gone or stuck: kill it (harmless if it is dead),
             // reap it, and put the task back (in front) or give it up.
@@ -551,14 +575,15 @@ impl Pool<'_> {
     }
 }
 
-fn send(worker: &mut Worker, task: &Task) -> io::Result<()> {
+fn send(worker: &mut PoolWorker, task: &Task) -> io::Result<()> {
     let stdin = worker.child.stdin.as_mut().expect("stdin is piped");
     write_message(stdin, task)?;
     stdin.flush()
 }
 
-/// Kills and reaps a worker, closes its pipes and joins its reader.
-fn discard(mut worker: Worker) {
+/// Task 5c: retire a worker that was lost (dead or stuck): kill it (harmless
+/// if it already died), reap it, close its stdin and join its reader thread.
+pub fn discard(mut worker: PoolWorker) {
     let _ = worker.child.kill();
     let _ = worker.child.wait();
     drop(worker.child.stdin.take());
@@ -567,7 +592,7 @@ fn discard(mut worker: Worker) {
 }
 
 /// Shuts the workers down, then joins their reader threads.
-fn stop_workers(workers: Vec<Worker>, grace: Duration) -> io::Result<Vec<Shutdown>> {
+fn stop_workers(workers: Vec<PoolWorker>, grace: Duration) -> io::Result<Vec<Shutdown>> {
     let mut children = Vec::with_capacity(workers.len());
     let mut readers = Vec::with_capacity(workers.len());
     for worker in workers {

@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use parallel_compute::{parallel_sum, word_frequencies, words_of};
+use parallel_compute::{WorkerCounters, parallel_sum, word_frequencies, words_of};
 use rand::Rng;
 use threadlings_kit::timing::{
     LatestEvidence, PATIENCE, Recorder, Rendezvous, SpeedupTrial, scale_to,
@@ -28,6 +29,9 @@ threadlings_kit::checks![
     words_use_worker_count_threads,
     words_workers_run_at_once,
     words_speed_up,
+    counters_count_correctly,
+    counters_on_separate_cache_lines,
+    counters_scale,
 ];
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -525,4 +529,187 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
     speedup.judge(&format!(
         "word_frequencies({n} documents, {workers} workers)"
     ))
+}
+
+// -------------------------------------------------------- WorkerCounters
+
+/// The block a slot must have to itself: two 64-byte lines, the pair Intel's
+/// spatial prefetcher fetches together (and the line size of some aarch64 cores).
+const BLOCK: usize = 128;
+
+/// Makes `WorkerCounters::new(workers)` within the time limit.
+fn counters(workers: usize) -> Result<Arc<WorkerCounters>, Stop> {
+    within(
+        LIMIT,
+        &format!("WorkerCounters::new({workers})"),
+        move || Arc::new(WorkerCounters::new(workers)),
+    )
+}
+
+fn counters_count_correctly(ctx: &mut Ctx) -> CheckResult {
+    for workers in [1, 2, ctx.rng().random_range(3..9)] {
+        let bumps: Vec<u64> = (0..workers)
+            .map(|_| ctx.rng().random_range(0..5_000))
+            .collect();
+        let c = counters(workers)?;
+        ensure_eq!(c.total(), 0, "WorkerCounters::new({workers}) starts at 0");
+        let (shared, each) = (c.clone(), bumps.clone());
+        within(
+            LIMIT,
+            &format!("{workers} threads bumping their slots"),
+            move || {
+                thread::scope(|scope| {
+                    for (i, &n) in each.iter().enumerate() {
+                        let shared = &shared;
+                        scope.spawn(move || {
+                            for _ in 0..n {
+                                shared.slot(i).fetch_add(1, Ordering::Relaxed);
+                            }
+                        });
+                    }
+                })
+            },
+        )?;
+        for (i, &n) in bumps.iter().enumerate() {
+            ensure_eq!(
+                c.slot(i).load(Ordering::Relaxed),
+                n,
+                "slot({i}) of {workers} after worker {i} added 1 to it {n} times (each slot is \
+                 one worker's own counter)"
+            );
+        }
+        ensure_eq!(
+            c.total(),
+            bumps.iter().sum::<u64>(),
+            "total() is the sum of the {workers} slots"
+        );
+    }
+    Ok(())
+}
+
+fn counters_on_separate_cache_lines(_ctx: &mut Ctx) -> CheckResult {
+    for workers in [2, 3, 8, 17] {
+        let c = counters(workers)?;
+        let addresses: Vec<usize> = (0..workers)
+            .map(|i| c.slot(i) as *const AtomicU64 as usize)
+            .collect();
+        for i in 0..workers {
+            for j in i + 1..workers {
+                let (a, b) = (addresses[i], addresses[j]);
+                ensure!(
+                    a / BLOCK != b / BLOCK,
+                    "slot({i}) and slot({j}) of WorkerCounters::new({workers}) lie {} bytes \
+                     apart, in the same {BLOCK}-byte block (0x{a:x} and 0x{b:x}): two workers \
+                     writing them make the cores fight over one cache line (false sharing). \
+                     Give every slot a {BLOCK}-byte block of its own, e.g. a wrapper with \
+                     #[repr(align({BLOCK}))]",
+                    a.abs_diff(b)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Padded counters of the check's own: the control.
+#[repr(align(128))]
+struct Padded(AtomicU64);
+
+/// `workers` threads, each adding 1 to its own counter `per_worker` times.
+fn bump_in_parallel<'a>(
+    workers: usize,
+    per_worker: u64,
+    slot: &(dyn Fn(usize) -> &'a AtomicU64 + Sync),
+) {
+    thread::scope(|scope| {
+        for i in 0..workers {
+            scope.spawn(move || {
+                let counter = slot(i);
+                for _ in 0..per_worker {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+}
+
+fn counters_scale(_ctx: &mut Ctx) -> CheckResult {
+    // One thread per usable core (at most 4), unlike the other speedup checks:
+    // with more threads than cores, the scheduler may put the threads whose
+    // counters share a line on one core, where false sharing costs nothing.
+    let workers = threadlings_kit::timing::require_cores(2)?
+        .usable()
+        .clamp(2, 4);
+    // Enough increments that one thread takes about 200 ms.
+    let single = AtomicU64::new(0);
+    let total = scale_to(Duration::from_millis(200), 1 << 20, 1 << 32, |n| {
+        let started = Instant::now();
+        for _ in 0..n {
+            single.fetch_add(1, Ordering::Relaxed);
+        }
+        started.elapsed()
+    }) as u64;
+    let per_worker = total / workers as u64;
+    let theirs = counters(workers)?;
+    let ours: Vec<Padded> = (0..workers).map(|_| Padded(AtomicU64::new(0))).collect();
+
+    let trial = SpeedupTrial::default();
+    let speedup = trial.run(
+        workers,
+        || {
+            let counter = Padded(AtomicU64::new(0));
+            let started = Instant::now();
+            for _ in 0..per_worker * workers as u64 {
+                counter.0.fetch_add(1, Ordering::Relaxed);
+            }
+            let took = started.elapsed();
+            ensure_eq!(
+                counter.0.load(Ordering::Relaxed),
+                per_worker * workers as u64,
+                "the check's own count"
+            );
+            Ok(took)
+        },
+        || {
+            let started = Instant::now();
+            bump_in_parallel(workers, per_worker, &|i| &ours[i].0);
+            Ok(started.elapsed())
+        },
+        || {
+            let c = theirs.clone();
+            within(
+                LIMIT,
+                &format!("{workers} threads bumping WorkerCounters"),
+                move || {
+                    let started = Instant::now();
+                    bump_in_parallel(workers, per_worker, &|i| c.slot(i));
+                    started.elapsed()
+                },
+            )
+        },
+    )?;
+    ensure_eq!(
+        theirs.total(),
+        ours.iter()
+            .map(|p| p.0.load(Ordering::Relaxed))
+            .sum::<u64>(),
+        "WorkerCounters::total after as many increments as the check's own counters got"
+    );
+    speedup
+        .judge(&format!(
+            "{workers} threads each adding 1 to their own WorkerCounters slot {per_worker} times"
+        ))
+        .map_err(|stop| match stop {
+            // The generic hint of a slow candidate names per-item overhead;
+            // here the one suspect is the layout of the slots.
+            Stop::Fail(mut failure) => {
+                failure.message.push_str(
+                    " With one counter per thread, the usual cause is false sharing: slots \
+                     that share a cache line make every increment wait for the line to come \
+                     back from the other core.",
+                );
+                Stop::Fail(failure)
+            }
+            other => other,
+        })
 }

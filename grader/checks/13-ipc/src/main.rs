@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use ipc::{Answer, PoolConfig, PoolReport, Shutdown, Task, TaskError};
+use ipc::{Answer, PoolConfig, PoolReport, PoolWorker, Shutdown, Task, TaskError};
 use rand::Rng;
 use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, skip, within};
 
@@ -24,6 +24,9 @@ threadlings_kit::checks![
     serve_answers_each_task_before_reading_the_next,
     pipe_filter_does_not_deadlock,
     shutdown_closes_stdin_then_kills_stragglers,
+    worker_answers_arrive_on_a_channel,
+    ask_tells_answer_crash_and_timeout,
+    discard_leaves_nothing_behind,
     pool_results_in_task_order,
     pool_uses_every_worker_at_once,
     free_worker_takes_next_task,
@@ -684,7 +687,240 @@ fn shutdown_closes_stdin_then_kills_stragglers(ctx: &mut Ctx) -> CheckResult {
     ensure_reaped(&pids, "after shutdown returned")
 }
 
-// ---------------------------------------------------------------- 5. the pool
+// ---------------------------------------------------------------- 5a-5c. the pool's steps
+
+/// Starts one probe worker with the student's `start_worker`.
+fn started_worker() -> Result<PoolWorker, Stop> {
+    let program = probe();
+    let got = within_or(
+        Duration::from_secs(10),
+        "start_worker(probe, [\"worker\"])",
+        "starting a worker must not wait for it",
+        move || ipc::start_worker(&program, &["worker"]),
+    )?;
+    match got {
+        Ok(worker) => Ok(worker),
+        Err(e) => fail!("start_worker returned an error: {e}"),
+    }
+}
+
+/// Sends `task` by hand (the check's own send, so 5a is checked alone).
+fn send_by_hand(worker: &mut PoolWorker, task: &Task) -> CheckResult {
+    let bytes = frame(task)?;
+    let Some(stdin) = worker.child.stdin.as_mut() else {
+        fail!("start_worker must keep the worker's stdin (piped) in PoolWorker::child.stdin")
+    };
+    if let Err(e) = stdin.write_all(&bytes).and_then(|()| stdin.flush()) {
+        fail!("the check could not write a task to the worker's stdin: {e}");
+    }
+    Ok(())
+}
+
+/// The check's own clean-up, so that a check of one step never depends on
+/// the student's `discard`.
+fn retire(mut worker: PoolWorker) {
+    let _ = worker.child.kill();
+    let _ = worker.child.wait();
+    drop(worker.child.stdin.take());
+    drop(worker.answers);
+    let _ = worker.reader.join();
+}
+
+fn worker_answers_arrive_on_a_channel(ctx: &mut Ctx) -> CheckResult {
+    framing_works()?;
+    let texts = tricky_strings(ctx);
+    let mut worker = started_worker()?;
+    for (i, text) in texts.iter().enumerate() {
+        let task = Task {
+            id: 100 + i as u64,
+            input: format!("echo:{text}"),
+        };
+        send_by_hand(&mut worker, &task)?;
+        match worker.answers.recv_timeout(Duration::from_secs(10)) {
+            Ok(Some(answer)) => ensure_eq!(
+                answer,
+                Answer {
+                    id: task.id,
+                    output: text.clone()
+                },
+                "the reader thread must pass on each answer as the worker wrote it"
+            ),
+            Ok(None) => fail!(
+                "the reader thread reported the worker's end after task {} ({}), but the \
+                 worker was alive and had answered",
+                task.id,
+                clip(text)
+            ),
+            Err(mpsc::RecvTimeoutError::Timeout) => fail!(
+                "no answer on PoolWorker::answers within 10 s of sending task {} ({}): does a \
+                 thread read the worker's stdout with read_message and send each answer?",
+                task.id,
+                clip(text)
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => fail!(
+                "PoolWorker::answers was closed before the worker ended: the reader thread \
+                 must keep reading until the worker's stdout ends"
+            ),
+        }
+    }
+    // A worker that dies: its stdout ends, and the reader says so with None.
+    send_by_hand(
+        &mut worker,
+        &Task {
+            id: 1,
+            input: "crash".to_string(),
+        },
+    )?;
+    let end = worker.answers.recv_timeout(Duration::from_secs(10));
+    let reader = worker.reader;
+    let joined = within_or(
+        Duration::from_secs(10),
+        "joining the reader thread of a dead worker",
+        "once the worker's stdout ended, the reader thread must end too",
+        move || reader.join().is_ok(),
+    )?;
+    let mut child = worker.child;
+    let _ = child.kill();
+    let _ = child.wait();
+    match end {
+        Ok(None) => {}
+        Ok(Some(answer)) => fail!("a worker that died without answering gave {answer:?}"),
+        Err(_) => fail!(
+            "a worker died (its stdout ended), but no None arrived on PoolWorker::answers: \
+             the reader must send None when read_message gives Ok(None) or an error"
+        ),
+    }
+    ensure!(joined, "the reader thread panicked");
+    Ok(())
+}
+
+fn ask_tells_answer_crash_and_timeout(ctx: &mut Ctx) -> CheckResult {
+    framing_works()?;
+    let deadline = Duration::from_millis(ctx.rng().random_range(300..600));
+    let mut worker = started_worker()?;
+    // 1. An answer.
+    let n: u64 = ctx.rng().random_range(0..100_000);
+    let task = Task {
+        id: 3,
+        input: format!("square:{n}"),
+    };
+    let (back, got) = within_or(
+        Duration::from_secs(10),
+        "ask(worker, square task, ..)",
+        "a worker that answers at once must not be waited for longer",
+        move || {
+            let got = ipc::ask(&mut worker, &task, Duration::from_secs(5));
+            (worker, got)
+        },
+    )?;
+    worker = back;
+    if got != Ok((n * n).to_string()) {
+        retire(worker);
+        fail!(
+            "ask on a healthy worker for square:{n} gave {got:?}, not Ok(\"{}\")",
+            n * n
+        );
+    }
+    // 2. Silence: TimedOut once the deadline passed, not before.
+    let task = Task {
+        id: 4,
+        input: "hang".to_string(),
+    };
+    let started = Instant::now();
+    let (back, got) = within_or(
+        Duration::from_secs(10),
+        "ask(worker, hanging task, deadline)",
+        "a worker that never answers: wait for the answer with a timeout (recv_timeout)",
+        move || {
+            let got = ipc::ask(&mut worker, &task, deadline);
+            (worker, got)
+        },
+    )?;
+    let waited = started.elapsed();
+    retire(back);
+    ensure_eq!(
+        got,
+        Err(TaskError::TimedOut),
+        "a worker that does not answer within the deadline has TimedOut"
+    );
+    ensure!(
+        waited >= deadline,
+        "ask gave up after {} ms, before the {} ms deadline",
+        waited.as_millis(),
+        deadline.as_millis()
+    );
+    // 3. A death: Crashed, at once (not after the deadline).
+    let mut worker = started_worker()?;
+    let task = Task {
+        id: 5,
+        input: "crash".to_string(),
+    };
+    let (back, got) = within_or(
+        Duration::from_secs(10),
+        "ask(worker, crashing task, 30 s)",
+        "a worker that died is Crashed as soon as its stdout ends, not after the deadline",
+        move || {
+            let got = ipc::ask(&mut worker, &task, Duration::from_secs(30));
+            (worker, got)
+        },
+    )?;
+    retire(back);
+    ensure_eq!(
+        got,
+        Err(TaskError::Crashed),
+        "a worker that dies before answering (its stdout ends) has Crashed"
+    );
+    Ok(())
+}
+
+fn discard_leaves_nothing_behind(ctx: &mut Ctx) -> CheckResult {
+    framing_works()?;
+    let before = open_fds();
+    // An idle worker, a hung one and a dead one, in a seeded order.
+    let mut kinds = vec!["idle", "hang", "crash"];
+    for i in (1..kinds.len()).rev() {
+        let j = ctx.rng().random_range(0..=i);
+        kinds.swap(i, j);
+    }
+    for kind in kinds {
+        let mut worker = started_worker()?;
+        if kind != "idle" {
+            send_by_hand(
+                &mut worker,
+                &Task {
+                    id: 9,
+                    input: kind.to_string(),
+                },
+            )?;
+        }
+        if kind == "crash" {
+            let _ = worker.answers.recv_timeout(Duration::from_secs(10));
+        }
+        within_or(
+            Duration::from_secs(10),
+            &format!("discard(a {kind} worker)"),
+            "kill the worker first: a worker that hangs never ends by itself",
+            move || ipc::discard(worker),
+        )?;
+        ensure_reaped(&recorded_pids(), &format!("after discard(a {kind} worker)"))?;
+    }
+    let settle = Instant::now() + Duration::from_millis(500);
+    let mut after = open_fds();
+    while after > before && Instant::now() < settle {
+        std::thread::sleep(Duration::from_millis(20));
+        after = open_fds();
+    }
+    ensure!(
+        after <= before,
+        "{} file descriptors more are open after discarding 3 workers ({before} before, \
+         {after} after): discard must close the worker's stdin (drop it) and its reader's \
+         stdout, also when the worker was killed",
+        after - before
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------- 5d. the pool
 
 fn pool_results_in_task_order(ctx: &mut Ctx) -> CheckResult {
     framing_works()?;
