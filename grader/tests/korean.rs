@@ -353,6 +353,7 @@ fn every_explanation_the_grader_writes_is_translated() {
         LimitHit::LeftRunning { processes: 3 },
         LimitHit::Tampered(Tamper::ForeignResultLines { lines: 2 }),
         LimitHit::Tampered(Tamper::VerdictShapedOutput),
+        LimitHit::Tampered(Tamper::ForbiddenOpen),
     ];
     let mut attempts = vec![
         CheckAttempt::Ran(run(
