@@ -523,6 +523,14 @@ const LIMITS: &[Template] = &[
          있습니다. 검사는 실패로 처리되고, 제출물은 강사가 확인하도록 표시됩니다",
     ),
     t(
+        "the code under test tried to open the check process's memory or the grader's private \
+         descriptors (/proc/self/mem, /proc/self/fd/3 or 4): the check fails and the submission is \
+         flagged for the instructor",
+        "검사한 코드가 검사 프로세스의 메모리나 채점기 전용 파일 디스크립터(/proc/self/mem, \
+         /proc/self/fd/3 또는 4)를 열려고 했습니다. 검사는 실패로 처리되고, 제출물은 강사가 \
+         확인하도록 표시됩니다",
+    ),
+    t(
         "the code under test printed lines shaped like the grader's verdicts: the check fails and \
          the submission is flagged for the instructor",
         "검사한 코드가 채점기의 판정처럼 생긴 줄을 출력했습니다. 검사는 실패로 처리되고, 제출물은 \

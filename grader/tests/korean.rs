@@ -265,6 +265,7 @@ fn plan() -> ExercisePlan {
         title: "Threads".to_string(),
         topic: "threads".to_string(),
         hints: Vec::new(),
+        hints_ko: Vec::new(),
         exercise_dir: "exercises/01-threads".into(),
         checks_dir: "grader/checks/01-threads".into(),
         package: "threads".to_string(),
@@ -353,6 +354,7 @@ fn every_explanation_the_grader_writes_is_translated() {
         LimitHit::LeftRunning { processes: 3 },
         LimitHit::Tampered(Tamper::ForeignResultLines { lines: 2 }),
         LimitHit::Tampered(Tamper::VerdictShapedOutput),
+        LimitHit::Tampered(Tamper::ForbiddenOpen),
     ];
     let mut attempts = vec![
         CheckAttempt::Ran(run(
@@ -617,6 +619,102 @@ fn a_korean_locale_selects_korean_and_lang_en_overrides_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--lang"));
+}
+
+/// The fixture's checks.toml with `hints_ko` beside its two English hints.
+fn with_korean_hints(fixture: &fixture_course::Fixture, hints_ko: &str) {
+    let english = r#"hints = ["Multiply by two.", "values.iter().sum()"]"#;
+    assert!(fixture_course::CHECKS_TOML.contains(english));
+    fixture.write(
+        "grader/checks/01-echo/checks.toml",
+        &fixture_course::CHECKS_TOML.replace(english, &format!("{english}\nhints_ko = {hints_ko}")),
+    );
+}
+
+#[test]
+fn hint_shows_the_korean_hints_in_korean_and_the_english_ones_otherwise() {
+    let fixture = fixture_course::course();
+    with_korean_hints(
+        &fixture,
+        r#"["두 배로 만드세요.", "`values.iter().sum()`"]"#,
+    );
+    let state = tempfile::tempdir().unwrap();
+
+    // The locale picks Korean: the first hint, in Korean only.
+    let first =
+        stdout_of(in_locale(&fixture, Some("ko_KR.UTF-8"), state.path()).args(["hint", "echo"]));
+    assert!(
+        first.contains("01-echo 힌트 1/2:\n  두 배로 만드세요.\n"),
+        "{first}"
+    );
+    assert!(!first.contains("Multiply by two."), "{first}");
+    assert!(!first.contains("`values.iter().sum()`"), "{first}");
+
+    // The level is shared: English next shows hint 2 too, in English.
+    let second = stdout_of(in_locale(&fixture, None, state.path()).args(["hint", "echo"]));
+    assert!(
+        second.contains("Hint 1/2 for 01-echo:\n  Multiply by two.\n"),
+        "{second}"
+    );
+    assert!(
+        second.contains("Hint 2/2 for 01-echo:\n  values.iter().sum()\n"),
+        "{second}"
+    );
+    assert!(!has_hangul(&second), "{second}");
+
+    // `--lang ko` without a Korean locale, every hint at once.
+    let all = stdout_of(
+        in_locale(&fixture, Some("C.UTF-8"), state.path())
+            .args(["hint", "echo", "--all", "--lang", "ko"]),
+    );
+    assert!(
+        all.contains("01-echo 힌트 1/2:\n  두 배로 만드세요.\n"),
+        "{all}"
+    );
+    assert!(
+        all.contains("01-echo 힌트 2/2:\n  `values.iter().sum()`\n"),
+        "{all}"
+    );
+}
+
+#[test]
+fn hints_ko_must_give_one_korean_hint_per_english_hint() {
+    for short in [r#"["두 배로 만드세요."]"#, "[]"] {
+        let fixture = fixture_course::course();
+        with_korean_hints(&fixture, short);
+        let state = tempfile::tempdir().unwrap();
+        let output = in_locale(&fixture, None, state.path())
+            .args(["hint", "echo", "--lang", "ko"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "hints_ko = {short} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("checks.toml"), "{stderr}");
+        assert!(stderr.contains("hints_ko has "), "{stderr}");
+        assert!(stderr.contains(" and hints has 2"), "{stderr}");
+    }
+}
+
+/// The Korean track is complete: every hint of the course has its Korean
+/// twin, so no Korean reader meets an English hint.
+#[test]
+fn every_hint_of_the_course_is_translated() {
+    let course = threadlings_grader::course::load(&fixture_course::repo_root()).unwrap();
+    for exercise in &course.exercises {
+        assert_eq!(
+            exercise.hints_ko.len(),
+            exercise.hints.len(),
+            "{}: hints_ko missing",
+            exercise.name
+        );
+        for hint in &exercise.hints_ko {
+            assert!(
+                has_hangul(hint),
+                "{}: `{hint}` is not Korean",
+                exercise.name
+            );
+        }
+    }
 }
 
 fn redact_times(json: &str) -> String {

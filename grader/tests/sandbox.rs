@@ -558,6 +558,13 @@ fn case_16_the_nonce_cannot_be_read_from_memory_in_safe_rust() {
         output.contains("/proc/self/mem: Permission denied"),
         "{output}"
     );
+    // The attempt itself is seen (the kit's tripwire) and flagged.
+    let flags = &graded.exercise("04-integrity").integrity;
+    assert!(
+        flags.iter().any(|f| f.kind == IntegrityKind::ForbiddenOpen
+            && f.check.as_deref() == Some("reads_own_memory")),
+        "{flags:?}"
+    );
 }
 
 #[test]

@@ -114,6 +114,13 @@ fn run_one(name: &'static str, check: CheckFn, seed: u64, budget: Budget) {
             }
         }
     };
+    let opened = crate::tripwire::take();
+    if !opened.is_empty() {
+        channel::send(Message::Tampered {
+            check: name.to_string(),
+            opened,
+        });
+    }
     channel::send(Message::Finished {
         check: name.to_string(),
         verdict,

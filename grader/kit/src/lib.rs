@@ -14,6 +14,7 @@ mod harness;
 pub mod probe;
 pub mod race;
 pub mod timing;
+mod tripwire;
 mod watchdog;
 
 pub use ctx::Ctx;

@@ -45,6 +45,9 @@ pub enum Message {
     /// What a timing check saw (sent before `Finished`; the last one counts):
     /// when each task started and ended, and on which thread.
     Evidence { check: String, timeline: Timeline },
+    /// The code under test tried to open this process's memory or the
+    /// grader's descriptors (sent before `Finished`; see the kit's tripwire).
+    Tampered { check: String, opened: Vec<String> },
 }
 
 /// The verdict of one check, as reported by the check program itself.

@@ -61,6 +61,8 @@ pub enum IntegrityKind {
     ResultChannel,
     /// Protocol-shaped verdict lines printed on stdout or stderr.
     VerdictShapedOutput,
+    /// The check process's memory or the grader's descriptors opened.
+    ForbiddenOpen,
     /// The exercise allows `unsafe` and the submission uses it: unsafe code
     /// in the check process could forge its result; read it (docs/sandbox.md).
     UnsafeReview,
@@ -72,6 +74,7 @@ impl IntegrityKind {
             IntegrityKind::CompileBound => "compile_bound",
             IntegrityKind::ResultChannel => "result_channel",
             IntegrityKind::VerdictShapedOutput => "verdict_shaped_output",
+            IntegrityKind::ForbiddenOpen => "forbidden_open",
             IntegrityKind::UnsafeReview => "unsafe_review",
         }
     }

@@ -1,5 +1,6 @@
-//! `grader hint NAME`: reveal an exercise's hints one level at a time. The
-//! level reached is remembered in the work directory.
+//! `grader hint NAME`: reveal an exercise's hints one level at a time, in
+//! the grader's language (Korean `hints_ko` when the exercise has them). The
+//! level reached is remembered in the work directory, one for both languages.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -27,7 +28,8 @@ pub fn run(
     lang: Lang,
 ) -> Result<ExitCode> {
     let exercise = course.resolve_name(&args.exercise)?;
-    if exercise.hints.is_empty() {
+    let hints = exercise.hints_in(lang);
+    if hints.is_empty() {
         println!("{}", i18n::no_hints(lang, &exercise.name));
         return Ok(ExitCode::SUCCESS);
     }
@@ -36,13 +38,13 @@ pub fn run(
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
-    let total = exercise.hints.len();
+    let total = hints.len();
     let level = if args.all {
         total
     } else {
         (levels.get(&exercise.name).copied().unwrap_or(0) + 1).min(total)
     };
-    for (i, hint) in exercise.hints.iter().take(level).enumerate() {
+    for (i, hint) in hints.iter().take(level).enumerate() {
         let heading = i18n::hint_heading(lang, i + 1, total, &exercise.name);
         println!("{heading}\n  {hint}\n");
     }

@@ -11,6 +11,7 @@ use threadlings_schema::report::CheckKind;
 
 use super::raw::{ChecksFile, CourseFile, Defaults, GradescopeVisibility, WrongFile};
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 /// The course, ready to grade.
 #[derive(Debug, Clone)]
@@ -41,6 +42,9 @@ pub struct ExercisePlan {
     pub title: String,
     pub topic: String,
     pub hints: Vec<String>,
+    /// The hints in Korean (`hints_ko`), one per English hint; empty when the
+    /// exercise has none, and then Korean readers get the English ones.
+    pub hints_ko: Vec<String>,
     /// `exercises/NN-topic` in the course copy (its Cargo.toml is trusted).
     pub exercise_dir: PathBuf,
     /// `grader/checks/NN-topic`.
@@ -59,6 +63,18 @@ pub struct ExercisePlan {
     pub compile: CompileBounds,
     /// Absolute paths its checks may read at run time (`sandbox_read`).
     pub sandbox_read: Vec<PathBuf>,
+}
+
+impl ExercisePlan {
+    /// The hints `grader hint` shows a reader of `lang`: the Korean ones when
+    /// the exercise has them, else the English ones (a hint in English beats
+    /// no hint).
+    pub fn hints_in(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::Ko if !self.hints_ko.is_empty() => &self.hints_ko,
+            _ => &self.hints,
+        }
+    }
 }
 
 /// Bounds of one compiler run (docs/sandbox.md, "Compile time").
@@ -226,6 +242,20 @@ fn load_exercise(
     if file.checks.is_empty() {
         return Err(invalid("no [[check]] entries".to_string()));
     }
+    // `grader hint` remembers one level per exercise for both languages, so
+    // hint N must be the same hint in each: a missing or extra one would show
+    // a Korean reader a different hint than the level says.
+    let hints_ko = match file.exercise.hints_ko {
+        Some(ko) if ko.len() != file.exercise.hints.len() => {
+            return Err(invalid(format!(
+                "hints_ko has {} hints and hints has {}: give one Korean hint per English hint, \
+                 in the same order",
+                ko.len(),
+                file.exercise.hints.len()
+            )));
+        }
+        ko => ko.unwrap_or_default(),
+    };
     let mut seen = BTreeSet::new();
     let mut checks = Vec::new();
     for entry in file.checks {
@@ -342,6 +372,7 @@ fn load_exercise(
         title: file.exercise.title,
         topic: file.exercise.topic,
         hints: file.exercise.hints,
+        hints_ko,
         package: package_name(&exercise_dir.join("Cargo.toml"))?,
         check_package: package_name(&checks_dir.join("Cargo.toml"))?,
         exercise_dir,

@@ -142,6 +142,11 @@ pub struct ExerciseEntry {
     /// Hints revealed one at a time by `grader hint`.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// The same hints in Korean, shown when the grader speaks Korean; absent
+    /// means the English ones are shown. When present, one per English hint
+    /// (the levels a student has reached are shared by both languages).
+    #[serde(default)]
+    pub hints_ko: Option<Vec<String>>,
     /// Bounds of the exercise's compiler runs, winning over the course's
     /// `[defaults]` (see `Defaults`).
     pub compile_timeout_ms: Option<u64>,

@@ -419,6 +419,15 @@ fn tampering(results: &str, nonce: &str, output: &str) -> Vec<Tamper> {
     if shaped {
         found.push(Tamper::VerdictShapedOutput);
     }
+    let opened = results
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Envelope>(line).ok())
+        .any(|envelope| {
+            envelope.nonce == nonce && matches!(envelope.message, Message::Tampered { .. })
+        });
+    if opened {
+        found.push(Tamper::ForbiddenOpen);
+    }
     found
 }
 

@@ -99,6 +99,9 @@ pub enum Tamper {
     /// Protocol lines printed on stdout or stderr: an attempt to pass
     /// output off as a verdict.
     VerdictShapedOutput,
+    /// Opens of the check process's memory or of the grader's descriptors,
+    /// reported by the kit's tripwire (refused by the sandbox all the same).
+    ForbiddenOpen,
 }
 
 impl Tamper {
@@ -108,6 +111,7 @@ impl Tamper {
         match self {
             Tamper::ForeignResultLines { .. } => IntegrityKind::ResultChannel,
             Tamper::VerdictShapedOutput => IntegrityKind::VerdictShapedOutput,
+            Tamper::ForbiddenOpen => IntegrityKind::ForbiddenOpen,
         }
     }
 }
@@ -150,6 +154,12 @@ impl LimitHit {
                  only the check harness may; the check fails and the submission is flagged for \
                  the instructor"
             ),
+            LimitHit::Tampered(Tamper::ForbiddenOpen) => {
+                "the code under test tried to open the check process's memory or the grader's \
+                 private descriptors (/proc/self/mem, /proc/self/fd/3 or 4): the check fails and \
+                 the submission is flagged for the instructor"
+                    .to_string()
+            }
             LimitHit::Tampered(Tamper::VerdictShapedOutput) => {
                 "the code under test printed lines shaped like the grader's verdicts: the check \
                  fails and the submission is flagged for the instructor"
