@@ -84,7 +84,7 @@ pub fn grade(
 
     let ws = subject::prepare(course, subject, &options.work_dir)?;
     let untouched = if options.shortcut_stubs {
-        subject::stubs::untouched(course, &exercises, |name| ws.exercise_dir(name).join("src"))?
+        subject::stubs::untouched(&exercises, |name| ws.exercise_dir(name).join("src"))?
     } else {
         BTreeSet::new()
     };

@@ -3,21 +3,22 @@
 //!
 //! The working copy a student edits is `exercises/` of the course itself, so
 //! the stubs cannot be read back from there: their fingerprints are committed
-//! in [`LOCK_PATH`] (regenerate it with
+//! in each exercise's checks directory, [`LOCK_FILE`] (regenerate them with
 //! `UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock`). A stale or
 //! missing entry only costs speed: the exercise is then built and graded as
 //! usual. A match is never wrong about the score, because `verify` grades the
 //! stubs with every check and proves they score 0.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::sync::collect;
 use crate::course::{Course, ExercisePlan};
 use crate::error::{Error, Result};
 
-/// The lock file, relative to the course root.
-pub const LOCK_PATH: &str = "grader/checks/stubs.lock";
+/// The fingerprint file, in each exercise's checks directory (exported
+/// with the checks, and read from the trusted course copy, never a subject).
+pub const LOCK_FILE: &str = "stub.lock";
 
 /// A fingerprint of every regular file under `src` (paths and bytes), the
 /// files the grader mirrors into its build workspace. FNV-1a: the input is
@@ -41,66 +42,56 @@ pub fn fingerprint(src: &Path) -> Result<u64> {
     Ok(hash)
 }
 
-/// The committed fingerprints by exercise name; empty without a lock file.
-pub fn load(course: &Course) -> Result<BTreeMap<String, u64>> {
-    let path = course.root.join(LOCK_PATH);
+/// The committed fingerprint of `exercise`'s stub; `None` without one.
+pub fn load(exercise: &ExercisePlan) -> Result<Option<u64>> {
+    let path = exercise.checks_dir.join(LOCK_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(Error::Read { path, source }),
     };
-    let mut lock = BTreeMap::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parsed = line
-            .split_once(' ')
-            .and_then(|(name, hex)| Some((name, u64::from_str_radix(hex.trim(), 16).ok()?)));
-        let Some((name, hash)) = parsed else {
-            return Err(Error::Parse {
-                path,
-                message: format!("expected `NN-topic <16 hex digits>`, found `{line}`"),
-            });
-        };
-        lock.insert(name.to_string(), hash);
-    }
-    Ok(lock)
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or_default();
+    u64::from_str_radix(line, 16)
+        .map(Some)
+        .map_err(|_| Error::Parse {
+            path,
+            message: format!("expected 16 hex digits, found `{line}`"),
+        })
 }
 
-/// The lock file for the course's current `exercises/` (run on the stubs).
-pub fn render(course: &Course) -> Result<String> {
-    let mut text = String::from(
-        "# Fingerprints of the committed stubs (exercises/NN-topic/src/**), so grading says\n\
-         # \"not started\" without building an untouched exercise. Regenerate after editing a\n\
-         # stub: UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock\n",
-    );
-    for exercise in &course.exercises {
-        let src = course
-            .root
-            .join("exercises")
-            .join(&exercise.name)
-            .join("src");
-        text.push_str(&format!("{} {:016x}\n", exercise.name, fingerprint(&src)?));
-    }
-    Ok(text)
+/// The fingerprint file for the stub in `exercises/` of `course`.
+pub fn render(course: &Course, exercise: &ExercisePlan) -> Result<String> {
+    let src = course
+        .root
+        .join("exercises")
+        .join(&exercise.name)
+        .join("src");
+    Ok(format!(
+        "# Fingerprint of the committed stub (exercises/{}/src/**): grading says \"not started\"\n\
+         # without building while the sources match. Regenerate after editing the stub:\n\
+         # UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock\n{:016x}\n",
+        exercise.name,
+        fingerprint(&src)?
+    ))
 }
 
 /// The exercises among `exercises` whose mirrored sources (`src_of(name)`)
 /// match their committed fingerprint.
 pub fn untouched(
-    course: &Course,
     exercises: &[&ExercisePlan],
     src_of: impl Fn(&str) -> std::path::PathBuf,
 ) -> Result<BTreeSet<String>> {
-    let lock = load(course)?;
     let mut untouched = BTreeSet::new();
     for exercise in exercises {
-        let Some(expected) = lock.get(&exercise.name) else {
+        let Some(expected) = load(exercise)? else {
             continue;
         };
         let src = src_of(&exercise.name);
-        if src.is_dir() && fingerprint(&src)? == *expected {
+        if src.is_dir() && fingerprint(&src)? == expected {
             untouched.insert(exercise.name.clone());
         }
     }
