@@ -363,3 +363,28 @@ fn row(
         duration_ms: report.duration_ms,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `verify` proves the stubs score 0 by running their checks, which is
+    /// what lets every other grading skip them: it never takes the shortcut.
+    #[test]
+    fn verify_grades_the_stubs_with_their_real_checks() {
+        let options = VerifyOptions {
+            runs: 1,
+            wrong_runs: 1,
+            base_seed: 0,
+            grade: GradeOptions {
+                only: Vec::new(),
+                only_checks: Vec::new(),
+                seed: 0,
+                parallelism: 1,
+                work_dir: std::path::PathBuf::from("target/threadlings"),
+                shortcut_stubs: true,
+            },
+        };
+        assert!(!with_seed(&options, 7).shortcut_stubs);
+    }
+}
