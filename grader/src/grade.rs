@@ -1,13 +1,19 @@
 //! The grading pipeline for one subject: prepare the build workspace, build
 //! every check program in one cargo call per build variant, run the checks,
 //! score, and assemble the report model that every output format renders.
+//!
+//! Only what can score is built: an exercise whose sources are still the
+//! committed stubs (`subject::stubs`) is reported not started without a
+//! build, and a variant (loom, shuttle) is built only for exercises whose
+//! plain build compiled, since a compile error decides the exercise alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use threadlings_schema::report::{
-    CheckKind, GradeReport, IntegrityFlag, IntegrityKind, REPORT_FORMAT_VERSION,
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
+    IntegrityFlag, IntegrityKind, REPORT_FORMAT_VERSION,
 };
 
 use crate::build::{self, BuildEvent, ExerciseBuild};
@@ -31,6 +37,11 @@ pub struct GradeOptions {
     pub parallelism: usize,
     /// Where generated workspaces and build artifacts live.
     pub work_dir: PathBuf,
+    /// Report exercises whose sources are the committed stubs as not started
+    /// without building or running their checks. `verify` turns this off: it
+    /// grades the stubs with every check to prove they score 0, which is what
+    /// makes the shortcut safe everywhere else.
+    pub shortcut_stubs: bool,
 }
 
 /// What the pipeline tells the terminal while it works.
@@ -71,17 +82,32 @@ pub fn grade(
         .collect();
     let exercises: Vec<&ExercisePlan> = selected.iter().collect();
 
-    observer.build_started(exercises.len());
     let ws = subject::prepare(course, subject, &options.work_dir)?;
-    let builds = build_all_variants(course, &ws, &exercises, options, observer)?;
+    let untouched = if options.shortcut_stubs {
+        subject::stubs::untouched(&exercises, |name| ws.exercise_dir(name).join("src"))?
+    } else {
+        BTreeSet::new()
+    };
+    let started_exercises: Vec<&ExercisePlan> = exercises
+        .iter()
+        .copied()
+        .filter(|e| !untouched.contains(&e.name))
+        .collect();
+    observer.build_started(started_exercises.len());
+    let builds = build_all_variants(course, &ws, &started_exercises, options, observer)?;
     // Race checks see an answer only through the course facade; sources that
     // bypass it are not graded by them (see subject::scan).
-    let refused = subject::scan::refusals(&exercises, |name| ws.exercise_dir(name).join("src"))?;
+    let refused =
+        subject::scan::refusals(&started_exercises, |name| ws.exercise_dir(name).join("src"))?;
 
     let mut jobs = Vec::new();
     let mut attempts: Vec<Vec<Option<CheckAttempt>>> = Vec::new();
     for exercise in &exercises {
         let mut slots = Vec::new();
+        if untouched.contains(&exercise.name) {
+            attempts.push(slots);
+            continue;
+        }
         for check in &exercise.checks {
             if check.kind == CheckKind::Race
                 && let Some(reason) = refused.get(&exercise.name)
@@ -131,6 +157,10 @@ pub fn grade(
     let mut runs = runs.into_iter();
     let mut reports = Vec::new();
     for (exercise, slots) in exercises.iter().zip(attempts) {
+        if untouched.contains(&exercise.name) {
+            reports.push(untouched_report(exercise, options.seed));
+            continue;
+        }
         let plain = builds
             .get(&None)
             .and_then(|b| b.get(&exercise.name))
@@ -164,6 +194,44 @@ pub fn grade(
     })
 }
 
+/// The report of an exercise whose sources are the committed stubs: what
+/// running its checks on the stubs gives (`verify` proves they all fail), in
+/// the words the human report keys "not started" on, saying they did not run.
+fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
+    let checks: Vec<CheckReport> = plan
+        .checks
+        .iter()
+        .map(|check| CheckReport {
+            name: check.name.clone(),
+            kind: check.kind,
+            status: CheckStatus::Failed,
+            score: 0.0,
+            max_score: check.points,
+            message: format!(
+                "{} (the sources are still the course's stubs; the checks run once you change \
+                 them)",
+                crate::i18n::NOT_STARTED_MESSAGE
+            ),
+            duration_ms: 0,
+            seed,
+            replay: None,
+            output: None,
+            timeline: None,
+        })
+        .collect();
+    ExerciseReport {
+        name: plan.name.clone(),
+        title: plan.title.clone(),
+        topic: plan.topic.clone(),
+        score: 0.0,
+        max_score: checks.iter().map(|c| c.max_score).sum(),
+        status: ExerciseStatus::NotStarted,
+        checks,
+        build_errors: None,
+        integrity: Vec::new(),
+    }
+}
+
 /// The flag of an exercise that allows `unsafe` when the submission uses it:
 /// unsafe code runs inside the check process, where the sandbox cannot keep
 /// it from the result channel (docs/sandbox.md), so an instructor reads it.
@@ -184,7 +252,9 @@ fn unsafe_review(exercise_dir: &std::path::Path) -> Option<IntegrityFlag> {
 }
 
 /// Builds the plain variant for every exercise, and each other variant for
-/// the exercises that have checks needing it.
+/// the exercises that have checks needing it and whose plain build compiled
+/// (a failed plain build makes the exercise a compile error whatever the
+/// variants do, so building them would only cost time).
 fn build_all_variants(
     course: &Course,
     ws: &subject::BuildWorkspace,
@@ -211,7 +281,12 @@ fn build_all_variants(
             .iter()
             .copied()
             .filter(|e| {
-                variant_name.is_none() || e.checks.iter().any(|c| c.variant == variant_name)
+                variant_name.is_none()
+                    || (e.checks.iter().any(|c| c.variant == variant_name)
+                        && matches!(
+                            builds.get(&None).and_then(|b| b.get(&e.name)),
+                            Some(ExerciseBuild::Ready { .. })
+                        ))
             })
             .collect();
         let built = build::build(ws, &needing, variant, &options.work_dir, &mut |event| {

@@ -249,6 +249,9 @@ fn public_tests_row(
 fn with_seed(options: &VerifyOptions, seed: u64) -> GradeOptions {
     GradeOptions {
         seed,
+        // The stubs are graded with every check: that proof is what lets
+        // every other grading skip them (`subject::stubs`).
+        shortcut_stubs: false,
         ..options.grade.clone()
     }
 }
@@ -358,5 +361,30 @@ fn row(
         ok: problems.is_empty(),
         problem: (!problems.is_empty()).then(|| problems.join("; ")),
         duration_ms: report.duration_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `verify` proves the stubs score 0 by running their checks, which is
+    /// what lets every other grading skip them: it never takes the shortcut.
+    #[test]
+    fn verify_grades_the_stubs_with_their_real_checks() {
+        let options = VerifyOptions {
+            runs: 1,
+            wrong_runs: 1,
+            base_seed: 0,
+            grade: GradeOptions {
+                only: Vec::new(),
+                only_checks: Vec::new(),
+                seed: 0,
+                parallelism: 1,
+                work_dir: std::path::PathBuf::from("target/threadlings"),
+                shortcut_stubs: true,
+            },
+        };
+        assert!(!with_seed(&options, 7).shortcut_stubs);
     }
 }

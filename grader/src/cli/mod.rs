@@ -165,6 +165,7 @@ fn grade_options(course: &Course, common: &CommonArgs) -> Result<GradeOptions> {
         seed: common.seed.unwrap_or_else(fresh_seed),
         parallelism,
         work_dir: work_dir(course),
+        shortcut_stubs: true,
     })
 }
 

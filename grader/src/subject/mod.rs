@@ -6,6 +6,7 @@
 //! them gains nothing.
 
 pub mod scan;
+pub mod stubs;
 mod sync;
 mod workspace;
 
