@@ -230,3 +230,31 @@ fn a_grading_bundle_keeps_private_checks_but_never_solutions() {
         )
     );
 }
+
+/// The real course's export leaves out instructor-only crates (`benches/`):
+/// its Cargo.lock must fit the smaller workspace, or every `--locked` build of
+/// the student repository and the grading images fails.
+#[test]
+fn the_real_course_export_builds_with_its_lock_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let export = dest.path().join("student");
+    assert_cmd::Command::cargo_bin("grader")
+        .unwrap()
+        .current_dir(root)
+        .args(["export"])
+        .arg(&export)
+        .assert()
+        .success();
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+        .arg("--manifest-path")
+        .arg(export.join("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "`cargo metadata --locked` fails in the export:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -90,12 +90,43 @@ pub fn export_with(course: &Course, dest: &Path, include_private: bool) -> Resul
             "export to a directory outside the course".to_string(),
         ));
     }
-    let result = write_export(course, &dest, include_private);
+    let result = write_export(course, &dest, include_private)
+        .and_then(|summary| prune_lock(&dest).map(|()| summary));
     if result.is_err() {
         // Never leave half an export, which may hold what the check refused.
         let _ = std::fs::remove_dir_all(&dest);
     }
     result
+}
+
+/// Fits the copied `Cargo.lock` to the export's smaller workspace (the
+/// instructor-only crates and their dependencies are gone), so `--locked`
+/// builds work in the student repository and the grading images. Offline:
+/// only entries are dropped, no version moves.
+fn prune_lock(dest: &Path) -> Result<()> {
+    if !dest.join("Cargo.lock").is_file() {
+        return Ok(());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--offline",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(dest.join("Cargo.toml"))
+        .stdout(std::process::Stdio::null())
+        .output()
+        .map_err(Error::io("run cargo metadata on the export"))?;
+    if !output.status.success() {
+        return Err(Error::Cargo(format!(
+            "cannot fit Cargo.lock to the export: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(())
 }
 
 fn write_export(course: &Course, dest: &Path, include_private: bool) -> Result<ExportSummary> {
