@@ -75,10 +75,9 @@ if [ -e "$HOME_DIR/course/solutions" ]; then
     echo "image-setup: the export holds solutions/; refusing to build this image" >&2
     exit 1
 fi
-# Every dependency of the exported workspace is in cargo's cache. Not
-# --locked: the export leaves out instructor-only crates, so its lock file
-# loses their entries (which needs no network).
-(cd "$HOME_DIR/course" && cargo fetch --offline)
+# Every dependency of the exported workspace is in cargo's cache, at the
+# versions of the course's lock file (`grader export` fits it to the export).
+(cd "$HOME_DIR/course" && cargo fetch --locked --offline)
 
 step "entrypoints"
 install -m 0755 "$SOURCE/docs/ci/prairielearn/run.sh" "$HOME_DIR/bin/threadlings-prairielearn"

@@ -17,10 +17,10 @@ source "$HOME/.cargo/env"
 
 cd /autograder/source
 export CARGO_TARGET_DIR=/autograder/source/target
-# Not --locked: the export leaves out instructor-only crates (benches/), so
-# cargo drops their entries from Cargo.lock; every other version stays.
-cargo fetch
-cargo build --offline --release -p grader
+# `grader export` fits Cargo.lock to the exported workspace: every version
+# is the course's own.
+cargo fetch --locked
+cargo build --locked --offline --release -p grader
 
 # Warm the build cache: grading the stubs compiles the kit, the checks'
 # dependencies and every check program once, so a submission only compiles
