@@ -12,6 +12,7 @@ pub mod build;
 pub mod course;
 pub mod error;
 pub mod export;
+pub mod fnv;
 pub mod grade;
 pub mod i18n;
 pub mod landlock;

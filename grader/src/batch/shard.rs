@@ -62,12 +62,7 @@ impl FromStr for Shard {
     }
 }
 
-/// 64-bit FNV-1a.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub use crate::fnv::fnv1a64;
 
 #[cfg(test)]
 mod tests {

@@ -232,7 +232,7 @@ pub fn cargo_command(
     let spec_path = ws.root.join(format!(
         "confine-{}-{:016x}.json",
         build_dir.file_name().unwrap_or_default().to_string_lossy(),
-        fnv(names.join(",").as_bytes())
+        crate::fnv::fnv1a64(names.join(",").as_bytes())
     ));
     let bytes = serde_json::to_vec_pretty(&spec).expect("the spec serializes");
     crate::subject::write_if_changed(&spec_path, &bytes)?;
@@ -249,12 +249,6 @@ pub fn cargo_command(
         .env("RUSTC_WORKSPACE_WRAPPER", wrapper)
         .env(confine::SPEC_ENV, spec_path);
     Ok(command)
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Which exercise a source file belongs to, and whether it is in the checks.

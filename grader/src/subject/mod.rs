@@ -73,7 +73,7 @@ impl Subject {
             }
         }
         let label = dir.display().to_string();
-        let slug = format!("dir-{:016x}", fnv1a(label.as_bytes()));
+        let slug = format!("dir-{:016x}", crate::fnv::fnv1a64(label.as_bytes()));
         Ok(Subject {
             label,
             slug,
@@ -124,10 +124,4 @@ impl Subject {
         }
         Some(layers)
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

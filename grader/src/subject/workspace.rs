@@ -83,13 +83,7 @@ fn slug_for(slug: &str, course_root: &Path, base: &Path) -> String {
     if canonical(base).starts_with(&root) {
         return slug.to_string();
     }
-    let hash = root
-        .as_os_str()
-        .as_encoded_bytes()
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = crate::fnv::fnv1a64(root.as_os_str().as_encoded_bytes());
     format!("{slug}-c{:08x}", hash as u32)
 }
 
