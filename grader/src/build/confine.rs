@@ -348,8 +348,14 @@ fn which(name: &OsString) -> std::io::Result<PathBuf> {
 
 /// The toolchain directories a confined compiler must read: its sysroot
 /// (the compiler's own libraries and the standard library), and rustup's
-/// home when the compiler is reached through a rustup proxy.
+/// home when the compiler is reached through a rustup proxy. Asked of rustc
+/// once per grader process.
 pub fn toolchain_dirs() -> Vec<PathBuf> {
+    static DIRS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(find_toolchain_dirs).clone()
+}
+
+fn find_toolchain_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     if let Ok(out) = Command::new(&rustc).args(["--print", "sysroot"]).output()
