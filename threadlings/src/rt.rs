@@ -85,6 +85,23 @@ pub(crate) fn point() {
     }
 }
 
+/// Whether an operation whose contract allows a spurious outcome should
+/// produce one now (a weak compare-exchange that fails although the value
+/// matched, a `park` that returns without an `unpark`): seeded, only while
+/// stress perturbation is on, about one call in eight. A correct caller
+/// retries in a loop and never notices; one that trusts a single attempt is
+/// caught on every run instead of once on some other machine.
+#[inline(always)]
+pub(crate) fn spurious() -> bool {
+    MODE.load(Relaxed) & PERTURB != 0 && spurious_draw()
+}
+
+#[cold]
+#[inline(never)]
+fn spurious_draw() -> bool {
+    next_random().is_some_and(|r| r % 8 == 0)
+}
+
 #[cold]
 #[inline(never)]
 fn perturb() {

@@ -1,6 +1,6 @@
 //! Exercise 08: atomics and memory ordering. Read README.md first.
 //!
-//! Four tasks. Replace every `todo!()` with your answer and run
+//! Six tasks. Replace every `todo!()` with your answer and run
 //! `cargo test -p atomics`; then run the grader for the hidden checks. The
 //! `unsafe` code around `UnsafeCell` is given: your part is the atomics and
 //! their orderings. Take atomics, cells and `spin_loop` from `threadlings`
@@ -12,6 +12,7 @@ use std::ops::{Deref, DerefMut};
 use threadlings::cell::{MutPtr, UnsafeCell};
 use threadlings::hint;
 use threadlings::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use threadlings::thread::{self, Thread};
 
 /// Task 1: a counter many threads increment at once, without a lock.
 #[derive(Debug, Default)]
@@ -267,5 +268,95 @@ impl Mailbox {
     /// checker shows the stale outcome).
     pub fn read(&self) -> Option<[u64; 4]> {
         todo!()
+    }
+}
+
+/// Task 5: an increment that stops at a limit, as one compare-exchange loop.
+impl AtomicCounter {
+    /// Adds 1 unless the counter already reached `limit`: returns the value
+    /// right after this increment, or `None` when the counter is at `limit`.
+    ///
+    /// `fetch_add` cannot say "only if below the limit". Read the value,
+    /// decide, and write `value + 1` only if nobody changed the counter in
+    /// between: `compare_exchange_weak(value, value + 1, ..)`. When it fails
+    /// it returns the value it found instead: decide again with that one, in
+    /// a loop. The `_weak` version may also fail when the value did match
+    /// (spuriously; the grader's stress runs make it do so now and then): in
+    /// a loop that retries anyway, that costs nothing and can compile to
+    /// cheaper code on some processors. `Relaxed` is enough, as in
+    /// `increment`: the counter publishes no other memory.
+    pub fn increment_below(&self, limit: u64) -> Option<u64> {
+        todo!()
+    }
+}
+
+/// Task 6: a one-shot signal that one thread waits for without spinning:
+/// `thread::park` and `Thread::unpark`, the blocking that every real lock,
+/// condition variable and channel is built on.
+///
+/// ```
+/// use std::sync::Arc;
+/// use atomics::Signal;
+///
+/// let done = Arc::new(Signal::new()); // the main thread will wait for it
+/// let worker = {
+///     let done = done.clone();
+///     std::thread::spawn(move || done.raise())
+/// };
+/// done.wait();
+/// assert!(done.is_raised());
+/// worker.join().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct Signal {
+    raised: AtomicBool,
+    /// The thread that waits: the one that created the signal.
+    waiter: Thread,
+}
+
+impl Signal {
+    /// A signal, not raised, that the calling thread will wait for (given).
+    pub fn new() -> Signal {
+        Signal {
+            raised: AtomicBool::new(false),
+            waiter: thread::current(),
+        }
+    }
+
+    /// Raises the signal and wakes the waiting thread. Any thread may call
+    /// it, any number of times.
+    ///
+    /// Store `true` first (`Release`: whatever this thread wrote before
+    /// raising becomes visible to the waiter's `Acquire` load), then
+    /// `self.waiter.unpark()`. The other order can lose the wake-up: the
+    /// waiter may use the unpark token, find the flag still down and park
+    /// again just before the flag goes up, with nobody left to wake it.
+    pub fn raise(&self) {
+        todo!()
+    }
+
+    /// Whether the signal is raised (never waits).
+    ///
+    /// Load the flag with `Acquire`, as in `wait`: a thread that sees it
+    /// raised then also sees what the raiser wrote before raising.
+    pub fn is_raised(&self) -> bool {
+        todo!()
+    }
+
+    /// Returns once the signal is raised, at once if it already is. Only the
+    /// thread that created the signal may call it.
+    ///
+    /// Park while the flag (loaded with `Acquire`) is down, in a `while`
+    /// loop: `thread::park` may return without any `unpark` (std says so,
+    /// and the grader's stress runs make it happen), and an `unpark` that
+    /// came before the `park` makes the `park` return at once.
+    pub fn wait(&self) {
+        todo!()
+    }
+}
+
+impl Default for Signal {
+    fn default() -> Self {
+        Signal::new()
     }
 }

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use atomics::{AtomicCounter, Mailbox, OnceValue, SpinLock};
+use atomics::{AtomicCounter, Mailbox, OnceValue, Signal, SpinLock};
 
 /// Runs `f`, failing the test (instead of hanging) if it takes longer than `secs`.
 fn within<T: Send + 'static>(secs: u64, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -132,4 +132,69 @@ fn mailbox_delivers_the_whole_message() {
         })
     });
     assert_eq!(got, [1, 2, 3, 4]);
+}
+
+#[test]
+fn increment_below_stops_at_the_limit() {
+    let counter = AtomicCounter::new();
+    assert_eq!(counter.increment_below(2), Some(1));
+    assert_eq!(counter.increment_below(2), Some(2));
+    assert_eq!(counter.increment_below(2), None);
+    assert_eq!(counter.get(), 2);
+    assert_eq!(
+        counter.increment_below(0),
+        None,
+        "a counter at 2 is not below 0"
+    );
+}
+
+#[test]
+fn increment_below_counts_every_success_across_threads() {
+    let (successes, total) = within(30, "4 threads calling increment_below(100)", || {
+        let counter = AtomicCounter::new();
+        let successes: usize = thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        (0..50)
+                            .filter(|_| counter.increment_below(100).is_some())
+                            .count()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).sum()
+        });
+        (successes, counter.get())
+    });
+    assert_eq!(successes, 100, "exactly `limit` calls succeed");
+    assert_eq!(total, 100);
+}
+
+#[test]
+fn signal_wakes_its_waiter() {
+    let raised = within(30, "a thread waiting for a Signal", || {
+        let signal = Signal::new();
+        assert!(!signal.is_raised());
+        thread::scope(|s| {
+            s.spawn(|| {
+                thread::sleep(Duration::from_millis(20));
+                signal.raise();
+            });
+            signal.wait();
+            signal.is_raised()
+        })
+    });
+    assert!(raised);
+}
+
+#[test]
+fn signal_raised_before_wait_returns_at_once() {
+    within(30, "waiting for a Signal raised earlier", || {
+        let signal = Signal::new();
+        thread::scope(|s| {
+            s.spawn(|| signal.raise());
+        });
+        signal.wait();
+        signal.wait();
+    });
 }

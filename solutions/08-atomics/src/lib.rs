@@ -7,6 +7,7 @@ use std::ops::{Deref, DerefMut};
 use threadlings::cell::{MutPtr, UnsafeCell};
 use threadlings::hint;
 use threadlings::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use threadlings::thread::{self, Thread};
 
 /// Task 1: a counter many threads increment at once, without a lock.
 #[derive(Debug, Default)]
@@ -304,5 +305,75 @@ impl Mailbox {
         Some(std::array::from_fn(|i| {
             self.words[i].load(Ordering::Relaxed)
         }))
+    }
+}
+
+/// Task 5: an increment that stops at a limit, as one compare-exchange loop.
+impl AtomicCounter {
+    /// Adds 1 unless the counter already reached `limit`: returns the value
+    /// right after this increment, or `None` when the counter is at `limit`.
+    pub fn increment_below(&self, limit: u64) -> Option<u64> {
+        let mut value = self.value.load(Ordering::Relaxed);
+        loop {
+            if value >= limit {
+                return None;
+            }
+            match self.value.compare_exchange_weak(
+                value,
+                value + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Some(value + 1),
+                // Someone else changed it (or a spurious failure): decide
+                // again with what is there now.
+                Err(now) => value = now,
+            }
+        }
+    }
+}
+
+/// Task 6: a one-shot signal that one thread waits for without spinning.
+#[derive(Debug)]
+pub struct Signal {
+    raised: AtomicBool,
+    /// The thread that waits: the one that created the signal.
+    waiter: Thread,
+}
+
+impl Signal {
+    /// A signal, not raised, that the calling thread will wait for (given).
+    pub fn new() -> Signal {
+        Signal {
+            raised: AtomicBool::new(false),
+            waiter: thread::current(),
+        }
+    }
+
+    /// Raises the signal and wakes the waiting thread.
+    pub fn raise(&self) {
+        self.raised.store(true, Ordering::Release);
+        self.waiter.unpark();
+    }
+
+    /// Whether the signal is raised (never waits).
+    ///
+    /// Load the flag with `Acquire`, as in `wait`: a thread that sees it
+    /// raised then also sees what the raiser wrote before raising.
+    pub fn is_raised(&self) -> bool {
+        self.raised.load(Ordering::Acquire)
+    }
+
+    /// Returns once the signal is raised, at once if it already is.
+    pub fn wait(&self) {
+        while !self.raised.load(Ordering::Acquire) {
+            thread::park();
+        }
+    }
+}
+
+impl Default for Signal {
+    fn default() -> Self {
+        Signal::new()
     }
 }

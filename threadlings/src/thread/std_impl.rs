@@ -6,9 +6,34 @@ use std::marker::PhantomData;
 
 use crate::rt;
 
-pub use std::thread::{
-    AccessError, LocalKey, Thread, ThreadId, current, park, park_timeout, sleep, yield_now,
-};
+pub use std::thread::{AccessError, LocalKey, Thread, ThreadId, current, sleep, yield_now};
+
+/// Blocks the current thread until its token is made available by
+/// [`Thread::unpark`] (std's `park`).
+///
+/// std's contract allows `park` to return spuriously, without an `unpark`,
+/// so a caller parks in a loop that re-checks its condition. Under the
+/// grader's stress instrumentation this `park` sometimes does return at once
+/// (seeded), so an `if` where a `while` belongs is caught on every run.
+pub fn park() {
+    rt::point();
+    if rt::spurious() {
+        return;
+    }
+    std::thread::park();
+    rt::point();
+}
+
+/// Like [`park`], but gives up after `dur` at the latest (std's
+/// `park_timeout`); it may return spuriously too.
+pub fn park_timeout(dur: std::time::Duration) {
+    rt::point();
+    if rt::spurious() {
+        return;
+    }
+    std::thread::park_timeout(dur);
+    rt::point();
+}
 
 /// Spawns a new thread, returning a [`JoinHandle`] for it.
 ///

@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use atomics::{AtomicCounter, Mailbox, OnceValue, SpinLock};
+use atomics::{AtomicCounter, Mailbox, OnceValue, Signal, SpinLock};
 use rand::Rng;
-use threadlings::sync::atomic::AtomicUsize as ModelAtomicUsize;
+use threadlings::sync::atomic::{AtomicU64 as ModelAtomicU64, AtomicUsize as ModelAtomicUsize};
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
 
@@ -23,6 +23,14 @@ threadlings_kit::checks![
     once_model,
     mailbox_stress,
     mailbox_model,
+    bounded_basics,
+    bounded_stress,
+    bounded_explore,
+    bounded_model,
+    signal_basics,
+    signal_stress,
+    signal_explore,
+    signal_model,
 ];
 
 const LIMIT: Duration = Duration::from_secs(15);
@@ -492,5 +500,316 @@ fn mailbox_model(ctx: &mut Ctx) -> CheckResult {
             );
         }
         writer.join().unwrap();
+    })
+}
+
+fn bounded_basics(ctx: &mut Ctx) -> CheckResult {
+    let limit = ctx.rng().random_range(2..30);
+    within(LIMIT, "AtomicCounter::increment_below", move || {
+        let counter = AtomicCounter::new();
+        for i in 1..=limit {
+            ensure_eq!(
+                counter.increment_below(limit),
+                Some(i),
+                "increment_below({limit}) below the limit adds 1 and returns the new value"
+            );
+        }
+        ensure_eq!(
+            counter.increment_below(limit),
+            None,
+            "increment_below({limit}) on a counter at {limit}"
+        );
+        ensure_eq!(counter.get(), limit, "a refused increment changes nothing");
+        ensure_eq!(
+            counter.increment(),
+            limit + 1,
+            "increment still works past the limit"
+        );
+        ensure_eq!(
+            counter.increment_below(limit),
+            None,
+            "increment_below({limit}) on a counter above {limit}"
+        );
+        Ok(())
+    })?
+}
+
+/// The invariant of a round of `increment_below(limit)` calls that asked for
+/// more increments than the limit allows.
+fn bounded_invariant(limit: u64, final_value: u64, successes: &[u64]) -> Result<(), Violation> {
+    let mut sorted = successes.to_vec();
+    sorted.sort_unstable();
+    if final_value != limit || sorted != (1..=limit).collect::<Vec<_>>() {
+        let shown: Vec<u64> = sorted.iter().copied().take(12).collect();
+        return Err(Violation::new(
+            format!(
+                "with at least as many calls as the limit, exactly `limit` = {limit} calls succeed, \
+                 returning 1, 2, ..., {limit} once each, and the counter ends at {limit}"
+            ),
+            format!(
+                "{} calls succeeded (first returned values, sorted: {shown:?}); get() = \
+                 {final_value}",
+                sorted.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn bounded_stress(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: usize = 4;
+    const OPS: usize = 40;
+    Stress::new(
+        ctx,
+        "4 threads calling increment_below(limit) more often than limit",
+    )
+    .threads(THREADS)
+    .ops(OPS)
+    .rounds(150)
+    .run(
+        |rng| {
+            (
+                AtomicCounter::new(),
+                rng.random_range(20..(THREADS * OPS) as u64 - 20),
+            )
+        },
+        |(counter, limit), _thread, _step, _rng| counter.increment_below(*limit),
+        |(counter, limit), log| {
+            let successes: Vec<u64> = log.all().flatten().copied().collect();
+            bounded_invariant(*limit, counter.get(), &successes)
+        },
+    )
+}
+
+fn bounded_explore(ctx: &mut Ctx) -> CheckResult {
+    const THREADS: usize = 3;
+    const CALLS: usize = 3;
+    // As many calls as the limit allows: a call that gives up below the
+    // limit leaves the counter short. The limit itself is checked after.
+    const LIMIT_HERE: u64 = 9;
+    Explore::new("3 threads calling increment_below(9) 3 times each, then one more call")
+        .iterations(1000)
+        .check(ctx, || {
+            let counter = Arc::new(AtomicCounter::new());
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let counter = counter.clone();
+                    threadlings::thread::Builder::new()
+                        .name(format!("caller-{t}"))
+                        .spawn(move || {
+                            (0..CALLS)
+                                .filter_map(|_| counter.increment_below(LIMIT_HERE))
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap()
+                })
+                .collect();
+            let successes: Vec<u64> = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
+            bounded_invariant(LIMIT_HERE, counter.get(), &successes)?;
+            Violation::ensure_eq(
+                "a call after the limit is reached returns None",
+                counter.increment_below(LIMIT_HERE),
+                None,
+            )
+        })
+}
+
+fn bounded_model(ctx: &mut Ctx) -> CheckResult {
+    Model::new("two threads calling increment_below(2) at once, then one more call").check(
+        ctx,
+        || {
+            let counter = Arc::new(AtomicCounter::new());
+            let other = {
+                let counter = counter.clone();
+                threadlings::thread::Builder::new()
+                    .name("increment_below on thread 2".to_string())
+                    .spawn(move || counter.increment_below(2))
+                    .unwrap()
+            };
+            let mine = counter.increment_below(2);
+            let theirs = other.join().unwrap();
+            let mut returned = [mine, theirs];
+            returned.sort_unstable();
+            assert_eq!(
+                returned,
+                [Some(1), Some(2)],
+                "two calls below the limit 2 must both succeed, returning 1 and 2 (a lost \
+                 increment, or a call that gave up when another thread changed the value)"
+            );
+            assert_eq!(
+                counter.increment_below(2),
+                None,
+                "a third call must find the limit reached"
+            );
+        },
+    )
+}
+
+fn signal_basics(_ctx: &mut Ctx) -> CheckResult {
+    within(LIMIT, "Signal: raise, is_raised, wait", || {
+        let signal = Arc::new(Signal::new());
+        ensure!(!signal.is_raised(), "a new signal is not raised");
+        let raiser = {
+            let signal = signal.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                signal.raise();
+            })
+        };
+        signal.wait();
+        ensure!(
+            signal.is_raised(),
+            "wait() returned, so the signal is raised"
+        );
+        raiser.join().expect("the raising thread panicked");
+        signal.raise();
+        signal.wait();
+        ensure!(signal.is_raised(), "raising twice keeps it raised");
+        Ok(())
+    })?
+}
+
+fn signal_stress(ctx: &mut Ctx) -> CheckResult {
+    const ROUNDS: u64 = 300;
+    let seed: u64 = ctx.rng().random();
+    let replay = race::replay_command(ctx);
+    threadlings::instrument::enable(threadlings::instrument::Config::stress(seed));
+    let outcome = race::watch(
+        "300 rounds of a thread waiting for a Signal while another publishes a value and raises \
+         it, with random pauses (and spurious returns from park)",
+        Duration::from_secs(10),
+        Duration::from_secs(2),
+        move || -> Result<(), String> {
+            for round in 0..ROUNDS {
+                let signal = Arc::new(Signal::new());
+                let payload = Arc::new(ModelAtomicU64::new(0));
+                let raiser = {
+                    let (signal, payload) = (signal.clone(), payload.clone());
+                    threadlings::thread::Builder::new()
+                        .name("raiser".to_string())
+                        .spawn(move || {
+                            payload.store(round + 1, Ordering::Relaxed);
+                            signal.raise();
+                            if round % 3 == 0 {
+                                signal.raise();
+                            }
+                        })
+                        .unwrap()
+                };
+                race::doing(|| format!("wait() in round {round}"));
+                signal.wait();
+                if !signal.is_raised() {
+                    return Err(format!(
+                        "round {round}: wait() returned while the signal was not raised \
+                         (park may return without an unpark: wait in a `while` loop that \
+                         re-checks the flag)"
+                    ));
+                }
+                let seen = payload.load(Ordering::Relaxed);
+                if seen != round + 1 {
+                    return Err(format!(
+                        "round {round}: after wait() returned, the value written before \
+                         raise() read {seen}, not {}",
+                        round + 1
+                    ));
+                }
+                raiser.join().unwrap();
+                race::doing(|| format!("a second wait() in round {round}, after raise"));
+                signal.wait();
+            }
+            Ok(())
+        },
+    );
+    threadlings::instrument::disable();
+    match outcome? {
+        Ok(()) => Ok(()),
+        Err(message) => threadlings_kit::fail!("{message}\n(seed {}; {replay})", ctx.seed()),
+    }
+}
+
+fn signal_explore(ctx: &mut Ctx) -> CheckResult {
+    Explore::new("a thread waiting for a Signal that another thread raises after writing a value")
+        .iterations(1000)
+        .check(ctx, || {
+            let signal = Arc::new(Signal::new());
+            let payload = Arc::new(ModelAtomicU64::new(0));
+            let raiser = {
+                let (signal, payload) = (signal.clone(), payload.clone());
+                threadlings::thread::Builder::new()
+                    .name("raiser".to_string())
+                    .spawn(move || {
+                        payload.store(7, Ordering::Relaxed);
+                        signal.raise();
+                    })
+                    .unwrap()
+            };
+            signal.wait();
+            Violation::ensure_eq(
+                "wait() returns only once the signal is raised",
+                signal.is_raised(),
+                true,
+            )?;
+            Violation::ensure_eq(
+                "after wait(), the value written before raise() is there",
+                payload.load(Ordering::Relaxed),
+                7,
+            )?;
+            raiser.join().unwrap();
+            signal.wait();
+            Ok(())
+        })
+}
+
+fn signal_model(ctx: &mut Ctx) -> CheckResult {
+    // Loom treats `unpark` as synchronizing with the unparked thread (std
+    // promises no such thing), so the waiter itself would see the value even
+    // with a `Relaxed` flag. A third thread that only looks at `is_raised`
+    // is unparked by nobody: what it sees rests on the flag's orderings alone.
+    Model::new(
+        "a thread waiting for a Signal that another raises after writing a value, while a third \
+         looks at is_raised",
+    )
+    .check(ctx, || {
+        let signal = Arc::new(Signal::new());
+        let payload = Arc::new(ModelAtomicU64::new(0));
+        let raiser = {
+            let (signal, payload) = (signal.clone(), payload.clone());
+            threadlings::thread::Builder::new()
+                .name("raiser".to_string())
+                .spawn(move || {
+                    payload.store(7, Ordering::Relaxed);
+                    signal.raise();
+                })
+                .unwrap()
+        };
+        let observer = {
+            let (signal, payload) = (signal.clone(), payload.clone());
+            threadlings::thread::Builder::new()
+                .name("observer".to_string())
+                .spawn(move || {
+                    if signal.is_raised() {
+                        assert_eq!(
+                            payload.load(Ordering::Relaxed),
+                            7,
+                            "is_raised() returned true but the value written before raise() \
+                             is not visible: raise must store the flag with Release and \
+                             is_raised load it with Acquire"
+                        );
+                    }
+                })
+                .unwrap()
+        };
+        signal.wait();
+        assert_eq!(
+            payload.load(Ordering::Relaxed),
+            7,
+            "wait() returned but the value written before raise() is not visible: raise must \
+             store the flag with Release and wait must load it with Acquire"
+        );
+        raiser.join().unwrap();
+        observer.join().unwrap();
     })
 }
