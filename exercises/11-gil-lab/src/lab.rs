@@ -65,6 +65,17 @@ pub struct Experiment {
 }
 
 impl Experiment {
+    /// One line of the lab's table: `name`, both durations, the speedup.
+    pub fn row(&self, name: &str) -> String {
+        format!(
+            "{:<16} {:>9.1} ms {:>9.1} ms {:>8.2}x",
+            name,
+            self.one_thread.duration().as_secs_f64() * 1e3,
+            self.threads.duration().as_secs_f64() * 1e3,
+            self.speedup()
+        )
+    }
+
     /// How many times faster the threaded run was than the one-thread run:
     /// about 1.0 means "threads did not help".
     pub fn speedup(&self) -> f64 {
@@ -97,14 +108,7 @@ impl fmt::Display for LabReport {
             ("I/O, with GIL", &self.io_with_gil),
             ("CPU, no GIL", &self.cpu_without_gil),
         ] {
-            writeln!(
-                f,
-                "{:<16} {:>9.1} ms {:>9.1} ms {:>8.2}x",
-                name,
-                e.one_thread.duration().as_secs_f64() * 1e3,
-                e.threads.duration().as_secs_f64() * 1e3,
-                e.speedup()
-            )?;
+            writeln!(f, "{}", e.row(name))?;
         }
         Ok(())
     }

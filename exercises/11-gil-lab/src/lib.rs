@@ -2,7 +2,7 @@
 //!
 //! Given (no need to change them): [`Gil`] (CPython's GIL in miniature, in
 //! `src/gil.rs`) and the lab's types [`Workload`], [`Run`], [`Experiment`],
-//! [`LabReport`] (in `src/lab.rs`). Your four tasks are the `todo!()`s below.
+//! [`LabReport`] (in `src/lab.rs`). Your five tasks are the `todo!()`s below.
 #![allow(unused)]
 
 mod gil;
@@ -11,6 +11,9 @@ mod lab;
 pub use gil::{Gil, GilGuard};
 pub use lab::{Experiment, LabReport, Run, Workload};
 
+use std::io;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::thread;
 
 /// Task 1: run `task(i)` for `i` in `0..n`, each on its own thread, the way
@@ -102,5 +105,35 @@ where
 /// // CPU, no GIL          399.8 ms     201.2 ms     1.99x   (2 cores)
 /// ```
 pub fn gil_lab(gil: &Gil, work: &Workload<'_>) -> LabReport {
+    todo!()
+}
+
+/// Task 5: Python's `multiprocessing`: run CPU task `i` in process `i`, each
+/// process with its own interpreter and its own GIL, so they really compute
+/// in parallel.
+///
+/// ```python
+/// with multiprocessing.Pool(n) as pool:
+///     results = pool.map(cpu, range(n))
+/// ```
+///
+/// `worker` is a program that computes one task: started as
+/// `worker ARGS... i` (the `args`, then the index `i` as the last argument),
+/// it prints task `i`'s result, a `u64`, on its standard output and exits
+/// successfully.
+///
+/// - Start all `n` processes before waiting for any (`Command::spawn` with
+///   `Stdio::piped()` stdout), as with threads: spawning one and waiting for
+///   it before the next runs the tasks one after another.
+/// - Then collect each child's output in task order (`wait_with_output`
+///   reads the pipe while it waits) and parse it (trim the newline).
+/// - A worker that cannot be started, exits unsuccessfully or prints
+///   something that is not a number makes the whole call an `Err`
+///   (`io::Error::other(..)` with a message saying which task); wait for the
+///   children you started anyway, so none is left a zombie.
+///
+/// Nothing is shared: the result comes back only through the pipe, as text
+/// (Python pickles it; here it is a decimal number).
+pub fn cpu_processes(n: usize, worker: &Path, args: &[&str]) -> io::Result<Vec<u64>> {
     todo!()
 }

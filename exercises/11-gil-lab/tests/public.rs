@@ -218,3 +218,29 @@ fn lab_measures_each_run_and_io_overlaps() {
     assert!(report.cpu_with_gil.threads.duration() >= Duration::from_millis(60));
     assert!(report.cpu_without_gil.one_thread.duration() >= Duration::from_millis(60));
 }
+
+#[test]
+fn cpu_processes_returns_each_workers_result_in_order() {
+    // The lab program is its own worker: `gil-lab --worker i` prints the
+    // number of primes below 400_000 + i.
+    let lab = std::path::Path::new(env!("CARGO_BIN_EXE_gil-lab"));
+    let results =
+        gil_lab::cpu_processes(3, lab, &["--worker"]).expect("three workers that succeed");
+    assert_eq!(results.len(), 3, "one result per task");
+    assert_eq!(results[0], 33_860, "there are 33 860 primes below 400 000");
+    assert!(
+        results.iter().all(|&r| r == 33_860),
+        "no prime lies in 400 000..400 002: {results:?}"
+    );
+}
+
+#[test]
+fn cpu_processes_fails_when_a_worker_cannot_start() {
+    let missing = std::path::Path::new("/nonexistent/threadlings-worker");
+    assert!(gil_lab::cpu_processes(2, missing, &[]).is_err());
+    assert_eq!(
+        gil_lab::cpu_processes(0, missing, &[]).ok(),
+        Some(Vec::new()),
+        "n = 0 starts nothing"
+    );
+}

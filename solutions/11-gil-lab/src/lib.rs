@@ -7,6 +7,9 @@ mod lab;
 pub use gil::{Gil, GilGuard};
 pub use lab::{Experiment, LabReport, Run, Workload};
 
+use std::io;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::thread;
 
 /// Task 1: `n` threads, each holding the GIL while its task runs.
@@ -99,5 +102,55 @@ pub fn gil_lab(gil: &Gil, work: &Workload<'_>) -> LabReport {
         cpu_with_gil,
         io_with_gil,
         cpu_without_gil,
+    }
+}
+
+/// Task 5: Python's `multiprocessing`: run CPU task `i` in process `i`.
+pub fn cpu_processes(n: usize, worker: &Path, args: &[&str]) -> io::Result<Vec<u64>> {
+    // Start every process first; remember a failure to start and stop
+    // starting more, but still reap the ones already running.
+    let mut children = Vec::with_capacity(n);
+    let mut failure = None;
+    for i in 0..n {
+        match Command::new(worker)
+            .args(args)
+            .arg(i.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+        {
+            Ok(child) => children.push(child),
+            Err(e) => {
+                failure = Some(io::Error::other(format!(
+                    "task {i}: cannot start the worker: {e}"
+                )));
+                break;
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(n);
+    for (i, child) in children.into_iter().enumerate() {
+        let result = child.wait_with_output().and_then(|output| {
+            if !output.status.success() {
+                return Err(io::Error::other(format!(
+                    "task {i}: the worker failed: {}",
+                    output.status
+                )));
+            }
+            let text = String::from_utf8_lossy(&output.stdout);
+            text.trim().parse::<u64>().map_err(|e| {
+                io::Error::other(format!("task {i}: the worker printed {text:?}: {e}"))
+            })
+        });
+        match result {
+            Ok(value) => results.push(value),
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(results),
     }
 }

@@ -1,13 +1,17 @@
 //! Runs the lab on a demo workload and prints the report:
 //! `cargo run -p gil_lab --release --bin gil-lab`.
+//!
+//! The last row runs the same CPU tasks in processes (your
+//! `cpu_processes`), Python's `multiprocessing` answer: this program is its
+//! own worker, started as `gil-lab --worker i`.
 
 use std::time::Duration;
 
-use gil_lab::{Gil, Workload, gil_lab};
+use gil_lab::{Experiment, Gil, Run, Workload, cpu_processes, gil_lab};
 
 /// CPU-bound: counts the primes below a bound, by trial division.
 fn count_primes(i: usize) -> u64 {
-    let bound = 60_000 + i as u64;
+    let bound = 400_000 + i as u64;
     (2..bound)
         .filter(|&n| (2..).take_while(|d| d * d <= n).all(|d| n % d != 0))
         .count() as u64
@@ -25,6 +29,15 @@ fn wait_for_answer(request: u64) -> u64 {
 }
 
 fn main() {
+    let mut args = std::env::args().skip(1);
+    if let Some("--worker") = args.next().as_deref() {
+        let i: usize = args
+            .next()
+            .and_then(|i| i.parse().ok())
+            .expect("usage: gil-lab --worker <task index>");
+        println!("{}", count_primes(i));
+        return;
+    }
     let tasks = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
@@ -37,5 +50,16 @@ fn main() {
         python: &build_request,
         blocking: &wait_for_answer,
     };
-    print!("{}", gil_lab(&Gil::new(), &work));
+    let report = gil_lab(&Gil::new(), &work);
+    print!("{report}");
+    let me = std::env::current_exe().expect("the lab knows its own path");
+    let processes = Experiment {
+        // The same tasks one after another, from the run just above.
+        one_thread: report.cpu_without_gil.one_thread,
+        threads: Run::measure(|| {
+            let results = cpu_processes(tasks, &me, &["--worker"]).expect("the worker processes");
+            assert_eq!(results.len(), tasks, "one result per task");
+        }),
+    };
+    println!("{}", processes.row("CPU, processes"));
 }

@@ -22,14 +22,18 @@
 //!   core or when the machine cannot give a speedup right now.
 
 use std::collections::BTreeSet;
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
+mod crunch;
+use crunch::crunch;
+
 use gil_lab::{
-    Gil, LabReport, Run, Workload, cpu_threads_with_gil, cpu_threads_without_gil, gil_lab,
-    io_threads_with_gil,
+    Gil, LabReport, Run, Workload, cpu_processes, cpu_threads_with_gil, cpu_threads_without_gil,
+    gil_lab, io_threads_with_gil,
 };
 use rand::Rng;
 use threadlings_kit::timing::{
@@ -46,6 +50,9 @@ threadlings_kit::checks![
     without_gil_runs_at_once,
     lab_report_is_measured,
     lab_without_gil_speeds_up,
+    processes_results_in_order,
+    processes_run_at_once,
+    processes_speed_up,
 ];
 
 /// Limit for one call of student code.
@@ -57,17 +64,6 @@ const CHECK_ROUNDS: u64 = 300_000;
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// CPU-bound work: `rounds` rounds of integer mixing, a few nanoseconds each.
-fn crunch(seed: u64, rounds: u64) -> u64 {
-    let mut h = std::hint::black_box(seed) ^ 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..rounds {
-        h ^= h >> 31;
-        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        h ^= h >> 27;
-    }
-    h
 }
 
 /// Busy for about `duration` of wall time (CPU-bound, never sleeps).
@@ -942,7 +938,10 @@ fn lab_report_is_measured(ctx: &mut Ctx) -> CheckResult {
 /// parallel loop and one-thread loop on the same tasks. Measured back to back,
 /// so one round sees one state of a shared machine's load.
 struct SpeedRound {
-    /// report.cpu_without_gil.threads (validated: it contains its tasks).
+    /// What `yours` timed, for the notes ("your run without the GIL").
+    label: &'static str,
+    /// report.cpu_without_gil.threads (validated: it contains its tasks), or
+    /// the student's `cpu_processes` call.
     yours: Duration,
     control: Duration,
     /// Cores the course's parallel loop kept busy (process CPU / wall time).
@@ -1001,12 +1000,12 @@ impl SpeedRound {
     fn note(&self, index: usize) -> String {
         format!(
             "round {index}: one thread (course's loop) {:.0} ms, course's parallel loop {:.0} \
-             ms ({:.2}x, {:.1} cores busy), your run without the GIL {:.0} ms ({:.2}x, required \
-             {:.2}x){}",
+             ms ({:.2}x, {:.1} cores busy), {} {:.0} ms ({:.2}x, required {:.2}x){}",
             self.baseline.as_secs_f64() * 1e3,
             self.control.as_secs_f64() * 1e3,
             self.machine(),
             self.control_busy,
+            self.label,
             self.yours.as_secs_f64() * 1e3,
             self.speedup(),
             self.required(),
@@ -1100,6 +1099,7 @@ fn lab_without_gil_speeds_up(ctx: &mut Ctx) -> CheckResult {
         }
         let baseline = one.elapsed();
         measured.push(SpeedRound {
+            label: "your run without the GIL",
             yours,
             control,
             control_busy,
@@ -1167,6 +1167,234 @@ fn lab_without_gil_speeds_up(ctx: &mut Ctx) -> CheckResult {
         .expected(format!(
             "at least {:.2}x faster than one thread (the course's parallel loop reached {:.2}x \
              right after your run)",
+            best.required(),
+            best.machine()
+        ))
+        .actual(format!(
+            "{:.2}x ({:.0} ms vs {:.0} ms on one thread), your best counted round",
+            best.speedup(),
+            best.yours.as_secs_f64() * 1e3,
+            best.baseline.as_secs_f64() * 1e3
+        )),
+    ))
+}
+
+// ---------------------------------------------------------------- task 5: processes
+
+/// The worker program handed to `cpu_processes` (src/bin/gil-worker.rs).
+fn worker() -> std::path::PathBuf {
+    std::env::current_exe()
+        .expect("the check program knows its own path")
+        .with_file_name("gil-worker")
+}
+
+/// CPU time used by the reaped children of this process so far.
+fn children_cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct we pass.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        time(usage.ru_utime) + time(usage.ru_stime)
+    }
+}
+
+/// `cpu_processes(n, worker, args)` under `within`, with owned arguments.
+fn call_processes(n: usize, args: Vec<String>) -> Result<io::Result<Vec<u64>>, Stop> {
+    let worker = worker();
+    within(
+        LIMIT,
+        &format!("cpu_processes({n}, worker, {args:?})"),
+        move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cpu_processes(n, &worker, &args)
+        },
+    )
+}
+
+fn processes_results_in_order(ctx: &mut Ctx) -> CheckResult {
+    let n = ctx.rng().random_range(3..7);
+    let seed: u64 = ctx.rng().random();
+    let rounds = 1_000;
+    let expected: Vec<u64> = (0..n).map(|i| crunch(seed ^ i as u64, rounds)).collect();
+    let args = vec!["crunch".to_string(), seed.to_string(), rounds.to_string()];
+    match call_processes(n, args)? {
+        Ok(results) => ensure_eq!(
+            results,
+            expected,
+            "cpu_processes({n}, ..) must return the result of the worker started with index i at \
+             index i"
+        ),
+        Err(e) => fail!("cpu_processes({n}, ..) failed on workers that all succeed: {e}"),
+    }
+    match call_processes(
+        0,
+        vec!["crunch".to_string(), "1".to_string(), "1".to_string()],
+    )? {
+        Ok(results) => ensure!(
+            results.is_empty(),
+            "cpu_processes(0, ..) starts nothing and returns no results, not {results:?}"
+        ),
+        Err(e) => fail!("cpu_processes(0, ..) starts nothing and must succeed, not fail: {e}"),
+    }
+    for (args, why) in [
+        ("fail", "exits with status 3"),
+        ("garbage", "prints `not a number`"),
+    ] {
+        if let Ok(results) = call_processes(2, vec![args.to_string()])? {
+            fail!(
+                "a worker that {why} must make cpu_processes return an Err, but it returned \
+                 Ok({results:?})"
+            );
+        }
+    }
+    Ok(())
+}
+
+fn processes_run_at_once(ctx: &mut Ctx) -> CheckResult {
+    let n = ctx.rng().random_range(3..6);
+    let dir = format!("meet-{}", ctx.rng().random::<u32>());
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Stop::Fail(Failure::new(format!("cannot create {dir}: {e}"))))?;
+    let patience_ms = PATIENCE.as_millis().to_string();
+    let args = vec!["meet".to_string(), dir, n.to_string(), patience_ms];
+    let results = match call_processes(n, args)? {
+        Ok(results) => results,
+        Err(e) => fail!("cpu_processes({n}, ..) failed on workers that all succeed: {e}"),
+    };
+    ensure_eq!(
+        results.len(),
+        n,
+        "cpu_processes({n}, ..) returns one result per task"
+    );
+    ensure!(
+        results.iter().all(|&met| met == 1),
+        "your worker processes did not all run at the same time: each worker waits for the \
+         others to start, and one of them waited {:.0} s in vain (results {results:?}, 1 = met \
+         the others): start all {n} processes before waiting for any",
+        PATIENCE.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn processes_speed_up(ctx: &mut Ctx) -> CheckResult {
+    const MAX_ROUNDS: usize = 24;
+    const MIN_ROUNDS: usize = 3;
+    const BUDGET: Duration = Duration::from_secs(12);
+    let tasks = SPEEDUP_TASKS;
+    let seed: u64 = ctx.rng().random();
+    let cores = require_cores(2)?;
+    // Sized by CPU time, which a busy machine does not stretch.
+    let rounds = scale_to(Duration::from_millis(100), 10_000, 1 << 30, |rounds| {
+        let started = thread_cpu_time();
+        for i in 0..tasks {
+            std::hint::black_box(crunch(seed ^ i as u64, rounds as u64));
+        }
+        thread_cpu_time().saturating_sub(started)
+    }) as u64;
+    let args = vec!["crunch".to_string(), seed.to_string(), rounds.to_string()];
+    let worker = worker();
+    let started = Instant::now();
+    let mut measured: Vec<SpeedRound> = Vec::new();
+    while measured.len() < MAX_ROUNDS {
+        thread::sleep(REST);
+        let clock = Instant::now();
+        let results = call_processes(tasks, args.clone())?;
+        let yours = clock.elapsed();
+        let results = match results {
+            Ok(results) => results,
+            Err(e) => fail!("cpu_processes({tasks}, ..) failed on workers that all succeed: {e}"),
+        };
+        // The course's own process pool: every worker started, then all
+        // waited for, on the same tasks.
+        thread::sleep(REST);
+        let cpu_before = children_cpu_time();
+        let wall = Instant::now();
+        let children: Vec<_> = (0..tasks)
+            .map(|i| {
+                std::process::Command::new(&worker)
+                    .args(&args)
+                    .arg(i.to_string())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .map_err(|e| Stop::Fail(Failure::new(format!("cannot start gil-worker: {e}"))))
+            })
+            .collect::<Result<_, _>>()?;
+        for mut child in children {
+            let _ = child.wait();
+        }
+        let control = wall.elapsed();
+        let control_busy = children_cpu_time().saturating_sub(cpu_before).as_secs_f64()
+            / control.as_secs_f64().max(1e-9);
+        thread::sleep(REST);
+        let one = Instant::now();
+        let expected: Vec<u64> = (0..tasks)
+            .map(|i| crunch(seed ^ i as u64, rounds))
+            .collect();
+        let baseline = one.elapsed();
+        ensure_eq!(
+            results,
+            expected,
+            "cpu_processes must return the result of worker i at index i"
+        );
+        measured.push(SpeedRound {
+            label: "your cpu_processes run",
+            yours,
+            control,
+            control_busy,
+            baseline,
+        });
+        let passed = measured.iter().any(SpeedRound::passes);
+        let counted = measured.iter().filter(|r| r.informative()).count();
+        let judged = passed || counted >= MIN_COUNTED + 2;
+        if measured.len() >= MIN_ROUNDS && (judged || started.elapsed() >= BUDGET) {
+            break;
+        }
+    }
+    let counted = measured.iter().filter(|r| r.informative()).count();
+    let mut timeline = Timeline {
+        label: format!("cpu_processes({tasks} CPU-heavy tasks)"),
+        ..Timeline::default()
+    };
+    timeline.notes.push(format!(
+        "{} rounds, {counted} counted (course's process pool >= {MACHINE_FLOOR:.1}x with >= \
+         {BUSY_FLOOR:.1} cores busy); machine: {}",
+        measured.len(),
+        cores.describe()
+    ));
+    timeline
+        .notes
+        .extend(measured.iter().enumerate().map(|(i, r)| r.note(i + 1)));
+    send_evidence(ctx, timeline);
+    if measured.iter().any(SpeedRound::passes) {
+        return Ok(());
+    }
+    if counted < MIN_COUNTED {
+        skip!(
+            "the machine could not run {tasks} processes in parallel during this check: in only \
+             {counted} of {} rounds was the course's own process pool {MACHINE_FLOOR:.1}x faster \
+             than one thread with {BUSY_FLOOR:.1} cores busy, and a verdict needs {MIN_COUNTED} \
+             ({}). The structural checks still grade this task",
+            measured.len(),
+            cores.describe()
+        );
+    }
+    let best = measured
+        .iter()
+        .filter(|r| r.informative())
+        .max_by(|a, b| a.speedup().total_cmp(&b.speedup()))
+        .expect("a counted round");
+    Err(Stop::Fail(
+        Failure::new(format!(
+            "your cpu_processes run ({tasks} CPU-heavy tasks in {tasks} processes) was not faster \
+             than one thread, in any of the {counted} rounds where the course's own process pool \
+             was: are all processes started before you wait for any?"
+        ))
+        .expected(format!(
+            "at least {:.2}x faster than one thread (the course's pool reached {:.2}x right \
+             after your run)",
             best.required(),
             best.machine()
         ))
