@@ -139,23 +139,25 @@ pub fn grade_wrong_answers(
     observer: &mut dyn Observer,
     on_row: &mut dyn FnMut(&VerifyRow),
 ) -> Result<Vec<WrongVerdict>> {
-    let jobs: Vec<WrongJob> = answers
-        .iter()
-        .enumerate()
-        .flat_map(|(index, &(wrong, rule))| {
-            let exclusive = course.exercise(&wrong.exercise).is_some_and(|exercise| {
-                exercise
-                    .checks
-                    .iter()
-                    .any(|c| c.exclusive && wrong.caught_by.contains(&c.name))
-            });
-            (0..options.wrong_runs).map(move |run| WrongJob {
-                index,
-                wrong,
-                rule,
-                run,
-                exclusive,
-            })
+    // Run-major: every answer's first run before any second run, so a
+    // second run finds its answer built (in the slot that built it).
+    let jobs: Vec<WrongJob> = (0..options.wrong_runs)
+        .flat_map(|run| {
+            answers
+                .iter()
+                .enumerate()
+                .map(move |(index, &(wrong, rule))| WrongJob {
+                    index,
+                    wrong,
+                    rule,
+                    run,
+                    exclusive: course.exercise(&wrong.exercise).is_some_and(|exercise| {
+                        exercise
+                            .checks
+                            .iter()
+                            .any(|c| c.exclusive && wrong.caught_by.contains(&c.name))
+                    }),
+                })
         })
         .collect();
     let mut verdicts = Vec::new();
@@ -247,28 +249,33 @@ fn build_or_grade_in_parallel(
     on_done: &mut dyn FnMut(Done),
 ) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // The slot each answer was first built in: its later runs build there
+    // too (a no-op), instead of compiling it again in another slot.
+    let homes = std::sync::Mutex::new(std::collections::HashMap::<usize, usize>::new());
     let (tx, rx) = std::sync::mpsc::channel::<Result<Done>>();
     std::thread::scope(|scope| {
         for worker in 0..options.grade.parallelism.max(1).min(jobs.len()) {
             let tx = tx.clone();
-            let next = &next;
+            let (next, homes) = (&next, &homes);
+            let own_slot = crate::build::slot::for_worker(worker);
             std::thread::Builder::new()
                 .name(format!("verify-worker-{worker}"))
                 .spawn_scoped(scope, move || {
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else { break };
+                        let slot = *homes
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .entry(job.index)
+                            .or_insert(own_slot);
                         let done = if job.exclusive {
                             let subject = Subject::wrong_answer(course, job.wrong);
-                            let build = wrong_grade_options(options, job, 1, worker);
-                            crate::grade::build_only(course, &subject, &build).map(|()| {
-                                Done::Built {
-                                    job: index,
-                                    slot: worker,
-                                }
-                            })
+                            let build = wrong_grade_options(options, job, 1, slot);
+                            crate::grade::build_only(course, &subject, &build)
+                                .map(|()| Done::Built { job: index, slot })
                         } else {
-                            verify_wrong(course, options, job, 1, worker, &mut crate::grade::Silent)
+                            verify_wrong(course, options, job, 1, slot, &mut crate::grade::Silent)
                                 .map(Done::Graded)
                         };
                         if tx.send(done).is_err() {

@@ -23,6 +23,16 @@ use rustix::fs::{FlockOperation, flock};
 
 use crate::error::{Error, Result};
 
+/// Slots at most: each is a full copy of the build directories (about 2 GB
+/// for the course's three variants), so workers beyond this share slots
+/// (and queue on their locks) instead of filling the disk.
+pub const MAX_SLOTS: usize = 4;
+
+/// The slot a worker builds in.
+pub fn for_worker(worker: usize) -> usize {
+    worker % MAX_SLOTS
+}
+
 /// The build directory of `slot` for `variant` (`None`: the plain build).
 pub fn build_dir(work_dir: &Path, variant: Option<&str>, slot: usize) -> PathBuf {
     let mut name = String::from("build");
@@ -129,6 +139,8 @@ mod tests {
             build_dir(work, Some("shuttle"), 2),
             Path::new("/w/build-w2-shuttle")
         );
+        assert_eq!(for_worker(1), 1);
+        assert_eq!(for_worker(MAX_SLOTS), 0, "many workers share a few slots");
     }
 
     #[test]
