@@ -9,22 +9,33 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crawler::Politeness;
+use threadlings::instrument;
+use threadlings::sync::Barrier;
 use threadlings_kit::race::{self, Explore, Violation};
 use threadlings_kit::{CheckResult, Ctx};
 
 const HOSTS: [&str; 2] = ["alpha.test:80", "beta.test:80"];
 
-/// Two threads per host, two turns each, with politeness and no pause
+/// Two phases, each a fresh `Politeness` with politeness and no pause
 /// (`Some(Duration::ZERO)`: only "one request at a time per host" makes
-/// anyone wait): every turn is granted, never two at once to one host.
+/// anyone wait).
+///
+/// 1. The hand-off: the main thread holds a turn on each host while one
+///    thread per host waits for a turn; then it ends both turns and waits
+///    (at a barrier) until both waiters hold theirs. Nothing else will ever
+///    end a turn, so a release that woke only a waiter for the other host
+///    leaves a thread waiting for a free host for good.
+/// 2. Two threads per host, two turns each: every turn is granted, never
+///    two at once to one host.
 pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
     const TURNS: usize = 2;
     Explore::new(
-        "4 threads, 2 per host, each taking 2 turns on its host through one Politeness \
-         (delay 0)",
+        "ending one turn on each of 2 hosts while a thread waits for each, then 4 threads, 2 per \
+         host, each taking 2 turns on its host through one Politeness (delay 0)",
     )
     .iterations(1000)
     .check(ctx, || {
+        hand_off()?;
         let politeness = Arc::new(Politeness::new(Some(Duration::ZERO)));
         let inside: Arc<[AtomicUsize; 2]> = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
         let threads: Vec<_> = (0..4)
@@ -37,10 +48,7 @@ pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
                         for turn in 0..TURNS {
                             race::doing(|| format!("turn({}) #{turn}", HOSTS[host]));
                             let Some(granted) = politeness.turn(HOSTS[host], None) else {
-                                return Err(Violation::new(
-                                    "turn(host, None) always grants a turn (no deadline)",
-                                    "None".to_string(),
-                                ));
+                                return Err(no_turn());
                             };
                             race::doing(|| format!("holding a turn on {}", HOSTS[host]));
                             let others = inside[host].fetch_add(1, Ordering::SeqCst);
@@ -65,4 +73,47 @@ pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
         }
         Ok(())
     })
+}
+
+fn no_turn() -> Violation {
+    Violation::new(
+        "turn(host, None) always grants a turn (no deadline)",
+        "None".to_string(),
+    )
+}
+
+/// Phase 1 of [`politeness_explore`].
+fn hand_off() -> Result<(), Violation> {
+    let politeness = Arc::new(Politeness::new(Some(Duration::ZERO)));
+    let both_granted = Arc::new(Barrier::new(3));
+    instrument::name(&*both_granted, "both-waiters-granted");
+    let held: Vec<_> = HOSTS
+        .iter()
+        .map(|host| politeness.turn(host, None).ok_or_else(no_turn))
+        .collect::<Result<_, _>>()?;
+    let waiters: Vec<_> = (0..2)
+        .map(|host| {
+            let (politeness, both_granted) = (politeness.clone(), both_granted.clone());
+            threadlings::thread::Builder::new()
+                .name(format!("waiter ({})", HOSTS[host]))
+                .spawn(move || -> Result<(), Violation> {
+                    race::doing(|| format!("turn({}) while main holds it", HOSTS[host]));
+                    let granted = politeness.turn(HOSTS[host], None).ok_or_else(no_turn)?;
+                    race::doing(|| {
+                        format!("holding {}, waiting for the other waiter", HOSTS[host])
+                    });
+                    both_granted.wait();
+                    drop(granted);
+                    Ok(())
+                })
+                .unwrap()
+        })
+        .collect();
+    race::doing(|| "ending both turns, then waiting until both waiters hold theirs".to_string());
+    drop(held);
+    both_granted.wait();
+    for waiter in waiters {
+        waiter.join().unwrap()?;
+    }
+    Ok(())
 }
