@@ -121,7 +121,7 @@ fn spurious_draw() -> bool {
 #[cfg(shuttle)]
 fn spurious_draw() -> bool {
     use shuttle::rand::RngCore;
-    shuttle::rand::thread_rng().next_u64() % 8 == 0
+    shuttle::rand::thread_rng().next_u64().is_multiple_of(8)
 }
 
 #[cold]
