@@ -28,6 +28,7 @@
 
 mod explore;
 mod server;
+mod stress;
 mod web;
 
 use std::collections::BTreeMap;
@@ -42,6 +43,7 @@ use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, 
 use web::{Behaviour, Expected, ExpectedReport, Web};
 
 use explore::politeness_explore;
+use stress::crawl_stress;
 
 threadlings_kit::checks![
     fetch_with_retry_recovers,
@@ -50,6 +52,7 @@ threadlings_kit::checks![
     politeness_explore,
     discovers_fixed_web,
     discovers_random_webs,
+    crawl_stress,
     fetches_each_page_once,
     never_exceeds_in_flight_limit,
     reaches_in_flight_limit,
