@@ -27,6 +27,12 @@ pub struct Config {
     pub seed: u64,
     /// Yield, spin or sleep at synchronization points (ignored under loom).
     pub perturb: bool,
+    /// Produce the spurious outcomes std's contracts allow, now and then
+    /// (seeded): a `Condvar` wait that returns without a notify, a `park`
+    /// without an `unpark`, a `compare_exchange_weak` that fails although
+    /// the value matched. Ignored under loom; under shuttle the choice is
+    /// part of the explored schedule.
+    pub spurious: bool,
     /// Share of synchronization points that are perturbed, in 1/1000.
     pub rate_per_mille: u32,
     /// Longest busy-wait at a perturbed point.
@@ -41,6 +47,7 @@ impl Config {
         Config {
             seed: 0,
             perturb: false,
+            spurious: false,
             rate_per_mille: 0,
             max_spin: Duration::ZERO,
             max_sleep: Duration::ZERO,
@@ -53,9 +60,22 @@ impl Config {
         Config {
             seed,
             perturb: true,
+            spurious: true,
             rate_per_mille: 200,
             max_spin: Duration::from_micros(20),
             max_sleep: Duration::from_micros(200),
+        }
+    }
+}
+
+impl Config {
+    /// Registry plus spurious outcomes, without timing perturbation: what a
+    /// schedule exploration wants (shuttle picks the interleaving; the
+    /// facade adds the spurious wake-ups the contracts allow).
+    pub fn exploration() -> Config {
+        Config {
+            spurious: true,
+            ..Config::registry_only()
         }
     }
 }
@@ -67,6 +87,7 @@ pub fn enable(config: Config) {
         seed: config.seed,
         track: true,
         perturb: config.perturb,
+        spurious: config.spurious,
         rate,
         max_spin_ns: config.max_spin.as_nanos().min(u128::from(u64::MAX)) as u64,
         max_sleep_us: config.max_sleep.as_micros().min(u128::from(u64::MAX)) as u64,
@@ -79,6 +100,7 @@ pub fn disable() {
         seed: 0,
         track: false,
         perturb: false,
+        spurious: false,
         rate: 0,
         max_spin_ns: 0,
         max_sleep_us: 0,
@@ -268,18 +290,7 @@ pub fn try_snapshot() -> Option<Snapshot> {
 }
 
 fn convert(r: &rt::Registry, events: u64) -> Snapshot {
-    let info = |d: &rt::Desc| LockInfo {
-        id: d.id,
-        kind: match d.kind {
-            rt::Kind::Mutex => LockKind::Mutex,
-            rt::Kind::RwLock => LockKind::RwLock,
-            rt::Kind::Condvar => LockKind::Condvar,
-            rt::Kind::Barrier => LockKind::Barrier,
-        },
-        name: r.names.get(&d.id).cloned(),
-        created_at: short_location(d.created_at),
-        type_name: short_type_name(d.type_name),
-    };
+    let info = |d: &rt::Desc| info(r, d);
     let mut threads: Vec<ThreadInfo> = r
         .threads
         .iter()
@@ -325,6 +336,99 @@ fn convert(r: &rt::Registry, events: u64) -> Snapshot {
         events,
         threads,
         held,
+    }
+}
+
+/// One lock acquisition seen by [`audit`], or one lock [`held_now`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acquisition {
+    /// The lock.
+    pub lock: LockInfo,
+    /// Exclusively: a mutex, or an rwlock's write lock; `false`: an
+    /// rwlock's read lock.
+    pub exclusive: bool,
+}
+
+impl Acquisition {
+    /// How it was taken: "read", "write" or "mutex".
+    pub fn mode(&self) -> &'static str {
+        match (self.lock.kind, self.exclusive) {
+            (LockKind::RwLock, false) => "read",
+            (LockKind::RwLock, true) => "write",
+            _ => "mutex",
+        }
+    }
+}
+
+impl fmt::Display for Acquisition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mode() {
+            "mutex" => write!(f, "the lock of {}", self.lock),
+            mode => write!(f, "the {mode} lock of {}", self.lock),
+        }
+    }
+}
+
+/// Runs `f` on the current thread and returns what it returned, with every
+/// lock the current thread acquired while it ran, in order (mutexes, read
+/// and write locks, including the re-locking of a mutex when a `Condvar`
+/// wait returns). Acquisitions by other threads are not counted. Needs the
+/// instrumentation [`enable`]d (otherwise nothing is recorded); audits nest.
+///
+/// This is how a check holds an answer to "this operation takes read locks
+/// only": the report can name the lock and the mode it saw.
+pub fn audit<R>(f: impl FnOnce() -> R) -> (R, Vec<Acquisition>) {
+    if !rt::tracking() {
+        return (f(), Vec::new());
+    }
+    /// Closes the audit if `f` panics (the check then reports the panic).
+    struct Open(Option<Option<Vec<(rt::Desc, bool)>>>);
+    impl Drop for Open {
+        fn drop(&mut self) {
+            if let Some(outer) = self.0.take() {
+                rt::audit_end(outer);
+            }
+        }
+    }
+    let mut open = Open(Some(rt::audit_begin()));
+    let value = f();
+    let seen = open.0.take().map(rt::audit_end).unwrap_or_default();
+    (value, acquisitions(&seen))
+}
+
+/// The locks the current thread holds right now, by lock id (e.g. called
+/// from inside a callback the answer runs: "no lock is held while `compute`
+/// runs"). Empty while the instrumentation is off.
+pub fn held_now() -> Vec<Acquisition> {
+    if !rt::tracking() {
+        return Vec::new();
+    }
+    acquisitions(&rt::held_by_current())
+}
+
+fn acquisitions(seen: &[(rt::Desc, bool)]) -> Vec<Acquisition> {
+    rt::with_snapshot(|r, _| {
+        seen.iter()
+            .map(|(desc, exclusive)| Acquisition {
+                lock: info(r, desc),
+                exclusive: *exclusive,
+            })
+            .collect()
+    })
+}
+
+fn info(r: &rt::Registry, d: &rt::Desc) -> LockInfo {
+    LockInfo {
+        id: d.id,
+        kind: match d.kind {
+            rt::Kind::Mutex => LockKind::Mutex,
+            rt::Kind::RwLock => LockKind::RwLock,
+            rt::Kind::Condvar => LockKind::Condvar,
+            rt::Kind::Barrier => LockKind::Barrier,
+        },
+        name: r.names.get(&d.id).cloned(),
+        created_at: short_location(d.created_at),
+        type_name: short_type_name(d.type_name),
     }
 }
 

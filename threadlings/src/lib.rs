@@ -15,9 +15,16 @@
 //!   spin or sleep for a few microseconds. This widens race windows that are
 //!   nanoseconds wide on real hardware, so a lost update or a lock-order
 //!   deadlock shows up in every run instead of once in a thousand, even on one
-//!   core. Locks also record who holds them and who waits for them, so a
-//!   stalled check can print the wait-for cycle ("worker-1 waits for mutex #2,
-//!   held by worker-0, which waits for mutex #1, held by worker-1").
+//!   core. What std's contracts allow to happen spuriously now happens now and
+//!   then (seeded): a `Condvar` wait returns without a notify, `park` without
+//!   an `unpark`, `compare_exchange_weak` fails although the value matched; so
+//!   an `if` where a `while` belongs is caught wherever a check waits (schedule
+//!   explorations under shuttle get the spurious wake-ups too, drawn from
+//!   shuttle's replayable randomness). Locks also record who holds them and
+//!   who waits for them, so a stalled check can print the wait-for cycle
+//!   ("worker-1 waits for mutex #2, held by worker-0, which waits for mutex
+//!   #1, held by worker-1"), and each acquisition with its mode, so a check
+//!   can audit which locks an operation takes ([`instrument::audit`]).
 //! - **`--cfg loom`** (the grader's `loom` build variant): loom's model
 //!   checking types underneath, so the grader can explore every interleaving
 //!   of a small scenario, including the reorderings weak memory orderings

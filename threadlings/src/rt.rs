@@ -15,6 +15,8 @@ use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard};
 const TRACK: u8 = 1;
 /// Yield, spin or sleep at synchronization points.
 const PERTURB: u8 = 2;
+/// Produce the spurious outcomes contracts allow (see [`spurious`]).
+const SPURIOUS: u8 = 4;
 
 static MODE: AtomicU8 = AtomicU8::new(0);
 static SEED: AtomicU64 = AtomicU64::new(0);
@@ -48,6 +50,7 @@ pub(crate) struct Settings {
     pub seed: u64,
     pub track: bool,
     pub perturb: bool,
+    pub spurious: bool,
     pub rate: u32,
     pub max_spin_ns: u64,
     pub max_sleep_us: u64,
@@ -62,7 +65,13 @@ pub(crate) fn configure(settings: Settings) {
     // Under loom or shuttle the scheduler is the checker's: perturbing would
     // only slow it down (and a real sleep would stall every model thread).
     let perturb = settings.perturb && cfg!(not(any(loom, shuttle)));
-    let mode = (if settings.track { TRACK } else { 0 }) | (if perturb { PERTURB } else { 0 });
+    // Spurious outcomes are drawn from the thread's seeded stream, or under
+    // shuttle from shuttle's own (replayable) randomness; loom explores
+    // without them (its state space would double at every wait).
+    let spurious = settings.spurious && cfg!(not(loom));
+    let mode = (if settings.track { TRACK } else { 0 })
+        | (if perturb { PERTURB } else { 0 })
+        | (if spurious { SPURIOUS } else { 0 });
     MODE.store(mode, Relaxed);
 }
 
@@ -87,19 +96,32 @@ pub(crate) fn point() {
 
 /// Whether an operation whose contract allows a spurious outcome should
 /// produce one now (a weak compare-exchange that fails although the value
-/// matched, a `park` that returns without an `unpark`): seeded, only while
-/// stress perturbation is on, about one call in eight. A correct caller
-/// retries in a loop and never notices; one that trusts a single attempt is
-/// caught on every run instead of once on some other machine.
+/// matched, a `park` that returns without an `unpark`, a `Condvar` wait that
+/// returns without a notify): seeded, only while the instrumentation asks
+/// for it (stress runs; under shuttle, schedule explorations), about one
+/// call in eight. A correct caller retries in a loop and never notices; one
+/// that trusts a single attempt is caught on every run instead of once on
+/// some other machine.
 #[inline(always)]
 pub(crate) fn spurious() -> bool {
-    MODE.load(Relaxed) & PERTURB != 0 && spurious_draw()
+    MODE.load(Relaxed) & SPURIOUS != 0 && spurious_draw()
 }
 
 #[cold]
 #[inline(never)]
+#[cfg(not(shuttle))]
 fn spurious_draw() -> bool {
     next_random().is_some_and(|r| r % 8 == 0)
+}
+
+/// Under shuttle the draw is shuttle's: part of the schedule, so a failing
+/// schedule replays with the same spurious wake-ups.
+#[cold]
+#[inline(never)]
+#[cfg(shuttle)]
+fn spurious_draw() -> bool {
+    use shuttle::rand::RngCore;
+    shuttle::rand::thread_rng().next_u64().is_multiple_of(8)
 }
 
 #[cold]
@@ -287,6 +309,9 @@ pub(crate) struct Registry {
     pub condvars: HashMap<u64, CondvarState>,
     /// Per barrier: arrivals so far, and the number of parties.
     pub barriers: HashMap<u64, (u64, u64)>,
+    /// Per thread with an audit open ([`crate::instrument::audit`]): every
+    /// lock it acquired since (`true`: exclusively).
+    pub audits: HashMap<u64, Vec<(Desc, bool)>>,
     /// Registry ids of the model threads (loom's or shuttle's), by their ids.
     #[cfg(any(loom, shuttle))]
     pub model_ids: HashMap<model::ThreadId, u64>,
@@ -450,7 +475,50 @@ pub(crate) fn lock_acquired(lock: Desc, exclusive: bool) {
     update(current_tid(), |r, tid| {
         set_blocked(r, tid, None);
         add_holder(r, tid, lock, exclusive);
+        if let Some(log) = r.audits.get_mut(&tid) {
+            log.push((lock, exclusive));
+        }
     });
+}
+
+/// Opens an audit of the current thread's acquisitions; returns what an
+/// enclosing audit had recorded so far (restored by [`audit_end`]).
+pub(crate) fn audit_begin() -> Option<Vec<(Desc, bool)>> {
+    let tid = current_tid();
+    with_registry(|r| r.audits.insert(tid, Vec::new()))
+}
+
+/// Closes the audit [`audit_begin`] opened: what it saw, in order. An
+/// enclosing audit sees these acquisitions too.
+pub(crate) fn audit_end(outer: Option<Vec<(Desc, bool)>>) -> Vec<(Desc, bool)> {
+    let tid = current_tid();
+    with_registry(|r| {
+        let seen = r.audits.remove(&tid).unwrap_or_default();
+        if let Some(mut outer) = outer {
+            outer.extend(seen.iter().copied());
+            r.audits.insert(tid, outer);
+        }
+        seen
+    })
+}
+
+/// The locks the current thread holds right now (`true`: exclusively).
+pub(crate) fn held_by_current() -> Vec<(Desc, bool)> {
+    let tid = current_tid();
+    with_registry(|r| {
+        let mut held: Vec<(Desc, bool)> = r
+            .held
+            .values()
+            .filter_map(|(desc, holders)| {
+                holders
+                    .iter()
+                    .find(|(holder, _)| *holder == tid)
+                    .map(|&(_, exclusive)| (*desc, exclusive))
+            })
+            .collect();
+        held.sort_by_key(|(desc, _)| desc.id);
+        held
+    })
 }
 
 pub(crate) fn lock_released(lock: Desc) {

@@ -1,7 +1,7 @@
 //! Exercise 10: I/O concurrency. Read README.md first.
 #![allow(unused)]
 
-use std::sync::{Condvar, Mutex};
+use threadlings::sync::{Condvar, Mutex};
 
 /// Task 1: a counting semaphore, built from a `Mutex` and a `Condvar`.
 ///

@@ -4,9 +4,9 @@
 //! that do not kill workers, and a `Drop` that shuts down gracefully.
 #![allow(unused)]
 
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use threadlings::sync::mpsc::{self, Receiver, Sender};
+use threadlings::sync::{Arc, Mutex};
+use threadlings::thread::{self, JoinHandle};
 
 /// A job: any closure a worker can run once.
 type Job = Box<dyn FnOnce() + Send + 'static>;

@@ -4,12 +4,12 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::process::{Child, ExitStatus};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use threadlings::sync::mpsc;
+use threadlings::thread::JoinHandle;
 
 /// Given: a task the pool sends to a worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

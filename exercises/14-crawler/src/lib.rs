@@ -80,7 +80,7 @@ pub struct CrawlReport {
 /// `turn` never waits.
 ///
 /// Add the fields you need (a `Mutex` around a map from host to its state, and
-/// a `Condvar` to wait on, is one way).
+/// a `Condvar` to wait on, is one way; take them from `threadlings::sync`).
 pub struct Politeness {
     delay: Option<Duration>,
     // your fields

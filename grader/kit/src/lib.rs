@@ -8,6 +8,7 @@
 //! functions `fn(&mut Ctx) -> CheckResult` and list them with [`checks!`].
 
 mod assert;
+pub mod audit;
 mod channel;
 mod ctx;
 mod harness;
@@ -21,6 +22,11 @@ pub use ctx::Ctx;
 pub use harness::{CheckFn, run_main};
 pub use threadlings_schema::protocol::Failure;
 pub use watchdog::within;
+
+/// The facade's instrumentation is process-wide: unit tests that switch it
+/// on take this first, so they never switch it off under each other.
+#[cfg(test)]
+pub(crate) static INSTRUMENT_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Why a check stopped before passing.
 #[derive(Debug, Clone, PartialEq)]

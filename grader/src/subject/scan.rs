@@ -680,4 +680,69 @@ mod tests {
                    use std::thread::spawn;\n";
         assert_eq!(found(src), vec!["2: `std::thread::spawn`"]);
     }
+
+    /// Every exercise with race checks declares a facade policy, and its
+    /// stub, its reference solution and every known-wrong answer pass the
+    /// scan (so their race checks grade them): the moved exercises (10, 12,
+    /// 13, 14) as well as 04-08.
+    #[test]
+    fn every_race_exercise_has_a_policy_that_its_own_answers_pass() {
+        use threadlings_schema::report::CheckKind;
+
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the grader sits in the course");
+        let course = crate::course::load(root).expect("the course loads");
+        let mut checked = Vec::new();
+        for exercise in &course.exercises {
+            if !exercise.checks.iter().any(|c| c.kind == CheckKind::Race) {
+                continue;
+            }
+            let policy = super::policy(exercise)
+                .expect("the manifest parses")
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{} has race checks but no [package.metadata.threadlings.facade]",
+                        exercise.name
+                    )
+                });
+            let solution = root.join("solutions").join(&exercise.name).join("src");
+            let mut findings = Vec::new();
+            for (what, src) in [
+                ("stub", exercise.exercise_dir.join("src")),
+                ("solution", solution.clone()),
+            ] {
+                findings.extend(
+                    scan(&src, &policy)
+                        .into_iter()
+                        .map(|f| format!("{what}: {f:?}")),
+                );
+            }
+            for wrong in &exercise.wrong_answers {
+                let files = super::super::sync::collect(&[solution.clone(), wrong.dir.join("src")])
+                    .expect("the wrong answer's layers");
+                let laid = tempfile::tempdir().expect("a temporary directory");
+                let src = laid.path().join("src");
+                super::super::sync::mirror(&files, &src).expect("the wrong answer laid out");
+                findings.extend(
+                    scan(&src, &policy)
+                        .into_iter()
+                        .map(|f| format!("wrong/{}: {f:?}", wrong.name)),
+                );
+            }
+            assert!(findings.is_empty(), "{}: {findings:#?}", exercise.name);
+            checked.push(exercise.name.clone());
+        }
+        for moved in [
+            "10-io-concurrency",
+            "12-thread-pool",
+            "13-ipc",
+            "14-crawler",
+        ] {
+            assert!(
+                checked.iter().any(|c| c == moved),
+                "{moved} has no race check: {checked:?}"
+            );
+        }
+    }
 }

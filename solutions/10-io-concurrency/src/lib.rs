@@ -1,7 +1,7 @@
 //! Exercise 10: I/O concurrency. Reference solution.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
-use std::thread;
+use threadlings::sync::{Condvar, Mutex, MutexGuard};
+use threadlings::thread;
 
 /// A counting semaphore from a `Mutex` and a `Condvar`.
 pub struct Semaphore {

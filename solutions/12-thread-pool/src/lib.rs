@@ -3,9 +3,10 @@
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::{self, JoinHandle};
+
+use threadlings::sync::mpsc::{self, Receiver, Sender};
+use threadlings::sync::{Arc, Mutex, PoisonError};
+use threadlings::thread::{self, JoinHandle};
 
 /// A job: any closure a worker can run once.
 type Job = Box<dyn FnOnce() + Send + 'static>;

@@ -4,11 +4,12 @@ use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+use threadlings::sync::atomic::{AtomicUsize, Ordering};
+use threadlings::sync::mpsc::{self, RecvTimeoutError};
+use threadlings::sync::{Arc, Mutex, MutexGuard};
+use threadlings::thread::{self, JoinHandle};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -531,7 +532,7 @@ struct Pool<'a> {
     started: AtomicUsize,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 

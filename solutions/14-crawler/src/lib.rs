@@ -12,9 +12,10 @@
 pub mod http;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant};
+
+use threadlings::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use threadlings::thread;
 
 pub use http::FetchError;
 

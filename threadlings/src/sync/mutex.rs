@@ -28,6 +28,9 @@ pub struct MutexGuard<'a, T: ?Sized + 'a> {
     /// `Some` when the lock was taken with tracking on: the guard then
     /// reports its release, whatever the mode is by then.
     tracked: Option<Desc>,
+    /// The mutex it locks: a spurious wake-up of a `Condvar` wait unlocks
+    /// and locks it again.
+    mutex: &'a Mutex<T>,
 }
 
 impl<T> Mutex<T> {
@@ -66,7 +69,7 @@ impl<T: ?Sized> Mutex<T> {
     /// Acquires the mutex, blocking the current thread until it can.
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
         if !rt::active() {
-            return map_lock(self.inner.lock(), |g| MutexGuard::new(g, None));
+            return map_lock(self.inner.lock(), |g| MutexGuard::new(g, None, self));
         }
         rt::point();
         let tracked = rt::tracking().then(|| self.desc());
@@ -78,13 +81,13 @@ impl<T: ?Sized> Mutex<T> {
             rt::lock_acquired(desc, true);
         }
         rt::point();
-        map_lock(result, |g| MutexGuard::new(g, tracked))
+        map_lock(result, |g| MutexGuard::new(g, tracked, self))
     }
 
     /// Attempts to acquire the mutex without blocking.
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
         if !rt::active() {
-            return map_try_lock(self.inner.try_lock(), |g| MutexGuard::new(g, None));
+            return map_try_lock(self.inner.try_lock(), |g| MutexGuard::new(g, None, self));
         }
         rt::point();
         let tracked = rt::tracking().then(|| self.desc());
@@ -94,7 +97,7 @@ impl<T: ?Sized> Mutex<T> {
         if let Some(desc) = tracked {
             rt::lock_acquired(desc, true);
         }
-        map_try_lock(result, |g| MutexGuard::new(g, tracked))
+        map_try_lock(result, |g| MutexGuard::new(g, tracked, self))
     }
 
     /// Whether a thread panicked while holding the lock (never under loom or
@@ -145,24 +148,38 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    fn new(inner: imp::MutexGuard<'a, T>, tracked: Option<Desc>) -> Self {
+    fn new(inner: imp::MutexGuard<'a, T>, tracked: Option<Desc>, mutex: &'a Mutex<T>) -> Self {
         MutexGuard {
             inner: ManuallyDrop::new(inner),
             tracked,
+            mutex,
         }
     }
 
     /// Takes the std (or loom) guard out without unlocking (for `Condvar`).
-    pub(crate) fn into_parts(self) -> (imp::MutexGuard<'a, T>, Option<Desc>) {
+    pub(crate) fn into_parts(self) -> (imp::MutexGuard<'a, T>, Option<Desc>, &'a Mutex<T>) {
         let mut me = ManuallyDrop::new(self);
         // SAFETY: `me` is never used or dropped again, so the inner guard is
         // moved out exactly once.
         let inner = unsafe { ManuallyDrop::take(&mut me.inner) };
-        (inner, me.tracked)
+        (inner, me.tracked, me.mutex)
     }
 
-    pub(crate) fn from_parts(inner: imp::MutexGuard<'a, T>, tracked: Option<Desc>) -> Self {
-        MutexGuard::new(inner, tracked)
+    pub(crate) fn from_parts(
+        inner: imp::MutexGuard<'a, T>,
+        tracked: Option<Desc>,
+        mutex: &'a Mutex<T>,
+    ) -> Self {
+        MutexGuard::new(inner, tracked, mutex)
+    }
+
+    /// Unlocks and locks the mutex again, letting other threads in between:
+    /// a `Condvar` wait that wakes up spuriously.
+    pub(crate) fn relock(self) -> LockResult<MutexGuard<'a, T>> {
+        let mutex = self.mutex;
+        drop(self);
+        crate::thread::yield_now();
+        mutex.lock()
     }
 }
 

@@ -46,7 +46,7 @@ fn work(input: &str) -> String {
         "upper" => rest.to_uppercase(),
         "sleep" => {
             let ms = rest.trim().parse().unwrap_or(0);
-            std::thread::sleep(Duration::from_millis(ms));
+            threadlings::thread::sleep(Duration::from_millis(ms));
             format!("slept {ms}")
         }
         "pid" => std::process::id().to_string(),
@@ -55,7 +55,7 @@ fn work(input: &str) -> String {
             std::process::exit(101);
         }
         "hang" => loop {
-            std::thread::sleep(Duration::from_secs(3600));
+            threadlings::thread::sleep(Duration::from_secs(3600));
         },
         _ => format!("unknown task: {input}"),
     }

@@ -9,12 +9,17 @@ use rand::Rng;
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
+mod coverage;
+
+use coverage::queue_try_pop_explore;
+
 threadlings_kit::checks![
     queue_fifo,
     queue_blocks,
     barrier_leaders,
     queue_stress,
     queue_explore,
+    queue_try_pop_explore,
     queue_model,
     barrier_stress,
     barrier_explore,

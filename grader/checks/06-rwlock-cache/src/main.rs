@@ -11,6 +11,10 @@ use threadlings_kit::probe::{InFlight, Rendezvous};
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
+mod audits;
+
+use audits::reads_take_read_locks;
+
 threadlings_kit::checks![
     config_basics,
     cache_basics,
@@ -20,6 +24,7 @@ threadlings_kit::checks![
     cache_stress,
     cache_model,
     cache_explore,
+    reads_take_read_locks,
     compute_model,
     snapshots_overlap,
     cached_reads_overlap,

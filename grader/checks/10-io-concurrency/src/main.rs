@@ -17,10 +17,16 @@ use threadlings_kit::timing::{
 };
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
+mod race;
+
+use race::{semaphore_explore, semaphore_stress};
+
 threadlings_kit::checks![
     semaphore_counts_permits,
     semaphore_blocks_when_empty,
     semaphore_bounds_holders,
+    semaphore_stress,
+    semaphore_explore,
     fetch_all_results_in_order,
     fetch_all_never_exceeds_limit,
     fetch_all_reaches_limit,

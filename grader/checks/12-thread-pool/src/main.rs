@@ -15,10 +15,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use threadlings::sync::mpsc::{Receiver, RecvTimeoutError};
 
 use rand::Rng;
 use thread_pool::ThreadPool;
@@ -28,11 +28,17 @@ use threadlings_kit::timing::{
 };
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
+mod race;
+
+use race::{pool_explore, pool_stress};
+
 threadlings_kit::checks![
     execute_runs_every_job,
     submit_returns_results,
     jobs_run_on_pool_workers,
     pool_runs_k_jobs_at_once,
+    pool_stress,
+    pool_explore,
     panicking_job_keeps_worker,
     drop_finishes_queued_jobs,
     drop_joins_every_worker,

@@ -18,6 +18,10 @@ use ipc::{Answer, PoolConfig, PoolReport, PoolWorker, Shutdown, Task, TaskError}
 use rand::Rng;
 use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, skip, within};
 
+mod stress;
+
+use stress::pool_restarts_under_stress;
+
 threadlings_kit::checks![
     framing_round_trips,
     truncated_message_is_an_error,
@@ -31,6 +35,7 @@ threadlings_kit::checks![
     pool_uses_every_worker_at_once,
     free_worker_takes_next_task,
     crashed_task_is_retried,
+    pool_restarts_under_stress,
     hung_worker_is_killed,
     pool_leaves_no_zombie_or_fd,
     cost_measurements_are_real,

@@ -223,7 +223,7 @@ mod imp {
         panics::record();
         let seed: u64 = ctx.rng().random();
         let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
-        instrument::enable(Instrument::registry_only());
+        instrument::enable(Instrument::exploration());
         let _off = Disable;
 
         let mut config = Config::new();

@@ -488,8 +488,8 @@ mod tests {
     use super::{Stress, Violation};
     use crate::{CheckResult, Ctx, Stop};
 
-    /// Instrumentation is process-wide: one stress run at a time.
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    /// Instrumentation is process-wide: one stress run (or audit) at a time.
+    use crate::INSTRUMENT_SERIAL as SERIAL;
 
     fn ctx(budget: &str) -> Ctx {
         Ctx::new("counter_stress", 5).with_budget(Budget::parse(budget).unwrap())
