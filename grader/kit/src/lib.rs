@@ -11,6 +11,7 @@ mod assert;
 mod channel;
 mod ctx;
 mod harness;
+pub mod lin;
 pub mod probe;
 pub mod race;
 pub mod timing;
