@@ -45,7 +45,7 @@ fn table() -> OutcomeTable {
         outcome: outcome.to_string(),
         class,
         allowed: Some(allowed),
-        seen,
+        seen: Some(seen),
         verdict: verdict.to_string(),
     };
     OutcomeTable {

@@ -233,8 +233,10 @@ pub struct OutcomeRow {
     /// (`None` when the model was not run in this build).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<bool>,
-    /// How often stress runs on this machine observed it.
-    pub seen: u64,
+    /// How often stress runs on this machine observed it (`None` when no
+    /// stress runs were made in this build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<u64>,
     /// `ok`, `interesting` or `FORBIDDEN`.
     pub verdict: String,
 }
@@ -357,7 +359,7 @@ impl OutcomeTable {
                 row.outcome,
                 row.class.as_str(),
                 allowed(row),
-                row.seen,
+                row.seen.map_or("not run".to_string(), |n| n.to_string()),
                 row.verdict
             ));
         }

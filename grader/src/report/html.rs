@@ -244,7 +244,7 @@ fn render_outcomes(out: &mut String, table: &OutcomeTable) {
                 Some(false) => "no",
                 None => "not run",
             },
-            row.seen,
+            row.seen.map_or("not run".to_string(), |n| n.to_string()),
             escape(&row.verdict)
         );
     }
