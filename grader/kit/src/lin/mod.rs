@@ -38,13 +38,13 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use threadlings_schema::protocol::Message;
 use threadlings_schema::report::{Scenario as ScenarioEvidence, ScenarioOp};
 
 use crate::race::{Explore, Model, Violation, replay_command};
 use crate::{CheckResult, Ctx, Failure, Stop};
 pub use history::{Entry, MAX_OPS, Sequential, Unexplained, linearize};
+pub use rand_chacha::ChaCha8Rng;
 pub use scenario::{Part, Scenario, Sizes, generate, generate_safe, never_stuck};
 
 /// A concurrent object's operations and its sequential specification.
