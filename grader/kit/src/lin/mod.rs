@@ -185,7 +185,8 @@ impl<S: Spec> Lin<S> {
                 return Err(generator_violation(&*spec));
             };
             let history = execute(&*spec, &scenario, false).map_err(panic_violation)?;
-            judge(&*spec, &scenario, &history).map_err(|(evidence, violation)| {
+            judge(&*spec, &scenario, &history).map_err(|found| {
+                let (evidence, violation) = *found;
                 if let Ok(mut slot) = slot.lock() {
                     *slot = Some(evidence);
                 }
@@ -213,7 +214,8 @@ impl<S: Spec> Lin<S> {
                 Ok(history) => history,
                 Err(message) => panic!("{message}"),
             };
-            if let Err((evidence, violation)) = judge(&*spec, &scenario, &history) {
+            if let Err(found) = judge(&*spec, &scenario, &history) {
+                let (evidence, violation) = *found;
                 let text = format!("{}\n{}", violation.invariant, violation.seen);
                 if let Ok(mut slot) = slot.lock() {
                     *slot = Some(evidence);
@@ -339,7 +341,7 @@ fn judge<S: Spec>(
     spec: &S,
     scenario: &Scenario<S::Op>,
     history: &History<S>,
-) -> Result<(), (ScenarioEvidence, Violation)> {
+) -> Result<(), Box<(ScenarioEvidence, Violation)>> {
     let why = match linearize(&ModelOf(spec), &spec.initial(), history) {
         Ok(_) => return Ok(()),
         Err(why) => why,
@@ -356,7 +358,7 @@ fn judge<S: Spec>(
             text => format!("\n{text}"),
         },
     );
-    Err((evidence, violation))
+    Err(Box::new((evidence, violation)))
 }
 
 /// The scenario as evidence: per-part columns, results (from `history`,
@@ -430,13 +432,20 @@ fn replay(ctx: &Ctx) -> String {
     format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx))
 }
 
+/// A failing scenario, the history that failed, and why.
+pub(crate) type Failing<S> = (
+    Scenario<<S as Spec>::Op>,
+    History<S>,
+    Unexplained<<S as Spec>::Ret>,
+);
+
 /// The scenario run by a shrinking thread: sends every smaller scenario that
 /// still fails, until no smaller one does or `deadline` passes.
 fn shrink<S: Spec>(
     spec: Arc<S>,
     first: Scenario<S::Op>,
     seed: u64,
-    found: mpsc::Sender<(Scenario<S::Op>, History<S>, Unexplained<S::Ret>)>,
+    found: mpsc::Sender<Failing<S>>,
     deadline: Instant,
 ) {
     let mut current = first;

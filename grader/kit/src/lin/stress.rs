@@ -23,12 +23,15 @@ enum Found<S: Spec> {
     /// The code under test panicked (not a `todo!()`).
     Panic(String, Scenario<S::Op>),
     /// An execution whose results no sequential order explains.
-    NotLinearizable {
-        scenario: Scenario<S::Op>,
-        history: History<S>,
-        why: Unexplained<S::Ret>,
-        execution: usize,
-    },
+    NotLinearizable(Box<NotLinearizable<S>>),
+}
+
+/// An execution whose results no sequential order explains.
+struct NotLinearizable<S: Spec> {
+    scenario: Scenario<S::Op>,
+    history: History<S>,
+    why: Unexplained<S::Ret>,
+    execution: usize,
 }
 
 pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
@@ -76,12 +79,12 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                 let history = super::execute(&*spec, scenario, true)
                     .map_err(|message| Found::Panic(message, scenario.clone()))?;
                 if let Err(why) = linearize(&ModelOf(&*spec), &spec.initial(), &history) {
-                    return Err(Found::NotLinearizable {
+                    return Err(Found::NotLinearizable(Box::new(NotLinearizable {
                         scenario: scenario.clone(),
                         history,
                         why,
                         execution,
-                    });
+                    })));
                 }
             }
             Ok(rounds)
@@ -114,12 +117,13 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                 "{message}\nwhile running a scenario of {label}\n{replay}"
             ))))
         }
-        Ok(Err(Found::NotLinearizable {
-            scenario,
-            history,
-            why,
-            execution,
-        })) => {
+        Ok(Err(Found::NotLinearizable(found))) => {
+            let NotLinearizable {
+                scenario,
+                history,
+                why,
+                execution,
+            } = *found;
             let original = scenario.len();
             let (scenario, history, why, steps) = shrunk(&lin, seed, scenario, history, why);
             let mut shown = evidence(&*lin.spec, &scenario, &history, Some(&why));
