@@ -24,8 +24,10 @@
 //!
 //! A failure sends a [`Scenario`](threadlings_schema::report::Scenario) as
 //! evidence: the scenario as per-thread columns with each result, and the
-//! results no sequential order explains. Its `trace` field is left for the
-//! interleaving a traced replay will add (issue 14, "verdicts that teach").
+//! results no sequential order explains, and the interleaving at the
+//! granularity of operations (every call and return in clock order). Its
+//! `trace` field takes a finer interleaving (each lock and wait) once a
+//! traced replay exists (issue 14, "verdicts that teach").
 
 pub mod history;
 mod scenario;
@@ -145,6 +147,12 @@ impl<S: Spec> Lin<S> {
     /// wins over it); it only ever cuts a passing run short.
     pub fn time_cap(mut self, cap: Duration) -> Lin<S> {
         self.time_cap = cap;
+        self
+    }
+
+    /// How long a failing stress run may spend shrinking its scenario.
+    pub fn shrink_time(mut self, time: Duration) -> Lin<S> {
+        self.shrink_time = time;
         self
     }
 
@@ -410,8 +418,32 @@ pub fn evidence<S: Spec>(
             .map(|why| history::describe(history, why))
             .unwrap_or_default(),
         notes: Vec::new(),
-        trace: Vec::new(),
+        trace: if why.is_some() {
+            interleaving::<S>(history)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// The execution at the granularity of operations: every call and every
+/// return in clock order ("thread 1: Send(458) called", "... returned
+/// Ok(())"). Finer steps (each lock and wait) are for a traced replay.
+pub fn interleaving<S: Spec>(history: &History<S>) -> Vec<String> {
+    let mut events: Vec<(u64, String)> = history
+        .iter()
+        .flat_map(|entry| {
+            [
+                (entry.call, format!("{}: {:?} called", entry.part, entry.op)),
+                (
+                    entry.ret_at,
+                    format!("{}: {:?} returned {:?}", entry.part, entry.op, entry.ret),
+                ),
+            ]
+        })
+        .collect();
+    events.sort_by_key(|(tick, _)| *tick);
+    events.into_iter().map(|(_, text)| text).collect()
 }
 
 /// The scenario as text (see [`ScenarioEvidence::to_text`]) for a failure
@@ -444,12 +476,10 @@ pub(crate) type Failing<S> = (
 fn shrink<S: Spec>(
     spec: Arc<S>,
     first: Scenario<S::Op>,
-    seed: u64,
     found: mpsc::Sender<Failing<S>>,
     deadline: Instant,
 ) {
     let mut current = first;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     'smaller: loop {
         for candidate in current.smaller() {
             if !never_stuck(&*spec, &candidate) {
@@ -459,7 +489,6 @@ fn shrink<S: Spec>(
                 if Instant::now() >= deadline {
                     return;
                 }
-                let _ = rng.random::<u64>();
                 let Ok(history) = execute(&*spec, &candidate, true) else {
                     continue;
                 };

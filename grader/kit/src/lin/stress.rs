@@ -125,7 +125,7 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                 execution,
             } = *found;
             let original = scenario.len();
-            let (scenario, history, why, steps) = shrunk(&lin, seed, scenario, history, why);
+            let (scenario, history, why, steps) = shrunk(&lin, scenario, history, why);
             let mut shown = evidence(&*lin.spec, &scenario, &history, Some(&why));
             shown.notes.push(format!(
                 "found at execution {} of {} ({sizes_note}); shrunk from {original} to {} \
@@ -170,7 +170,6 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
 #[allow(clippy::type_complexity)]
 fn shrunk<S: Spec>(
     lin: &Lin<S>,
-    seed: u64,
     scenario: Scenario<S::Op>,
     history: History<S>,
     why: Unexplained<S::Ret>,
@@ -180,7 +179,7 @@ fn shrunk<S: Spec>(
     let (spec, first) = (lin.spec.clone(), scenario.clone());
     let _ = std::thread::Builder::new()
         .name("lin-shrink".to_string())
-        .spawn(move || shrink(spec, first, seed, tx, deadline));
+        .spawn(move || shrink(spec, first, tx, deadline));
     let mut best = (scenario, history, why, 0);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
