@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use condvar::BoundedQueue;
 use rand::Rng;
-use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Sizes, Spec};
+use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Scenario, Spec};
 use threadlings_kit::race::{Explore, Model};
 use threadlings_kit::{CheckResult, Ctx};
 
@@ -116,12 +116,16 @@ pub fn queue_lin_explore(ctx: &mut Ctx) -> CheckResult {
 }
 
 pub fn queue_lin_model(ctx: &mut Ctx) -> CheckResult {
-    Lin::new(spec())
-        .sizes(Sizes {
-            init: 1,
-            threads: 2,
-            ops: 2,
-            post: 1,
-        })
-        .model(ctx, Model::new("a generated BoundedQueue scenario"))
+    // Loom explores every interleaving, so the scenario is the lesson's
+    // shape, small: two consumers waiting while a producer pushes two items
+    // into a queue of 1.
+    Lin::new(QueueSpec { capacity: 1 }).model_on(
+        ctx,
+        Model::new("two pops waiting for two pushes"),
+        vec![Scenario {
+            init: vec![],
+            threads: vec![vec![Op::Pop], vec![Op::Pop], vec![Op::Push(1), Op::Push(2)]],
+            post: vec![Op::TryPop],
+        }],
+    )
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use build_a_channel::{Channel, SendError, TryRecvError};
 use rand::Rng;
-use threadlings_kit::lin::{Lin, Sizes};
+use threadlings_kit::lin::{Lin, Scenario};
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
 
@@ -340,14 +340,27 @@ fn channel_lin_explore(ctx: &mut Ctx) -> CheckResult {
 }
 
 fn channel_lin_model(ctx: &mut Ctx) -> CheckResult {
-    // Loom explores every interleaving: 2 threads of 2 operations after one
-    // init operation keep it to well under a second.
-    Lin::new(spec())
-        .sizes(Sizes {
-            init: 1,
-            threads: 2,
-            ops: 2,
-            post: 1,
-        })
-        .model(ctx, Model::new("a generated channel scenario"))
+    use spec::Op::{Close, Recv, Send, TryRecv};
+    // Loom explores every interleaving, so the scenarios are the lesson's
+    // shapes, small: a receiver waiting while two values arrive; a send
+    // racing a close while a receiver waits; two receivers waiting for a
+    // close. Each takes loom well under a second.
+    let scenario = |threads: Vec<Vec<spec::Op>>| Scenario {
+        init: vec![],
+        threads,
+        post: vec![TryRecv],
+    };
+    Lin::new(ChannelSpec {
+        capacity: 2,
+        closing: 0,
+    })
+    .model_on(
+        ctx,
+        Model::new("the lesson's channel scenarios"),
+        vec![
+            scenario(vec![vec![Recv], vec![Send(1), Send(2)]]),
+            scenario(vec![vec![Recv], vec![Send(1)], vec![Close]]),
+            scenario(vec![vec![Recv], vec![Recv], vec![Close]]),
+        ],
+    )
 }

@@ -100,6 +100,7 @@ pub struct Lin<S: Spec> {
     limit: Duration,
     stall: Duration,
     shrink_time: Duration,
+    model_scenarios: usize,
 }
 
 /// How many draws the generator gets to produce a scenario that cannot hang.
@@ -122,6 +123,7 @@ impl<S: Spec> Lin<S> {
             limit: Duration::from_secs(15),
             stall: Duration::from_secs(1),
             shrink_time: Duration::from_secs(3),
+            model_scenarios: 6,
         }
     }
 
@@ -205,34 +207,72 @@ impl<S: Spec> Lin<S> {
         result
     }
 
-    /// Model-checks one small generated scenario (`loom` build; skipped
-    /// elsewhere): every interleaving up to the preemption bound.
+    /// Model-checks small generated scenarios (`loom` build; skipped
+    /// elsewhere): for each of [`Lin::model_scenarios`] scenarios, every
+    /// interleaving up to the preemption bound. Keep the sizes small (2–3
+    /// threads of 1–2 operations): loom's cost grows steeply with them.
     pub fn model(self, ctx: &mut Ctx, model: Model) -> CheckResult {
-        let spec = self.spec.clone();
         let mut rng = ChaCha8Rng::seed_from_u64(ctx.rng().random());
-        let Some(scenario) = generate_safe(&*spec, self.sizes, &mut rng, GENERATE_TRIES) else {
-            return Err(Stop::Fail(Failure::new(
-                generator_violation(&*spec).invariant,
-            )));
-        };
-        let found: Arc<Mutex<Option<ScenarioEvidence>>> = Arc::new(Mutex::new(None));
-        let slot = found.clone();
-        let result = model.check(ctx, move || {
-            let history = match execute(&*spec, &scenario, false) {
-                Ok(history) => history,
-                Err(message) => panic!("{message}"),
-            };
-            if let Err(found) = judge(&*spec, &scenario, &history) {
-                let (evidence, violation) = *found;
-                let text = format!("{}\n{}", violation.invariant, violation.seen);
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(evidence);
+        let mut scenarios = Vec::with_capacity(self.model_scenarios);
+        for _ in 0..self.model_scenarios {
+            match generate_safe(&*self.spec, self.sizes, &mut rng, GENERATE_TRIES) {
+                Some(scenario) => scenarios.push(scenario),
+                None => {
+                    return Err(Stop::Fail(Failure::new(
+                        generator_violation(&*self.spec).invariant,
+                    )));
                 }
-                panic!("{text}");
             }
-        });
-        send_if_failed(ctx, &result, &found);
-        result
+        }
+        self.model_on(ctx, model, scenarios)
+    }
+
+    /// Model-checks the scenarios the instructor names (`loom` build;
+    /// skipped elsewhere): the shapes a lesson is about, checked on every
+    /// run rather than when the generator happens to draw them. A scenario
+    /// that can leave a thread blocked forever in the model is a metadata
+    /// error.
+    pub fn model_on(
+        self,
+        ctx: &mut Ctx,
+        model: Model,
+        scenarios: Vec<Scenario<S::Op>>,
+    ) -> CheckResult {
+        for scenario in scenarios {
+            let spec = self.spec.clone();
+            if !never_stuck(&*spec, &scenario) {
+                return Err(Stop::Fail(Failure::new(format!(
+                    "metadata error: a scenario of {} can leave a thread blocked forever:                      {scenario:?}",
+                    spec.label()
+                ))));
+            }
+            let found: Arc<Mutex<Option<ScenarioEvidence>>> = Arc::new(Mutex::new(None));
+            let slot = found.clone();
+            let result = model.clone().check(ctx, move || {
+                let history = match execute(&*spec, &scenario, false) {
+                    Ok(history) => history,
+                    Err(message) => panic!("{message}"),
+                };
+                if let Err(found) = judge(&*spec, &scenario, &history) {
+                    let (evidence, violation) = *found;
+                    let text = format!("{}\n{}", violation.invariant, violation.seen);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(evidence);
+                    }
+                    panic!("{text}");
+                }
+            });
+            send_if_failed(ctx, &result, &found);
+            result?;
+        }
+        Ok(())
+    }
+
+    /// How many scenarios [`Lin::model`] checks (default 6), each its own
+    /// loom model.
+    pub fn model_scenarios(mut self, scenarios: usize) -> Lin<S> {
+        self.model_scenarios = scenarios.max(1);
+        self
     }
 }
 
