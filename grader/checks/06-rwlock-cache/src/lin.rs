@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::Rng;
 use rwlock_cache::Cache;
-use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Sizes, Spec};
+use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Scenario, Spec};
 use threadlings_kit::race::{Explore, Model};
 use threadlings_kit::{CheckResult, Ctx};
 
@@ -92,12 +92,15 @@ pub fn cache_lin_explore(ctx: &mut Ctx) -> CheckResult {
 }
 
 pub fn cache_lin_model(ctx: &mut Ctx) -> CheckResult {
-    Lin::new(CacheSpec)
-        .sizes(Sizes {
-            init: 0,
-            threads: 2,
-            ops: 2,
-            post: 1,
-        })
-        .model(ctx, Model::new("a generated Cache scenario"))
+    // Loom explores every interleaving, so the scenario is the lesson's
+    // shape: two threads missing the same key at once, a third peeking.
+    Lin::new(CacheSpec).model_on(
+        ctx,
+        Model::new("two gets of one missing key and a peek"),
+        vec![Scenario {
+            init: vec![],
+            threads: vec![vec![Op::Get(1)], vec![Op::Get(1)], vec![Op::Peek(1)]],
+            post: vec![Op::Peek(1)],
+        }],
+    )
 }
