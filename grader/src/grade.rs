@@ -265,6 +265,8 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             replay: None,
             output: None,
             timeline: None,
+            scenario: None,
+            outcomes: None,
         })
         .collect();
     ExerciseReport {

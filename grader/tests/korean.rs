@@ -51,6 +51,8 @@ fn check(
         replay: (!passed && !skipped).then(|| REPLAY.to_string()),
         output: None,
         timeline: None,
+        scenario: None,
+        outcomes: None,
     }
 }
 
@@ -298,7 +300,7 @@ fn run(outcome: RunOutcome, limits_hit: Vec<LimitHit>) -> CheckRun {
         outcome,
         duration: Duration::from_millis(5),
         output: String::new(),
-        evidence: None,
+        evidence: threadlings_grader::run::Evidence::default(),
         limits_hit,
     }
 }

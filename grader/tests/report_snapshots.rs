@@ -30,6 +30,8 @@ fn check(
             .then(|| "cargo run -p grader -- --only 01-threads --seed 4242".to_string()),
         output: None,
         timeline: None,
+        scenario: None,
+        outcomes: None,
     }
 }
 

@@ -12,6 +12,8 @@ pub mod audit;
 mod channel;
 mod ctx;
 mod harness;
+pub mod lin;
+pub mod litmus;
 pub mod probe;
 pub mod race;
 pub mod timing;

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Timeline;
+use crate::report::{OutcomeTable, Scenario, Timeline};
 
 /// Environment variable naming the file descriptor the harness reports on.
 pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
@@ -45,6 +45,12 @@ pub enum Message {
     /// What a timing check saw (sent before `Finished`; the last one counts):
     /// when each task started and ended, and on which thread.
     Evidence { check: String, timeline: Timeline },
+    /// What a linearizability check saw (sent before `Finished`; the last
+    /// one counts): the scenario, each result, what no order explains.
+    Scenario { check: String, scenario: Scenario },
+    /// What a litmus check saw (sent before `Finished`; the last one
+    /// counts): its outcome table.
+    Outcomes { check: String, table: OutcomeTable },
     /// The code under test tried to open this process's memory or the
     /// grader's descriptors (sent before `Finished`; see the kit's tripwire).
     Tampered { check: String, opened: Vec<String> },

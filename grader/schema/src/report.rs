@@ -115,6 +115,15 @@ pub struct CheckReport {
     /// What a timing check saw: when each task ran, and on which thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// What a linearizability check saw: the (minimized) scenario as
+    /// per-thread columns, each operation's result, and the results no
+    /// sequential order explains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Scenario>,
+    /// What a litmus check saw: each outcome of a tiny racy program, whether
+    /// the program's memory orderings allow it, and how often it showed here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<OutcomeTable>,
 }
 
 /// The evidence of a timing check: one span per task (or per worker thread),
@@ -148,6 +157,217 @@ pub struct TaskEvent {
     /// `None` when the task had not ended when the evidence was taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_us: Option<u64>,
+}
+
+/// The evidence of a linearizability check: one scenario (init part, 2–3
+/// threads, post part), what every operation returned, and the operations
+/// whose results no sequential order of the operations (respecting real
+/// time) explains.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// The object under test, e.g. `BoundedQueue::new(2)`.
+    pub label: String,
+    /// Operations run one after another before the threads start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init: Vec<ScenarioOp>,
+    /// One column per thread, operations in program order.
+    pub threads: Vec<Vec<ScenarioOp>>,
+    /// Operations run one after another once every thread has finished.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post: Vec<ScenarioOp>,
+    /// Why the results are wrong, one sentence per line (empty when the
+    /// scenario did not finish).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unexplained: Vec<String>,
+    /// How the scenario was found and shrunk (runs, sizes, tool).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The interleaving that produced the results, one step per line, when
+    /// the tool that ran it recorded one (a shuttle schedule replayed with a
+    /// trace; see the issue "verdicts that teach"). Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<String>,
+}
+
+/// One operation of a [`Scenario`] and what it returned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioOp {
+    /// The call, e.g. `push(3)`.
+    pub op: String,
+    /// What it returned (`None` when it had not returned: a hang).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// Logical clock ticks of the call and the return (one global counter
+    /// bumped before every call and after every return: real-time order).
+    #[serde(default)]
+    pub call: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ret: Option<u64>,
+    /// Whether this operation's result is among those no sequential order
+    /// explains.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unexplained: bool,
+}
+
+/// The evidence of a litmus check: jcstress-style outcome table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeTable {
+    /// The program, e.g. `message passing: data Relaxed, flag Release/Acquire`.
+    pub label: String,
+    /// The named results an outcome is made of, e.g. `["r_flag", "r_data"]`.
+    pub results: Vec<String>,
+    pub rows: Vec<OutcomeRow>,
+    /// How the outcomes were enumerated and observed (model, runs, machine).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One outcome of a litmus program.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeRow {
+    /// The values of the named results, e.g. `r_flag=1 r_data=0`.
+    pub outcome: String,
+    /// What the instructor's table calls it.
+    pub class: OutcomeClass,
+    /// Whether the memory model allows it for the program's orderings
+    /// (`None` when the model was not run in this build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<bool>,
+    /// How often stress runs on this machine observed it (`None` when no
+    /// stress runs were made in this build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<u64>,
+    /// `ok`, `interesting` or `FORBIDDEN`.
+    pub verdict: String,
+}
+
+/// How an instructor classes an outcome of a litmus program.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeClass {
+    #[default]
+    Acceptable,
+    Interesting,
+    Forbidden,
+}
+
+impl OutcomeClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeClass::Acceptable => "acceptable",
+            OutcomeClass::Interesting => "interesting",
+            OutcomeClass::Forbidden => "forbidden",
+        }
+    }
+}
+
+impl Scenario {
+    /// The scenario as text: init, then one column per thread, then post;
+    /// `!` marks a result no sequential order explains; then why, and the
+    /// notes. The one text form every report and the kit's messages use.
+    pub fn to_text(&self) -> String {
+        let cell = |op: &ScenarioOp| {
+            let result = op.result.as_deref().unwrap_or("(did not return)");
+            let mark = if op.unexplained { " !" } else { "" };
+            format!("{}: {result}{mark}", op.op)
+        };
+        let mut out = String::new();
+        if !self.init.is_empty() {
+            let ops: Vec<String> = self.init.iter().map(cell).collect();
+            out.push_str(&format!("init:  {}\n", ops.join(", ")));
+        }
+        let columns: Vec<Vec<String>> = self
+            .threads
+            .iter()
+            .map(|ops| ops.iter().map(cell).collect())
+            .collect();
+        let widths: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(t, col)| {
+                col.iter()
+                    .map(|c| c.chars().count())
+                    .chain([format!("thread {t}").len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let row = |cells: Vec<String>| {
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(t, c)| format!("{c:<w$}", w = widths[t]))
+                .collect();
+            format!("       {}\n", padded.join(" | ").trim_end())
+        };
+        out.push_str(&row((0..columns.len())
+            .map(|t| format!("thread {t}"))
+            .collect()));
+        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+        for r in 0..rows {
+            out.push_str(&row(columns
+                .iter()
+                .map(|col| col.get(r).cloned().unwrap_or_default())
+                .collect()));
+        }
+        if !self.post.is_empty() {
+            let ops: Vec<String> = self.post.iter().map(cell).collect();
+            out.push_str(&format!("post:  {}\n", ops.join(", ")));
+        }
+        for line in self.unexplained.iter().chain(&self.notes) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        if !self.trace.is_empty() {
+            out.push_str("interleaving:\n");
+            for step in &self.trace {
+                out.push_str(&format!("  {step}\n"));
+            }
+        }
+        out
+    }
+}
+
+impl OutcomeTable {
+    /// The table as text: one row per outcome with its class, whether the
+    /// model allows it, how often it was seen here, and the verdict.
+    pub fn to_text(&self) -> String {
+        let allowed = |row: &OutcomeRow| match row.allowed {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not run",
+        };
+        let width = self
+            .rows
+            .iter()
+            .map(|row| row.outcome.chars().count())
+            .chain(["outcome".len()])
+            .max()
+            .unwrap_or(0);
+        let mut out = format!(
+            "outcomes of {} ({}):\n",
+            self.label,
+            self.results.join(", ")
+        );
+        out.push_str(&format!(
+            "  {:<width$}  {:<11}  {:<16}  {:>10}  verdict\n",
+            "outcome", "class", "allowed by model", "seen here"
+        ));
+        for row in &self.rows {
+            out.push_str(&format!(
+                "  {:<width$}  {:<11}  {:<16}  {:>10}  {}\n",
+                row.outcome,
+                row.class.as_str(),
+                allowed(row),
+                row.seen.map_or("not run".to_string(), |n| n.to_string()),
+                row.verdict
+            ));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("  {note}\n"));
+        }
+        out
+    }
 }
 
 fn is_zero(value: &u32) -> bool {

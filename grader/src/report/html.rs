@@ -6,10 +6,11 @@
 use std::fmt::Write;
 
 use threadlings_schema::report::{
-    CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, Timeline,
+    CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, OutcomeTable, Scenario,
+    ScenarioOp, Timeline,
 };
 
-use super::{check_details, number};
+use super::{details, number};
 
 const STYLE: &str = "
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1f24; }
@@ -29,6 +30,11 @@ pre { background: #f6f8fa; padding: .6rem; overflow-x: auto; white-space: pre-wr
 .bar > div { height: 100%; background: #2da44e; }
 figure.timeline { margin: .4rem 0; }
 figure.timeline figcaption { color: #57606a; font-size: 13px; }
+table.scenario, table.outcomes { width: auto; font-size: 13px; }
+table.scenario td, table.outcomes td { font-family: ui-monospace, monospace; }
+td.unexplained { background: #ffebe9; font-weight: 600; }
+tr.forbidden td { background: #ffebe9; }
+caption { text-align: left; color: #57606a; font-size: 13px; }
 ";
 
 pub fn render(report: &GradeReport) -> String {
@@ -126,18 +132,126 @@ fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport
         seed = check.seed,
     );
     let timeline = check.timeline.as_ref().filter(|t| !t.events.is_empty());
-    if check.status == CheckStatus::Passed && timeline.is_none() {
+    if check.status == CheckStatus::Passed && timeline.is_none() && check.outcomes.is_none() {
         return;
     }
     out.push_str("<tr class=\"details\"><td colspan=\"6\">");
-    let details = check_details(exercise, check);
+    let details = details(exercise, check, false);
     if !details.is_empty() {
         let _ = write!(out, "<pre>{}</pre>", escape(&details));
     }
     if let Some(timeline) = timeline {
         render_timeline(out, timeline);
     }
+    if let Some(scenario) = check
+        .scenario
+        .as_ref()
+        .filter(|_| check.status != CheckStatus::Passed)
+    {
+        render_scenario(out, scenario);
+    }
+    if let Some(table) = &check.outcomes {
+        render_outcomes(out, table);
+    }
     out.push_str("</td></tr>\n");
+}
+
+/// A linearizability check's scenario: init and post as rows across the
+/// table, one column per thread between them; a result no sequential order
+/// explains is highlighted; then why, the notes and the interleaving.
+fn render_scenario(out: &mut String, scenario: &Scenario) {
+    let columns = scenario.threads.len().max(1);
+    let cell = |op: &ScenarioOp| {
+        let class = if op.unexplained {
+            " class=\"unexplained\""
+        } else {
+            ""
+        };
+        format!(
+            "<td{class}>{} → {}</td>",
+            escape(&op.op),
+            escape(op.result.as_deref().unwrap_or("(did not return)"))
+        )
+    };
+    let _ = write!(
+        out,
+        "<table class=\"scenario\"><caption>scenario of {}</caption>\n<thead><tr><th></th>",
+        escape(&scenario.label)
+    );
+    for t in 0..scenario.threads.len() {
+        let _ = write!(out, "<th>thread {t}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let sequential = |out: &mut String, name: &str, ops: &[ScenarioOp]| {
+        for op in ops {
+            let _ = writeln!(
+                out,
+                "<tr><th>{name}</th>{}{}</tr>",
+                cell(op),
+                "<td></td>".repeat(columns - 1)
+            );
+        }
+    };
+    sequential(out, "init", &scenario.init);
+    let rows = scenario.threads.iter().map(Vec::len).max().unwrap_or(0);
+    for row in 0..rows {
+        out.push_str("<tr><th></th>");
+        for column in &scenario.threads {
+            match column.get(row) {
+                Some(op) => out.push_str(&cell(op)),
+                None => out.push_str("<td></td>"),
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    sequential(out, "post", &scenario.post);
+    out.push_str("</tbody></table>\n");
+    let text: Vec<&String> = scenario.unexplained.iter().chain(&scenario.notes).collect();
+    if !text.is_empty() {
+        let lines: Vec<&str> = text.iter().map(|s| s.as_str()).collect();
+        let _ = writeln!(out, "<pre>{}</pre>", escape(&lines.join("\n")));
+    }
+    if !scenario.trace.is_empty() {
+        let _ = writeln!(
+            out,
+            "<pre>interleaving:\n{}</pre>",
+            escape(&scenario.trace.join("\n"))
+        );
+    }
+}
+
+/// A litmus check's outcome table, forbidden outcomes that were seen or that
+/// the model allows highlighted.
+fn render_outcomes(out: &mut String, table: &OutcomeTable) {
+    let _ = write!(
+        out,
+        "<table class=\"outcomes\"><caption>outcomes of {} ({})</caption>\n<thead><tr>\
+         <th>outcome</th><th>class</th><th>allowed by the model?</th><th>seen here</th>\
+         <th>verdict</th></tr></thead>\n<tbody>\n",
+        escape(&table.label),
+        escape(&table.results.join(", "))
+    );
+    for row in &table.rows {
+        let bad = row.verdict == "FORBIDDEN";
+        let _ = writeln!(
+            out,
+            "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            if bad { " class=\"forbidden\"" } else { "" },
+            escape(&row.outcome),
+            row.class.as_str(),
+            match row.allowed {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not run",
+            },
+            row.seen.map_or("not run".to_string(), |n| n.to_string()),
+            escape(&row.verdict)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    if !table.notes.is_empty() {
+        let _ = writeln!(out, "<pre>{}</pre>", escape(&table.notes.join("\n")));
+    }
 }
 
 /// Thread colours of the timeline chart (colour-blind friendly, Okabe-Ito).

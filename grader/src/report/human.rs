@@ -182,11 +182,22 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
         c.kind.as_str(),
         points(c.score, c.max_score),
     );
+    // A litmus check's outcome table teaches even when it passes.
+    if let Some(table) = &c.outcomes {
+        for line in table.to_text().lines() {
+            let _ = writeln!(out, "        {line}");
+        }
+    }
     if c.status == CheckStatus::Passed {
         return;
     }
     for line in i18n::check_message(lang, &c.message).lines() {
         let _ = writeln!(out, "        {line}");
+    }
+    if let Some(scenario) = &c.scenario {
+        for line in scenario.to_text().lines() {
+            let _ = writeln!(out, "        {line}");
+        }
     }
     let mut timeline = String::new();
     super::timeline::render_for_check(&mut timeline, c, "        ");

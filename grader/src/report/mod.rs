@@ -85,11 +85,32 @@ pub(crate) fn check_details(
     exercise: &threadlings_schema::report::ExerciseReport,
     check: &threadlings_schema::report::CheckReport,
 ) -> String {
+    details(exercise, check, true)
+}
+
+/// [`check_details`], with the scenario of a linearizability check and the
+/// outcome table of a litmus check as text after the message when
+/// `with_evidence` (the HTML report draws them as tables instead).
+pub(crate) fn details(
+    exercise: &threadlings_schema::report::ExerciseReport,
+    check: &threadlings_schema::report::CheckReport,
+    with_evidence: bool,
+) -> String {
     use threadlings_schema::report::CheckStatus;
     if check.status == CheckStatus::Passed {
         return String::new();
     }
     let mut text = check.message.trim_end().to_string();
+    if with_evidence {
+        if let Some(scenario) = &check.scenario {
+            text.push('\n');
+            text.push_str(scenario.to_text().trim_end());
+        }
+        if let Some(table) = &check.outcomes {
+            text.push('\n');
+            text.push_str(table.to_text().trim_end());
+        }
+    }
     if check.status != CheckStatus::CompileError && check.status != CheckStatus::Skipped {
         text.push_str(&format!("\nseed: {}", check.seed));
     }

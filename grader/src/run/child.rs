@@ -73,13 +73,13 @@ pub fn run_check(job: &CheckJob) -> CheckRun {
             outcome: RunOutcome::NotRun(error.to_string()),
             duration: started.elapsed(),
             output: String::new(),
-            evidence: None,
+            evidence: Evidence::default(),
             limits_hit: Vec::new(),
         },
     }
 }
 
-type Evidence = Option<Box<threadlings_schema::report::Timeline>>;
+type Evidence = super::evidence::Evidence;
 
 struct Ran {
     outcome: RunOutcome,

@@ -1,25 +1,45 @@
-//! Evidence from timing checks: the timeline of tasks a check program sends
-//! on the result channel before its verdict, so reports can show how the
-//! tasks really ran (one after another, or at the same time).
+//! Evidence a check program sends on the result channel before its verdict,
+//! so reports can show what the check saw: the timeline of a timing check
+//! (how the tasks really ran), the scenario of a linearizability check (per
+//! thread, what each operation returned, what no sequential order explains),
+//! the outcome table of a litmus check.
 
 use threadlings_schema::protocol::{Envelope, Message};
-use threadlings_schema::report::Timeline;
+use threadlings_schema::report::{OutcomeTable, Scenario, Timeline};
 
-/// The last `Evidence` for `check` stamped with our nonce; lines without it
-/// are ignored, like forged verdicts.
-pub fn evidence_from(lines: &str, nonce: &str, check: &str) -> Option<Box<Timeline>> {
-    lines
+/// Everything a check sent as evidence; the last of each kind counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    pub timeline: Option<Box<Timeline>>,
+    pub scenario: Option<Box<Scenario>>,
+    pub outcomes: Option<Box<OutcomeTable>>,
+}
+
+/// The evidence for `check` stamped with our nonce; lines without it are
+/// ignored, like forged verdicts.
+pub fn evidence_from(lines: &str, nonce: &str, check: &str) -> Evidence {
+    let mut evidence = Evidence::default();
+    let ours = lines
         .lines()
         .filter_map(|line| serde_json::from_str::<Envelope>(line).ok())
-        .filter(|envelope| envelope.nonce == nonce)
-        .filter_map(|envelope| match envelope.message {
+        .filter(|envelope| envelope.nonce == nonce);
+    for envelope in ours {
+        match envelope.message {
             Message::Evidence {
                 check: name,
                 timeline,
-            } if name == check => Some(Box::new(timeline)),
-            _ => None,
-        })
-        .next_back()
+            } if name == check => evidence.timeline = Some(Box::new(timeline)),
+            Message::Scenario {
+                check: name,
+                scenario,
+            } if name == check => evidence.scenario = Some(Box::new(scenario)),
+            Message::Outcomes { check: name, table } if name == check => {
+                evidence.outcomes = Some(Box::new(table));
+            }
+            _ => {}
+        }
+    }
+    evidence
 }
 
 #[cfg(test)]
@@ -66,9 +86,63 @@ mod tests {
         ]
         .concat();
         assert_eq!(
-            evidence_from(&text, "n", "c"),
+            evidence_from(&text, "n", "c").timeline,
             Some(Box::new(timeline("second")))
         );
-        assert_eq!(evidence_from(&text, "n", "missing"), None);
+        assert_eq!(evidence_from(&text, "n", "missing"), Evidence::default());
+    }
+
+    #[test]
+    fn scenarios_and_outcome_tables_are_kept_beside_the_timeline() {
+        let scenario = |label: &str| Scenario {
+            label: label.to_string(),
+            ..Scenario::default()
+        };
+        let table = |label: &str| OutcomeTable {
+            label: label.to_string(),
+            ..OutcomeTable::default()
+        };
+        let text = [
+            line(
+                "n",
+                Message::Scenario {
+                    check: "c".to_string(),
+                    scenario: scenario("first"),
+                },
+            ),
+            line(
+                "forged",
+                Message::Scenario {
+                    check: "c".to_string(),
+                    scenario: scenario("forged"),
+                },
+            ),
+            line(
+                "n",
+                Message::Scenario {
+                    check: "c".to_string(),
+                    scenario: scenario("last"),
+                },
+            ),
+            line(
+                "n",
+                Message::Outcomes {
+                    check: "c".to_string(),
+                    table: table("mp"),
+                },
+            ),
+            line(
+                "n",
+                Message::Outcomes {
+                    check: "other".to_string(),
+                    table: table("other"),
+                },
+            ),
+        ]
+        .concat();
+        let evidence = evidence_from(&text, "n", "c");
+        assert_eq!(evidence.scenario, Some(Box::new(scenario("last"))));
+        assert_eq!(evidence.outcomes, Some(Box::new(table("mp"))));
+        assert_eq!(evidence.timeline, None);
     }
 }

@@ -12,6 +12,7 @@ mod schedule;
 mod supervisor;
 
 pub use child::{CheckJob, run_check};
+pub use evidence::Evidence;
 pub use limits::{LimitHit, Limits, Tamper};
 pub use outcome::{CheckRun, RunOutcome};
 pub use schedule::{RunEvent, run_all};

@@ -14,8 +14,9 @@ pub struct CheckRun {
     pub duration: Duration,
     /// What the process printed (capped), for failure reports.
     pub output: String,
-    /// The timeline a timing check sent as evidence, if any.
-    pub evidence: Option<Box<threadlings_schema::report::Timeline>>,
+    /// What the check sent as evidence (a timing check's timeline, a
+    /// linearizability check's scenario, a litmus check's outcome table).
+    pub evidence: super::evidence::Evidence,
     /// Limits the check ran into, and what the sandbox cleaned up after it;
     /// reports add these to the failure message.
     pub limits_hit: Vec<LimitHit>,

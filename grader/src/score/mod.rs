@@ -136,6 +136,8 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
         replay: None,
         output: None,
         timeline: None,
+        scenario: None,
+        outcomes: None,
     }
 }
 
@@ -159,6 +161,8 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         replay: None,
         output: (!errors.is_empty()).then(|| errors.to_string()),
         timeline: None,
+        scenario: None,
+        outcomes: None,
     }
 }
 
@@ -175,6 +179,8 @@ fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
         replay: None,
         output: None,
         timeline: None,
+        scenario: None,
+        outcomes: None,
     }
 }
 
@@ -218,7 +224,9 @@ fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> Ch
         seed,
         replay: failed.then(|| replay.to_string()),
         output: (failed && !run.output.is_empty()).then(|| run.output.clone()),
-        timeline: run.evidence.as_deref().cloned(),
+        timeline: run.evidence.timeline.as_deref().cloned(),
+        scenario: run.evidence.scenario.as_deref().cloned(),
+        outcomes: run.evidence.outcomes.as_deref().cloned(),
     }
 }
 

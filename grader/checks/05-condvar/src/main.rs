@@ -4,6 +4,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod lin;
+
+use lin::{queue_lin, queue_lin_explore, queue_lin_model};
+
 use condvar::{Barrier, BoundedQueue};
 use rand::Rng;
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
@@ -24,6 +28,9 @@ threadlings_kit::checks![
     barrier_stress,
     barrier_explore,
     barrier_model,
+    queue_lin,
+    queue_lin_explore,
+    queue_lin_model,
 ];
 
 const LIMIT: Duration = Duration::from_secs(15);

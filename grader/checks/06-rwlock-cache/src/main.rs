@@ -1,5 +1,8 @@
 //! Hidden checks of exercise 06-rwlock-cache.
 
+mod lin;
+
+use lin::{cache_lin, cache_lin_explore, cache_lin_model};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, mpsc};
@@ -29,6 +32,9 @@ threadlings_kit::checks![
     snapshots_overlap,
     cached_reads_overlap,
     compute_blocks_no_one,
+    cache_lin,
+    cache_lin_explore,
+    cache_lin_model,
 ];
 
 const LIMIT: Duration = Duration::from_secs(15);

@@ -4,6 +4,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+mod litmus;
+
+use litmus::{mailbox_litmus, mailbox_litmus_stress};
+
 use atomics::{AtomicCounter, Mailbox, OnceValue, Signal, SpinLock};
 use rand::Rng;
 use threadlings::sync::atomic::{AtomicU64 as ModelAtomicU64, AtomicUsize as ModelAtomicUsize};
@@ -31,6 +35,8 @@ threadlings_kit::checks![
     signal_stress,
     signal_explore,
     signal_model,
+    mailbox_litmus,
+    mailbox_litmus_stress,
 ];
 
 const LIMIT: Duration = Duration::from_secs(15);

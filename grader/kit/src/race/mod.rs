@@ -82,6 +82,11 @@ pub use model::Model;
 pub use replay::replay_command;
 pub use stress::{RoundLog, Stress, Violation};
 
+// For the linearizability and litmus kits (crate::lin, crate::litmus): one
+// budget check and one panic text for every tool.
+pub(crate) use budget::for_tool as budget_for;
+pub(crate) use panics::text as panic_text;
+
 /// Tells deadlock reports what the current thread is doing
 /// ("worker-1 (transfer 3 → 1)"). Cheap when instrumentation is off: the
 /// closure is not called.

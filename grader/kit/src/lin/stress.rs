@@ -1,0 +1,200 @@
+//! The stress runner of a linearizability check: generated scenarios run
+//! many times each under the facade's perturbation, every execution judged,
+//! a failure shrunk and reported with its scenario; a hang is diagnosed by
+//! the race kit's watcher and reported with the scenario that was running.
+
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use threadlings::instrument::{self, Config};
+
+use super::{
+    GENERATE_TRIES, History, Lin, ModelOf, Scenario, Spec, Unexplained, evidence, generate_safe,
+    linearize, render_text, replay, send_evidence, shrink,
+};
+use crate::{CheckResult, Ctx, Failure, Stop};
+
+/// What ended a stress run early.
+enum Found<S: Spec> {
+    /// The generator could not produce a scenario that cannot hang.
+    Generator,
+    /// The code under test panicked (not a `todo!()`).
+    Panic(String, Scenario<S::Op>),
+    /// An execution whose results no sequential order explains.
+    NotLinearizable(Box<NotLinearizable<S>>),
+}
+
+/// An execution whose results no sequential order explains.
+struct NotLinearizable<S: Spec> {
+    scenario: Scenario<S::Op>,
+    history: History<S>,
+    why: Unexplained<S::Ret>,
+    execution: usize,
+}
+
+pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
+    let seed: u64 = ctx.rng().random();
+    let replay = replay(ctx);
+    let label = lin.spec.label();
+    instrument::enable(Config::stress(seed));
+    let _off = Disable;
+    // The scenario running now, for the report of a hang.
+    let current: Arc<Mutex<Option<Scenario<S::Op>>>> = Arc::new(Mutex::new(None));
+    let (spec, sizes, rounds, per, cap) = (
+        lin.spec.clone(),
+        lin.sizes,
+        lin.rounds,
+        lin.runs_per_scenario,
+        lin.time_cap,
+    );
+    let running = current.clone();
+    let check = ctx.name();
+    let started = Instant::now();
+    let outcome = crate::race::watch(
+        &format!("the linearizability stress run of {label}"),
+        lin.limit,
+        lin.stall,
+        move || -> Result<usize, Found<S>> {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut scenario = None;
+            for execution in 0..rounds {
+                if started.elapsed() >= cap {
+                    eprintln!(
+                        "lin `{check}`: time cap {cap:?} reached after {execution} of {rounds} \
+                         executions"
+                    );
+                    return Ok(execution);
+                }
+                if execution % per == 0 {
+                    let next = generate_safe(&*spec, sizes, &mut rng, GENERATE_TRIES)
+                        .ok_or(Found::Generator)?;
+                    if let Ok(mut slot) = running.lock() {
+                        *slot = Some(next.clone());
+                    }
+                    scenario = Some(next);
+                }
+                let scenario = scenario.as_ref().expect("drawn at execution 0");
+                let history = super::execute(&*spec, scenario, true)
+                    .map_err(|message| Found::Panic(message, scenario.clone()))?;
+                if let Err(why) = linearize(&ModelOf(&*spec), &spec.initial(), &history) {
+                    return Err(Found::NotLinearizable(Box::new(NotLinearizable {
+                        scenario: scenario.clone(),
+                        history,
+                        why,
+                        execution,
+                    })));
+                }
+            }
+            Ok(rounds)
+        },
+    );
+    let sizes_note = format!(
+        "scenarios of {} init, {} threads × {} operations, {} post; {} executions each, with \
+         random pauses at every lock, wait, notify and atomic operation",
+        lin.sizes.init, lin.sizes.threads, lin.sizes.ops, lin.sizes.post, lin.runs_per_scenario
+    );
+    match outcome {
+        Ok(Ok(executions)) => {
+            if std::env::var_os("THREADLINGS_RACE_STATS").is_some() {
+                eprintln!(
+                    "lin `{check}`: {executions} executions in {:?} ({sizes_note})",
+                    started.elapsed()
+                );
+            }
+            Ok(())
+        }
+        Ok(Err(Found::Generator)) => Err(Stop::Fail(Failure::new(format!(
+            "metadata error: the generator of {label} keeps producing scenarios that can leave \
+             a thread blocked forever; make it balance blocking operations"
+        )))),
+        Ok(Err(Found::Panic(message, scenario))) => {
+            let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
+            shown.notes.push(sizes_note);
+            send_evidence(check, shown);
+            Err(Stop::Fail(Failure::new(format!(
+                "{message}\nwhile running a scenario of {label}\n{replay}"
+            ))))
+        }
+        Ok(Err(Found::NotLinearizable(found))) => {
+            let NotLinearizable {
+                scenario,
+                history,
+                why,
+                execution,
+            } = *found;
+            let original = scenario.len();
+            let (scenario, history, why, steps) = shrunk(&lin, scenario, history, why);
+            let mut shown = evidence(&*lin.spec, &scenario, &history, Some(&why));
+            shown.notes.push(format!(
+                "found at execution {} of {} ({sizes_note}); shrunk from {original} to {} \
+                 operations in {steps} steps, each smaller scenario run until it failed again",
+                execution + 1,
+                lin.rounds,
+                scenario.len()
+            ));
+            let text = render_text(&shown);
+            send_evidence(check, shown);
+            Err(Stop::Fail(Failure::new(format!(
+                "the results of {label} are not linearizable: no order of the operations, one \
+                 at a time, gives what the threads saw (init runs first, then the threads at \
+                 the same time, then post; `!` marks a result no order explains):\n{text}{replay}"
+            ))))
+        }
+        Err(Stop::Fail(mut failure)) => {
+            // A deadlock or a hang: show the scenario it happened in.
+            if let Some(scenario) = current.lock().ok().and_then(|s| s.clone()) {
+                let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
+                shown.notes.push(format!(
+                    "this scenario did not finish ({sizes_note}); the model finishes every \
+                     interleaving of it, so some thread waits for a wake-up that never comes"
+                ));
+                failure.message = format!(
+                    "{}\nin this scenario:\n{}{replay}",
+                    failure.message.trim_end(),
+                    render_text(&shown)
+                );
+                send_evidence(check, shown);
+            } else {
+                failure.message = format!("{}\n{replay}", failure.message.trim_end());
+            }
+            Err(Stop::Fail(failure))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Shrinks a failing scenario on its own thread (a smaller scenario may hang
+/// a wrong answer: then shrinking ends at the deadline, with what it had).
+#[allow(clippy::type_complexity)]
+fn shrunk<S: Spec>(
+    lin: &Lin<S>,
+    scenario: Scenario<S::Op>,
+    history: History<S>,
+    why: Unexplained<S::Ret>,
+) -> (Scenario<S::Op>, History<S>, Unexplained<S::Ret>, usize) {
+    let (tx, rx) = mpsc::channel();
+    let deadline = Instant::now() + lin.shrink_time;
+    let (spec, first) = (lin.spec.clone(), scenario.clone());
+    let _ = std::thread::Builder::new()
+        .name("lin-shrink".to_string())
+        .spawn(move || shrink(spec, first, tx, deadline));
+    let mut best = (scenario, history, why, 0);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left + std::time::Duration::from_millis(50)) {
+            Ok((scenario, history, why)) => best = (scenario, history, why, best.3 + 1),
+            Err(_) => return best,
+        }
+    }
+}
+
+/// Turns the facade's instrumentation off when the run ends, however it ends.
+struct Disable;
+
+impl Drop for Disable {
+    fn drop(&mut self) {
+        instrument::disable();
+    }
+}

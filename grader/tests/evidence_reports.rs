@@ -1,0 +1,147 @@
+//! Snapshots of the evidence of linearizability and litmus checks as the
+//! human, HTML and JUnit reports show it, from one hand-built report: the
+//! scenario of a failed linearizability check (per-thread columns, the
+//! unexplained result marked) and the outcome table of a litmus check.
+
+use threadlings_grader::report::{html, human, json, junit};
+use threadlings_schema::report::{
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, OutcomeClass,
+    OutcomeRow, OutcomeTable, REPORT_FORMAT_VERSION, Scenario, ScenarioOp,
+};
+
+fn op(op: &str, result: &str, call: u64, ret: u64, unexplained: bool) -> ScenarioOp {
+    ScenarioOp {
+        op: op.to_string(),
+        result: Some(result.to_string()),
+        call,
+        ret: Some(ret),
+        unexplained,
+    }
+}
+
+fn scenario() -> Scenario {
+    Scenario {
+        label: "Channel (capacity 2)".to_string(),
+        init: vec![op("Send(1)", "Ok(())", 0, 1, false)],
+        threads: vec![
+            vec![op("Send(2)", "Ok(())", 2, 5, false)],
+            vec![op("Recv", "Some(2)", 3, 6, true)],
+        ],
+        post: vec![op("Recv", "Some(1)", 7, 8, false)],
+        unexplained: vec![
+            "no sequential order explains these results; after 2 of 4 operations, none of \
+             these can come next:"
+                .to_string(),
+            "  thread 1 Recv returned Some(2), but a sequential run would return Some(1) here"
+                .to_string(),
+        ],
+        notes: vec!["shrunk from 11 to 4 operations".to_string()],
+        trace: Vec::new(),
+    }
+}
+
+fn table() -> OutcomeTable {
+    let row = |outcome: &str, class, allowed, seen, verdict: &str| OutcomeRow {
+        outcome: outcome.to_string(),
+        class,
+        allowed: Some(allowed),
+        seen: Some(seen),
+        verdict: verdict.to_string(),
+    };
+    OutcomeTable {
+        label: "message passing (data Relaxed, flag Release/Acquire)".to_string(),
+        results: vec!["flag".to_string(), "data".to_string()],
+        rows: vec![
+            row("flag=0 data=0", OutcomeClass::Acceptable, true, 412, "ok"),
+            row("flag=1 data=42", OutcomeClass::Acceptable, true, 588, "ok"),
+            row("flag=1 data=0", OutcomeClass::Forbidden, false, 0, "ok"),
+        ],
+        notes: vec!["loom: 6 interleavings; stress: 1000 runs on this machine".to_string()],
+    }
+}
+
+fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
+    CheckReport {
+        name: name.to_string(),
+        kind: CheckKind::Race,
+        status,
+        score: if status == CheckStatus::Passed {
+            2.0
+        } else {
+            0.0
+        },
+        max_score: 2.0,
+        message: message.to_string(),
+        duration_ms: 40,
+        seed: 7,
+        replay: (status != CheckStatus::Passed)
+            .then(|| "cargo run -p grader -- --only 16 --seed 7".to_string()),
+        output: None,
+        timeline: None,
+        scenario: None,
+        outcomes: None,
+    }
+}
+
+fn report() -> GradeReport {
+    let mut lin = check(
+        "channel_lin",
+        CheckStatus::Failed,
+        "the results of Channel (capacity 2) are not linearizable",
+    );
+    lin.scenario = Some(scenario());
+    let mut litmus = check("message_passing_litmus", CheckStatus::Passed, "");
+    litmus.outcomes = Some(table());
+    let checks = vec![lin, litmus];
+    GradeReport {
+        format_version: REPORT_FORMAT_VERSION,
+        subject: "exercises".to_string(),
+        seed: 7,
+        score: 2.0,
+        max_score: 4.0,
+        duration_ms: 100,
+        exercises: vec![ExerciseReport {
+            name: "16-build-a-channel".to_string(),
+            title: "Build a channel".to_string(),
+            topic: "build-a-channel".to_string(),
+            score: 2.0,
+            max_score: 4.0,
+            status: ExerciseStatus::Failed,
+            checks,
+            build_errors: None,
+            integrity: Vec::new(),
+        }],
+    }
+}
+
+#[test]
+fn human_report_shows_the_scenario_and_the_outcome_table() {
+    let text = human::render(&report(), false);
+    assert!(text.contains("Recv: Some(2) !"), "{text}");
+    assert!(text.contains("flag=1 data=0"), "{text}");
+    insta::assert_snapshot!("evidence_human", text);
+}
+
+#[test]
+fn html_report_draws_them_as_tables() {
+    let page = html::render(&report());
+    assert!(
+        page.contains("<td class=\"unexplained\">Recv → Some(2)</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<table class=\"outcomes\">"), "{page}");
+    insta::assert_snapshot!("evidence_html", page);
+}
+
+#[test]
+fn text_formats_carry_the_scenario_after_the_message() {
+    let xml = junit::render(&report());
+    assert!(xml.contains("Recv: Some(2) !"), "{xml}");
+}
+
+#[test]
+fn json_round_trips_the_evidence() {
+    let text = json::render(&report());
+    let back: GradeReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, report());
+}
