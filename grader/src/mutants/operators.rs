@@ -11,6 +11,8 @@
 //! | `while-to-if` | a condition checked with `if` instead of `while` around a wait |
 //! | `read-to-write` | a read lock taken as a write lock |
 //! | `lock-order` | two locks taken one after the other, in the other order |
+//! | `lock-split` | `*m.lock() += n` as a read under one lock and a write under another |
+//! | `cas-weak` | a lone `compare_exchange` (no retry loop) written `compare_exchange_weak` |
 //! | `join-drop` | a thread left running (its `join` left out) |
 //! | `wait-drop` | a barrier `wait()` left out |
 //!
@@ -49,6 +51,7 @@ pub fn find_edits(solution: &str, stub: &StubItems) -> syn::Result<Vec<Edit>> {
         modules: Vec::new(),
         impl_type: None,
         function: None,
+        loops: 0,
         edits: Vec::new(),
     };
     finder.visit_file(&file);
@@ -156,6 +159,8 @@ struct Finder<'a, 's> {
     impl_type: Option<String>,
     /// The student function being walked; `None` outside one.
     function: Option<String>,
+    /// Loops around the code being walked, within the function.
+    loops: usize,
     edits: Vec<Edit>,
 }
 
@@ -180,8 +185,10 @@ impl Finder<'_, '_> {
             return;
         }
         let outer = self.function.replace(key);
+        let outer_loops = std::mem::take(&mut self.loops);
         self.visit_block(block);
         self.function = outer;
+        self.loops = outer_loops;
     }
 
     /// The ordering operator for one method call's ordering arguments.
@@ -263,22 +270,42 @@ impl Finder<'_, '_> {
     }
 }
 
-/// Whether `expr` calls `.NAME()` with no arguments anywhere in its chain.
+/// Whether `expr` calls a method named one of `names` anywhere in its chain
+/// (closures left out: their calls run later, somewhere else).
 fn calls_method(expr: &syn::Expr, names: &[&str]) -> bool {
-    struct Calls<'n>(&'n [&'n str], bool);
+    find_calls(expr, names, None)
+}
+
+/// Whether `expr` calls `.NAME()` with no arguments (a lock's `read()`, not
+/// `io::Read::read(buf)`; a handle's `join()`, not `Path::join(p)`).
+fn calls_without_arguments(expr: &syn::Expr, names: &[&str]) -> bool {
+    find_calls(expr, names, Some(0))
+}
+
+fn find_calls(expr: &syn::Expr, names: &[&str], arguments: Option<usize>) -> bool {
+    struct Calls<'n> {
+        names: &'n [&'n str],
+        arguments: Option<usize>,
+        found: bool,
+    }
     impl<'ast> Visit<'ast> for Calls<'_> {
         fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            if self.0.contains(&call.method.to_string().as_str()) {
-                self.1 = true;
+            if self.names.contains(&call.method.to_string().as_str())
+                && self.arguments.is_none_or(|n| n == call.args.len())
+            {
+                self.found = true;
             }
             syn::visit::visit_expr_method_call(self, call);
         }
-        // A closure's calls run later, somewhere else.
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     }
-    let mut calls = Calls(names, false);
+    let mut calls = Calls {
+        names,
+        arguments,
+        found: false,
+    };
     calls.visit_expr(expr);
-    calls.1
+    calls.found
 }
 
 /// The method a statement calls last (`q.notify_one()` → `notify_one`).
@@ -337,9 +364,48 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
             let to = method.replace("read", "write");
             self.push("read-to-write", "", range, to);
         }
+        if method == "compare_exchange" && self.loops == 0 {
+            let range = self.source.range(call.method.span());
+            self.push("cas-weak", "", range, "compare_exchange_weak".to_string());
+        }
         self.weaken_orderings(call);
         self.split_read_modify_write(call);
         syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        self.loops += 1;
+        syn::visit::visit_expr_loop(self, expr);
+        self.loops -= 1;
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.loops += 1;
+        syn::visit::visit_expr_for_loop(self, expr);
+        self.loops -= 1;
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        use syn::BinOp;
+        let op = match expr.op {
+            BinOp::AddAssign(_) => Some("+"),
+            BinOp::SubAssign(_) => Some("-"),
+            BinOp::MulAssign(_) => Some("*"),
+            BinOp::BitOrAssign(_) => Some("|"),
+            BinOp::BitAndAssign(_) => Some("&"),
+            BinOp::BitXorAssign(_) => Some("^"),
+            _ => None,
+        };
+        if let Some(op) = op
+            && takes_lock(&expr.left)
+        {
+            let place = self.source.text_of(&*expr.left);
+            let value = self.source.text_of(&*expr.right);
+            let range = self.source.range(expr.span());
+            let split = format!("{{ let __old = {place}; {place} = __old {op} ({value}); }}");
+            self.push("lock-split", "", range, split);
+        }
+        syn::visit::visit_expr_binary(self, expr);
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -366,6 +432,19 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
     }
 
     fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.loops += 1;
+        self.visit_while(expr);
+        self.loops -= 1;
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.visit_statements(block);
+        syn::visit::visit_block(self, block);
+    }
+}
+
+impl<'ast> Finder<'_, '_> {
+    fn visit_while(&mut self, expr: &'ast syn::ExprWhile) {
         let waits = expr
             .body
             .stmts
@@ -379,7 +458,7 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
         syn::visit::visit_expr_while(self, expr);
     }
 
-    fn visit_block(&mut self, block: &'ast syn::Block) {
+    fn visit_statements(&mut self, block: &'ast syn::Block) {
         for (index, stmt) in block.stmts.iter().enumerate() {
             // Statements left out: a notify, a join, a barrier wait.
             if let syn::Stmt::Expr(expr, Some(_)) = stmt {
@@ -394,7 +473,7 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                     Some((call, m)) if m == "wait" && call.args.is_empty() => {
                         self.push("wait-drop", "", (start, end), String::new());
                     }
-                    _ if calls_method(expr, &["join"]) => {
+                    _ if calls_without_arguments(expr, &["join"]) => {
                         self.push("join-drop", "", (start, end), String::new());
                     }
                     _ => {}
@@ -405,22 +484,20 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                 && local
                     .init
                     .as_ref()
-                    .is_some_and(|i| calls_method(&i.expr, &["join"]))
+                    .is_some_and(|i| calls_without_arguments(&i.expr, &["join"]))
             {
                 let range = self.source.range(stmt.span());
                 self.push("join-drop", "", range, String::new());
             }
             // Two locks taken one after the other, swapped.
-            if let (syn::Stmt::Local(first), Some(syn::Stmt::Local(second))) =
-                (stmt, block.stmts.get(index + 1))
-                && let (Some(a), Some(b)) = (&first.init, &second.init)
-                && calls_method(&a.expr, &LOCKS)
-                && calls_method(&b.expr, &LOCKS)
+            if let (Some((first_names, first_lock)), Some((_, second_lock))) = (
+                lock_step(stmt),
+                block.stmts.get(index + 1).and_then(lock_step),
+            ) && takes_lock(first_lock)
+                && takes_lock(second_lock)
             {
-                let second_text = self.source.text_of(&*b.expr);
-                let independent = bound_names(&first.pat)
-                    .iter()
-                    .all(|name| !mentions(second_text, name));
+                let second_text = self.source.text_of(second_lock);
+                let independent = first_names.iter().all(|name| !mentions(second_text, name));
                 if independent {
                     let (a_start, a_end) = self.source.range(stmt.span());
                     let (b_start, b_end) = self.source.range(block.stmts[index + 1].span());
@@ -435,8 +512,43 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                 }
             }
         }
-        syn::visit::visit_block(self, block);
     }
+}
+
+/// A statement that takes something into a name: `let g = EXPR;` or
+/// `g = EXPR;`, as the names it binds and the expression.
+fn lock_step(stmt: &syn::Stmt) -> Option<(Vec<String>, &syn::Expr)> {
+    match stmt {
+        syn::Stmt::Local(local) => Some((bound_names(&local.pat), &*local.init.as_ref()?.expr)),
+        syn::Stmt::Expr(syn::Expr::Assign(assign), Some(_)) => {
+            let names = match &*assign.left {
+                syn::Expr::Path(path) => path.path.get_ident().map(|i| vec![i.to_string()]),
+                _ => None,
+            }?;
+            Some((names, &*assign.right))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `expr` takes a lock: `.lock()`, `.read()`, `.write()`, or a
+/// helper function named `lock` (13-ipc's poison-tolerant `lock(&m)`).
+fn takes_lock(expr: &syn::Expr) -> bool {
+    struct Helper(bool);
+    impl<'ast> Visit<'ast> for Helper {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func
+                && path.path.segments.last().is_some_and(|s| s.ident == "lock")
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut helper = Helper(false);
+    helper.visit_expr(expr);
+    helper.0 || calls_without_arguments(expr, &LOCKS)
 }
 
 /// Whether `text` uses the identifier `name` (not as part of a longer one).
@@ -530,6 +642,42 @@ impl Queue {
         let found = find_edits(solution, &stub).expect("parses");
         assert!(!found.is_empty());
         assert!(found.iter().all(|e| e.function == "task"), "{found:#?}");
+    }
+
+    #[test]
+    fn split_critical_sections_lone_weak_exchanges_and_assigned_locks() {
+        let solution = r#"
+fn add(count: &Mutex<u64>) { *count.lock().unwrap() += 2; }
+fn take(flag: &AtomicBool) -> bool {
+    flag.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok()
+}
+fn take_in_a_loop(flag: &AtomicBool) {
+    loop { if flag.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok() { break } }
+}
+fn order(x: &Mutex<u8>, y: &Mutex<u8>) { let (a, b); a = x.lock().unwrap(); b = y.lock().unwrap(); }
+"#;
+        let found = edits(solution);
+        let by = |op: &str| {
+            found
+                .iter()
+                .filter(|e| e.operator == op)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            apply(solution, by("lock-split")[0]).lines().nth(1),
+            Some(
+                "fn add(count: &Mutex<u64>) { { let __old = *count.lock().unwrap(); \
+                 *count.lock().unwrap() = __old + (2); }; }"
+            )
+        );
+        let weak = by("cas-weak");
+        assert_eq!(weak.len(), 1, "only the lone exchange: {weak:#?}");
+        assert_eq!(weak[0].function, "take");
+        let swapped = apply(solution, by("lock-order")[0]);
+        assert!(
+            swapped.contains("b = y.lock().unwrap(); a = x.lock().unwrap();"),
+            "{swapped}"
+        );
     }
 
     #[test]
