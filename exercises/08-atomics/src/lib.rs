@@ -3,8 +3,9 @@
 //! Six tasks. Replace every `todo!()` with your answer and run
 //! `cargo test -p atomics`; then run the grader for the hidden checks. The
 //! `unsafe` code around `UnsafeCell` is given: your part is the atomics and
-//! their orderings. Take atomics, cells and `spin_loop` from `threadlings`
-//! (std's names, instrumented for the grader), not from `std` or `core`.
+//! their orderings. Take atomics, cells, `spin_loop` and `park` from
+//! `threadlings` (std's names, instrumented for the grader), not from `std`
+//! or `core`.
 #![allow(unused)]
 
 use std::ops::{Deref, DerefMut};
