@@ -246,8 +246,8 @@ impl Finder<'_, '_> {
                     return;
                 };
                 format!(
-                    "{{ let __old = {receiver}.load({load}); {receiver}.store({new}, {store}); \
-                     __old }}"
+                    "({{ let __old = {receiver}.load({load}); {receiver}.store({new}, {store}); \
+                     __old }})"
                 )
             }
             ("compare_exchange" | "compare_exchange_weak", [current, new, success, failure]) => {
@@ -257,8 +257,8 @@ impl Finder<'_, '_> {
                     return;
                 };
                 format!(
-                    "{{ let __old = {receiver}.load({load}); if __old == {current} {{ \
-                     {receiver}.store({new}, {store}); Ok(__old) }} else {{ Err(__old) }} }}",
+                    "({{ let __old = {receiver}.load({load}); if __old == {current} {{ \
+                     {receiver}.store({new}, {store}); Ok(__old) }} else {{ Err(__old) }} }})",
                     current = text(current),
                     new = text(new),
                 )
@@ -620,8 +620,8 @@ impl Queue {
         let split = apply(solution, by("rmw-split")[0]);
         assert!(
             split.contains(
-                "{ let __old = self.hits.load(Ordering::Acquire); \
-                 self.hits.store(__old.wrapping_add(1), Ordering::Release); __old }"
+                "({ let __old = self.hits.load(Ordering::Acquire); \
+                 self.hits.store(__old.wrapping_add(1), Ordering::Release); __old })"
             ),
             "{split}"
         );
