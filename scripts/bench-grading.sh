@@ -1,40 +1,113 @@
 #!/usr/bin/env bash
-# Benchmark of grading speed: cold and warm grading of the reference solutions,
-# warm grading of the stubs and of one exercise. Prints medians in seconds.
+# Benchmark of grading speed: every row of issue 15's table (and issue 18's
+# new-submission row), as medians of several runs, in seconds.
 #
-#   scripts/bench-grading.sh [RUNS] [EXERCISE]
+#   scripts/bench-grading.sh [--quick] [RUNS]
 #
-# "Cold" removes the grader's work directory (target/threadlings): every check
-# program and its dependencies are rebuilt; the grader binary itself is built
-# beforehand and not counted.
+#   RUNS        runs per warm row (default 5); cold rows use COLD_RUNS (default 3)
+#   --quick     skip the slow rows (cold first run, cargo test, CI), printing "skipped"
+#   EXERCISES   the exercises of the everyday-loop rows (default: all 15)
+#
+# Rows:
+# - cold first run: `cargo run -p grader` in a fresh CARGO_TARGET_DIR (builds the
+#   grader, then grades the untouched stubs, which builds no check program);
+# - cold solutions: grader prebuilt, work directory (target/threadlings) removed;
+# - warm stubs / warm solutions: everything built, nothing changed;
+# - everyday loop: one exercise of a solved copy edited (a comment appended to
+#   src/lib.rs, so its crate and its check crate recompile), then `--only` it;
+# - new submission: a copy of the solutions in a directory never graded before
+#   (its crates compile against the warm dependencies), `--subject DIR`;
+# - cargo test and .ci/run, warm (after the first, whose build is cold).
+#
+# The machine's load distorts every row: the script prints the load average
+# before and after; report numbers with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+if [[ ${1:-} == --quick ]]; then
+    quick=1
+    shift
+fi
 runs=${1:-5}
-exercise=${2:-01-threads}
+cold_runs=${COLD_RUNS:-3}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-grading.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 
 cargo build -q -p grader
-grader=(cargo run -q -p grader -- --quiet --seed 1)
+grader_bin=target/debug/grader
+grader=("$grader_bin" --quiet --seed 1)
 
 now() { date +%s.%N; }
 time_once() {
     local start end
     start=$(now)
-    "$@" > /dev/null
+    "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
     end=$(now)
     awk -v a="$end" -v b="$start" 'BEGIN { print a - b }'
 }
-median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f\n", m }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (min %.2f, max %.2f)\n", m, a[1], a[NR] }'; }
+row() { printf '%-58s %s\n' "$1" "$2"; }
 bench() {
-    local label=$1
-    shift
-    local result
-    result=$(for _ in $(seq "$runs"); do time_once "$@"; done | median)
-    printf '%-44s %6s s (median of %s)\n' "$label" "$result" "$runs"
+    local label=$1 count=$2
+    shift 2
+    row "$label" "$(for _ in $(seq "$count"); do time_once "$@"; done | median) s, n=$count"
 }
+skipped() { row "$1" "skipped (--quick)"; }
 
-rm -rf target/threadlings
-printf '%-44s %6.2f s\n' "cold: grade the solutions" "$(time_once "${grader[@]}" --solutions)"
-bench "warm: grade the solutions" "${grader[@]}" --solutions
-bench "warm: grade the stubs (cargo run -p grader)" "${grader[@]}"
-bench "warm: grade one exercise ($exercise)" "${grader[@]}" --solutions --only "$exercise"
-printf '%-44s %s\n' "cores" "$(nproc)"
+row "machine" "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Cold first run, exactly the README's command, in a fresh target directory.
+if ((quick)); then
+    skipped "cold: first cargo run -p grader (fresh target dir)"
+else
+    cold_first() {
+        local dir
+        dir=$(mktemp -d "$scratch/cold.XXXXXX")
+        CARGO_TARGET_DIR=$dir cargo run -q -p grader -- --quiet --seed 1
+        rm -rf "$dir"
+    }
+    bench "cold: first cargo run -p grader (fresh target dir)" "$cold_runs" cold_first
+fi
+
+cold_solutions() {
+    rm -rf target/threadlings
+    "${grader[@]}" --solutions
+}
+bench "cold: grade the solutions (grader built, work dir removed)" "$cold_runs" cold_solutions
+"${grader[@]}" > /dev/null 2>&1 || true
+bench "warm: grade the stubs (cargo run -p grader)" "$runs" "${grader[@]}"
+bench "warm: grade the solutions" "$runs" "${grader[@]}" --solutions
+
+# The everyday loop: a solved copy, one exercise edited before each run.
+solved=$scratch/solved
+cp -r solutions "$solved"
+find "$solved" -name wrong -type d -prune -exec rm -rf {} +
+"${grader[@]}" --subject "$solved" > /dev/null 2>&1 || true
+edit_and_grade() {
+    local exercise=$1
+    printf '\n// bench edit %s\n' "$(now)" >> "$solved/$exercise/src/lib.rs"
+    "${grader[@]}" --subject "$solved" --only "$exercise"
+}
+for exercise in ${EXERCISES:-$(ls exercises)}; do
+    bench "warm: one exercise edited, --only $exercise" "$runs" edit_and_grade "$exercise"
+done
+
+# A new submission: a directory the grader has not seen.
+new_submission() {
+    local dir
+    dir=$(mktemp -d "$scratch/submission.XXXXXX")
+    cp -r solutions/. "$dir"
+    find "$dir" -name wrong -type d -prune -exec rm -rf {} +
+    "${grader[@]}" --subject "$dir"
+}
+bench "new submission (full solutions, --subject NEW_DIR)" "$cold_runs" new_submission
+
+if ((quick)); then
+    skipped "cargo test --locked (warm)"
+    skipped ".ci/run (warm)"
+else
+    cargo test --locked > /dev/null 2>&1 || true
+    bench "cargo test --locked (warm)" 1 cargo test --locked
+    bench ".ci/run (warm)" 1 .ci/run
+fi
+row "load average after" "$(cut -d' ' -f1-3 /proc/loadavg)"

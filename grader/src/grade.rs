@@ -42,6 +42,10 @@ pub struct GradeOptions {
     /// grades the stubs with every check to prove they score 0, which is what
     /// makes the shortcut safe everywhere else.
     pub shortcut_stubs: bool,
+    /// Which set of build directories cargo builds in (`build::slot`): 0 is
+    /// the one every grading shares; `verify`'s parallel workers build in
+    /// their own, so their builds do not queue on one cargo lock.
+    pub build_slot: usize,
 }
 
 /// What the pipeline tells the terminal while it works.
@@ -68,33 +72,14 @@ pub fn grade(
     observer: &mut dyn Observer,
 ) -> Result<GradeReport> {
     let started = Instant::now();
-    let selected: Vec<ExercisePlan> = course
-        .exercises
-        .iter()
-        .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
-        .map(|e| {
-            let mut e = e.clone();
-            if !options.only_checks.is_empty() {
-                e.checks.retain(|c| options.only_checks.contains(&c.name));
-            }
-            e
-        })
-        .collect();
+    let selected = selected_plans(course, options);
     let exercises: Vec<&ExercisePlan> = selected.iter().collect();
-
-    let ws = subject::prepare(course, subject, &options.work_dir)?;
-    let untouched = if options.shortcut_stubs {
-        subject::stubs::untouched(&exercises, |name| ws.exercise_dir(name).join("src"))?
-    } else {
-        BTreeSet::new()
-    };
-    let started_exercises: Vec<&ExercisePlan> = exercises
-        .iter()
-        .copied()
-        .filter(|e| !untouched.contains(&e.name))
-        .collect();
-    observer.build_started(started_exercises.len());
-    let builds = build_all_variants(course, &ws, &started_exercises, options, observer)?;
+    let Prepared {
+        ws,
+        untouched,
+        started_exercises,
+        builds,
+    } = prepare_and_build(course, subject, &exercises, options, observer)?;
     // Race checks see an answer only through the course facade; sources that
     // bypass it are not graded by them (see subject::scan).
     let refused =
@@ -194,6 +179,69 @@ pub fn grade(
     })
 }
 
+/// Builds everything grading `subject` with `options` would run, and runs
+/// nothing. `verify` builds the wrong answers whose checks run alone this way
+/// on parallel workers first, then grades them one at a time on warm builds,
+/// so their compiles do not wait for each other's measurements.
+pub fn build_only(course: &Course, subject: &Subject, options: &GradeOptions) -> Result<()> {
+    let selected = selected_plans(course, options);
+    let exercises: Vec<&ExercisePlan> = selected.iter().collect();
+    prepare_and_build(course, subject, &exercises, options, &mut Silent).map(|_| ())
+}
+
+/// The exercises `options` selects, each with only the checks it selects.
+fn selected_plans(course: &Course, options: &GradeOptions) -> Vec<ExercisePlan> {
+    course
+        .exercises
+        .iter()
+        .filter(|e| options.only.is_empty() || options.only.contains(&e.name))
+        .map(|e| {
+            let mut e = e.clone();
+            if !options.only_checks.is_empty() {
+                e.checks.retain(|c| options.only_checks.contains(&c.name));
+            }
+            e
+        })
+        .collect()
+}
+
+/// A subject's workspace, laid out and built.
+struct Prepared<'a> {
+    ws: subject::BuildWorkspace,
+    /// Exercises still the committed stubs: not built, not run.
+    untouched: BTreeSet<String>,
+    started_exercises: Vec<&'a ExercisePlan>,
+    builds: Builds,
+}
+
+fn prepare_and_build<'a>(
+    course: &Course,
+    subject: &Subject,
+    exercises: &[&'a ExercisePlan],
+    options: &GradeOptions,
+    observer: &mut dyn Observer,
+) -> Result<Prepared<'a>> {
+    let ws = subject::prepare(course, subject, &options.work_dir)?;
+    let untouched = if options.shortcut_stubs {
+        subject::stubs::untouched(exercises, |name| ws.exercise_dir(name).join("src"))?
+    } else {
+        BTreeSet::new()
+    };
+    let started_exercises: Vec<&ExercisePlan> = exercises
+        .iter()
+        .copied()
+        .filter(|e| !untouched.contains(&e.name))
+        .collect();
+    observer.build_started(started_exercises.len());
+    let builds = build_all_variants(course, &ws, &started_exercises, options, observer)?;
+    Ok(Prepared {
+        ws,
+        untouched,
+        started_exercises,
+        builds,
+    })
+}
+
 /// The report of an exercise whose sources are the committed stubs: what
 /// running its checks on the stubs gives (`verify` proves they all fail), in
 /// the words the human report keys "not started" on, saying they did not run.
@@ -289,9 +337,14 @@ fn build_all_variants(
                         ))
             })
             .collect();
-        let built = build::build(ws, &needing, variant, &options.work_dir, &mut |event| {
-            observer.build_event(&event)
-        })?;
+        let built = build::build(
+            ws,
+            &needing,
+            variant,
+            &options.work_dir,
+            options.build_slot,
+            &mut |event| observer.build_event(&event),
+        )?;
         builds.insert(variant_name, built);
     }
     Ok(builds)

@@ -82,38 +82,115 @@ pub fn verify(
         &mut rows,
     );
 
-    let wrong_jobs: Vec<WrongJob> = course
+    let known: Vec<(&WrongAnswer, CatchRule)> = course
         .exercises
         .iter()
         .filter(|e| in_scope(&e.name))
-        .flat_map(|exercise| {
-            exercise.wrong_answers.iter().flat_map(move |wrong| {
-                (0..options.wrong_runs).map(move |run| WrongJob {
-                    exclusive: exercise
-                        .checks
-                        .iter()
-                        .any(|c| c.exclusive && wrong.caught_by.contains(&c.name)),
-                    wrong,
-                    run,
-                })
-            })
-        })
+        .flat_map(|exercise| exercise.wrong_answers.iter())
+        .map(|wrong| (wrong, CatchRule::EveryListedCheck))
         .collect();
-    let (exclusive, shared): (Vec<WrongJob>, Vec<WrongJob>) =
-        wrong_jobs.into_iter().partition(|job| job.exclusive);
-    verify_wrong_in_parallel(course, options, &shared, &mut |row| push(row, &mut rows))?;
-    for job in &exclusive {
-        push(
-            verify_wrong(course, options, job, options.grade.parallelism, observer)?,
-            &mut rows,
-        );
-    }
+    grade_wrong_answers(course, &known, options, observer, &mut |row| {
+        push(row.clone(), &mut rows)
+    })?;
     Ok(rows)
 }
 
-/// One run of one known-wrong answer.
+/// When a wrong answer counts as caught.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchRule {
+    /// Every check its `caught_by` names must fail (not pass, not be
+    /// skipped): a known-wrong answer names the checks written to catch it.
+    EveryListedCheck,
+    /// At least one check its `caught_by` names must fail: a mutant lists
+    /// every check of its exercise and is caught if any of them notices.
+    AnyListedCheck,
+}
+
+/// The verdict on one run of one graded wrong answer.
+#[derive(Debug, Clone)]
+pub struct WrongVerdict {
+    /// Index of the answer in the slice given to [`grade_wrong_answers`].
+    pub index: usize,
+    /// 1-based run; the seed is `base_seed + run - 1`.
+    pub run: u32,
+    /// Caught or not under its [`CatchRule`], and why not.
+    pub row: VerifyRow,
+    /// The full report (only the `caught_by` checks were run).
+    pub report: GradeReport,
+}
+
+/// Grades wrong answers (known-wrong ones, or synthetic ones such as
+/// mutants: any [`WrongAnswer`] whose `dir/src` overlays its exercise's
+/// solution, from any mix of exercises), each `options.wrong_runs` times with
+/// seeds from `options.base_seed`, running only the checks its `caught_by`
+/// names, and judges each run by the answer's [`CatchRule`].
+///
+/// Both cores are used: `options.grade.parallelism` workers each build in
+/// their own build slot (`build::slot`), so compiles do not queue on one
+/// cargo lock. An answer whose listed checks include one that must run alone
+/// (timing) is only built by the workers; all such answers are then graded
+/// one at a time on their warm builds, with `observer` showing progress.
+/// `on_row` sees each row as it lands; the verdicts come back in the order
+/// of `answers`, runs in order.
+pub fn grade_wrong_answers(
+    course: &Course,
+    answers: &[(&WrongAnswer, CatchRule)],
+    options: &VerifyOptions,
+    observer: &mut dyn Observer,
+    on_row: &mut dyn FnMut(&VerifyRow),
+) -> Result<Vec<WrongVerdict>> {
+    // Run-major: every answer's first run before any second run, so a
+    // second run finds its answer built (in the slot that built it).
+    let jobs: Vec<WrongJob> = (0..options.wrong_runs)
+        .flat_map(|run| {
+            answers
+                .iter()
+                .enumerate()
+                .map(move |(index, &(wrong, rule))| WrongJob {
+                    index,
+                    wrong,
+                    rule,
+                    run,
+                    exclusive: course.exercise(&wrong.exercise).is_some_and(|exercise| {
+                        exercise
+                            .checks
+                            .iter()
+                            .any(|c| c.exclusive && wrong.caught_by.contains(&c.name))
+                    }),
+                })
+        })
+        .collect();
+    let mut verdicts = Vec::new();
+    let mut built_alone = Vec::new();
+    build_or_grade_in_parallel(course, options, &jobs, &mut |done| match done {
+        Done::Graded(verdict) => {
+            on_row(&verdict.row);
+            verdicts.push(verdict);
+        }
+        Done::Built { job, slot } => built_alone.push((job, slot)),
+    })?;
+    built_alone.sort_unstable();
+    for (job, slot) in built_alone {
+        let verdict = verify_wrong(
+            course,
+            options,
+            &jobs[job],
+            options.grade.parallelism,
+            slot,
+            observer,
+        )?;
+        on_row(&verdict.row);
+        verdicts.push(verdict);
+    }
+    verdicts.sort_by_key(|v| (v.index, v.run));
+    Ok(verdicts)
+}
+
+/// One run of one wrong answer.
 struct WrongJob<'a> {
+    index: usize,
     wrong: &'a WrongAnswer,
+    rule: CatchRule,
     run: u32,
     /// One of the checks it must fail runs alone (timing): then the wrong
     /// answer is graded alone too, so no other grading disturbs the verdict.
@@ -126,42 +203,82 @@ fn verify_wrong(
     options: &VerifyOptions,
     job: &WrongJob<'_>,
     parallelism: usize,
+    build_slot: usize,
     observer: &mut dyn Observer,
-) -> Result<VerifyRow> {
+) -> Result<WrongVerdict> {
     let seed = options.base_seed.wrapping_add(u64::from(job.run));
-    let mut grade_options = with_seed(options, seed);
+    let grade_options = wrong_grade_options(options, job, parallelism, build_slot);
+    let subject = Subject::wrong_answer(course, job.wrong);
+    let report = grade(course, &subject, &grade_options, observer)?;
+    Ok(WrongVerdict {
+        index: job.index,
+        run: job.run + 1,
+        row: wrong_row(&report, job.wrong, job.rule, job.run + 1, seed),
+        report,
+    })
+}
+
+fn wrong_grade_options(
+    options: &VerifyOptions,
+    job: &WrongJob<'_>,
+    parallelism: usize,
+    build_slot: usize,
+) -> GradeOptions {
+    let mut grade_options = with_seed(options, options.base_seed.wrapping_add(u64::from(job.run)));
     grade_options.only = vec![job.wrong.exercise.clone()];
     grade_options.only_checks = job.wrong.caught_by.clone();
     grade_options.parallelism = parallelism;
-    let subject = Subject::wrong_answer(course, job.wrong);
-    let report = grade(course, &subject, &grade_options, observer)?;
-    Ok(wrong_row(&report, job.wrong, job.run + 1, seed))
+    grade_options.build_slot = build_slot;
+    grade_options
 }
 
-/// Grades wrong answers whose checks may share the machine, several at once.
-/// Their builds still queue on cargo's lock, but one answer's checks run
-/// while the next one compiles, and the checks that wait on a patience (a
-/// sequential answer never meeting a rendezvous) wait side by side.
-fn verify_wrong_in_parallel(
+/// What a worker finished: a graded run, or the build of a run to grade alone.
+enum Done {
+    Graded(WrongVerdict),
+    Built { job: usize, slot: usize },
+}
+
+/// Workers, each building in its own slot: shareable jobs are graded whole
+/// (one check at a time per worker, so one answer's checks run while another
+/// compiles, and checks that wait on a patience wait side by side); jobs
+/// that must run alone are only built.
+fn build_or_grade_in_parallel(
     course: &Course,
     options: &VerifyOptions,
     jobs: &[WrongJob<'_>],
-    on_row: &mut dyn FnMut(VerifyRow),
+    on_done: &mut dyn FnMut(Done),
 ) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<Result<VerifyRow>>();
+    // The slot each answer was first built in: its later runs build there
+    // too (a no-op), instead of compiling it again in another slot.
+    let homes = std::sync::Mutex::new(std::collections::HashMap::<usize, usize>::new());
+    let (tx, rx) = std::sync::mpsc::channel::<Result<Done>>();
     std::thread::scope(|scope| {
         for worker in 0..options.grade.parallelism.max(1).min(jobs.len()) {
             let tx = tx.clone();
-            let next = &next;
+            let (next, homes) = (&next, &homes);
+            let own_slot = crate::build::slot::for_worker(worker);
             std::thread::Builder::new()
                 .name(format!("verify-worker-{worker}"))
                 .spawn_scoped(scope, move || {
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else { break };
-                        let row = verify_wrong(course, options, job, 1, &mut crate::grade::Silent);
-                        if tx.send(row).is_err() {
+                        let slot = *homes
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .entry(job.index)
+                            .or_insert(own_slot);
+                        let done = if job.exclusive {
+                            let subject = Subject::wrong_answer(course, job.wrong);
+                            let build = wrong_grade_options(options, job, 1, slot);
+                            crate::grade::build_only(course, &subject, &build)
+                                .map(|()| Done::Built { job: index, slot })
+                        } else {
+                            verify_wrong(course, options, job, 1, slot, &mut crate::grade::Silent)
+                                .map(Done::Graded)
+                        };
+                        if tx.send(done).is_err() {
                             break;
                         }
                     }
@@ -170,9 +287,9 @@ fn verify_wrong_in_parallel(
         }
         drop(tx);
         let mut first_error = None;
-        for row in rx {
-            match row {
-                Ok(row) => on_row(row),
+        for done in rx {
+            match done {
+                Ok(done) => on_done(done),
                 Err(error) => {
                     // Stop handing out work; finish what is running.
                     next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
@@ -304,7 +421,13 @@ fn solution_row(report: &GradeReport, run: u32, seed: u64) -> VerifyRow {
     row("solutions", run, seed, "full marks", problems, report)
 }
 
-fn wrong_row(report: &GradeReport, wrong: &WrongAnswer, run: u32, seed: u64) -> VerifyRow {
+fn wrong_row(
+    report: &GradeReport,
+    wrong: &WrongAnswer,
+    rule: CatchRule,
+    run: u32,
+    seed: u64,
+) -> VerifyRow {
     let mut problems = Vec::new();
     match report.exercises.first() {
         None => problems.push("the exercise was not graded".to_string()),
@@ -321,25 +444,42 @@ fn wrong_row(report: &GradeReport, wrong: &WrongAnswer, run: u32, seed: u64) -> 
             ))
         }
         Some(exercise) => {
+            let mut misses = Vec::new();
             for name in &wrong.caught_by {
                 match exercise.checks.iter().find(|c| &c.name == name) {
                     Some(check) if check.status == CheckStatus::Passed => {
-                        problems.push(format!("`{name}` passed; it must catch this answer"))
+                        misses.push(format!("`{name}` passed; it must catch this answer"))
                     }
                     Some(check) if check.status == CheckStatus::Skipped => {
-                        problems.push(format!("`{name}` was skipped; it must catch this answer"))
+                        misses.push(format!("`{name}` was skipped; it must catch this answer"))
                     }
                     Some(_) => {}
-                    None => problems.push(format!("`{name}` did not run")),
+                    None => misses.push(format!("`{name}` did not run")),
+                }
+            }
+            let caught = match rule {
+                CatchRule::EveryListedCheck => misses.is_empty(),
+                CatchRule::AnyListedCheck => misses.len() < wrong.caught_by.len(),
+            };
+            if !caught {
+                problems = misses;
+                if problems.is_empty() {
+                    problems.push("no check is listed to catch it".to_string());
                 }
             }
         }
     }
+    let expected = match rule {
+        CatchRule::EveryListedCheck => format!("caught by {}", wrong.caught_by.join(", ")),
+        CatchRule::AnyListedCheck => {
+            format!("caught by any of {}", wrong.caught_by.join(", "))
+        }
+    };
     row(
         &format!("wrong {}/{}", wrong.exercise, wrong.name),
         run,
         seed,
-        &format!("caught by {}", wrong.caught_by.join(", ")),
+        &expected,
         problems,
         report,
     )
@@ -383,8 +523,79 @@ mod tests {
                 parallelism: 1,
                 work_dir: std::path::PathBuf::from("target/threadlings"),
                 shortcut_stubs: true,
+                build_slot: 0,
             },
         };
         assert!(!with_seed(&options, 7).shortcut_stubs);
+    }
+
+    fn report_with(statuses: &[(&str, CheckStatus)]) -> GradeReport {
+        use threadlings_schema::report::{CheckKind, CheckReport, ExerciseReport};
+        let checks = statuses
+            .iter()
+            .map(|(name, status)| CheckReport {
+                name: name.to_string(),
+                kind: CheckKind::Test,
+                status: *status,
+                score: 0.0,
+                max_score: 1.0,
+                message: String::new(),
+                duration_ms: 0,
+                seed: 1,
+                replay: None,
+                output: None,
+                timeline: None,
+            })
+            .collect();
+        GradeReport {
+            format_version: threadlings_schema::report::REPORT_FORMAT_VERSION,
+            subject: "wrong".to_string(),
+            seed: 1,
+            score: 0.0,
+            max_score: 2.0,
+            duration_ms: 0,
+            exercises: vec![ExerciseReport {
+                name: "05-condvar".to_string(),
+                title: String::new(),
+                topic: String::new(),
+                score: 0.0,
+                max_score: 2.0,
+                status: ExerciseStatus::Failed,
+                checks,
+                build_errors: None,
+                integrity: Vec::new(),
+            }],
+        }
+    }
+
+    fn answer(caught_by: &[&str]) -> WrongAnswer {
+        WrongAnswer {
+            exercise: "05-condvar".to_string(),
+            name: "mutant-1".to_string(),
+            dir: std::path::PathBuf::from("m"),
+            description: String::new(),
+            caught_by: caught_by.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    /// A known-wrong answer must fail every check it names; a mutant is
+    /// caught when any one of its exercise's checks fails.
+    #[test]
+    fn every_listed_check_must_fail_but_any_one_catches_a_mutant() {
+        let wrong = answer(&["a", "b"]);
+        let one_failed = report_with(&[("a", CheckStatus::Failed), ("b", CheckStatus::Passed)]);
+        let every = wrong_row(&one_failed, &wrong, CatchRule::EveryListedCheck, 1, 1);
+        assert!(!every.ok);
+        assert!(every.problem.unwrap().contains("`b` passed"));
+        assert!(wrong_row(&one_failed, &wrong, CatchRule::AnyListedCheck, 1, 1).ok);
+
+        let none_failed = report_with(&[("a", CheckStatus::Passed), ("b", CheckStatus::Skipped)]);
+        let any = wrong_row(&none_failed, &wrong, CatchRule::AnyListedCheck, 1, 1);
+        assert!(!any.ok);
+        assert!(any.expected.contains("any of a, b"), "{}", any.expected);
+
+        let both = report_with(&[("a", CheckStatus::Timeout), ("b", CheckStatus::Crashed)]);
+        assert!(wrong_row(&both, &wrong, CatchRule::EveryListedCheck, 1, 1).ok);
+        assert!(!wrong_row(&both, &answer(&[]), CatchRule::AnyListedCheck, 1, 1).ok);
     }
 }

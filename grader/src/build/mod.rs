@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use cargo_metadata::Message;
 
 pub mod confine;
+pub mod slot;
 
 use crate::course::{ExercisePlan, Variant};
 use crate::error::{Error, Result};
@@ -44,13 +45,15 @@ pub enum BuildEvent {
 
 /// Builds the check programs of `exercises` in `ws`, as `variant` (`None`:
 /// the plain build). Intermediate artifacts go to a build directory shared by
-/// all subjects (one per variant, since cfgs change every crate), so
+/// all subjects (one per variant, since cfgs change every crate, and one per
+/// build [`slot`], so parallel builds need not queue on one lock), so
 /// dependencies compile once; final ones to the subject's own target directory.
 pub fn build(
     ws: &BuildWorkspace,
     exercises: &[&ExercisePlan],
     variant: Option<&Variant>,
     work_dir: &Path,
+    build_slot: usize,
     on_event: &mut dyn FnMut(BuildEvent),
 ) -> Result<BTreeMap<String, ExerciseBuild>> {
     let mut results = BTreeMap::new();
@@ -65,19 +68,17 @@ pub fn build(
         return Ok(results);
     }
 
-    let (build_dir, target_dir) = match variant {
-        None => (work_dir.join("build"), ws.target_dir.clone()),
-        Some(v) => (
-            work_dir.join(format!("build-{}", v.name)),
-            ws.target_dir.with_file_name(format!(
-                "{}-{}",
-                ws.target_dir
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy(),
-                v.name
-            )),
-        ),
+    let build_dir = slot::ensure(work_dir, variant.map(|v| v.name.as_str()), build_slot)?;
+    let target_dir = match variant {
+        None => ws.target_dir.clone(),
+        Some(v) => ws.target_dir.with_file_name(format!(
+            "{}-{}",
+            ws.target_dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy(),
+            v.name
+        )),
     };
     // A build competes for the CPU like a check: no timing check of another
     // grader runs meanwhile.

@@ -171,6 +171,7 @@ fn grade_options(course: &Course, common: &CommonArgs) -> Result<GradeOptions> {
         parallelism,
         work_dir: work_dir(course),
         shortcut_stubs: true,
+        build_slot: 0,
     })
 }
 

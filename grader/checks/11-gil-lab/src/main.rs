@@ -1111,7 +1111,8 @@ fn lab_without_gil_speeds_up(ctx: &mut Ctx) -> CheckResult {
         // A correct run passes in its first counted round; a few more
         // counted rounds give a slowed one more chances.
         let judged = passed || counted >= MIN_COUNTED + 2;
-        if measured.len() >= MIN_ROUNDS && (judged || started.elapsed() >= BUDGET) {
+        // A pass is final (no later round can undo it): stop at once.
+        if passed || (measured.len() >= MIN_ROUNDS && (judged || started.elapsed() >= BUDGET)) {
             break;
         }
     }
@@ -1349,7 +1350,8 @@ fn processes_speed_up(ctx: &mut Ctx) -> CheckResult {
         let passed = measured.iter().any(SpeedRound::passes);
         let counted = measured.iter().filter(|r| r.informative()).count();
         let judged = passed || counted >= MIN_COUNTED + 2;
-        if measured.len() >= MIN_ROUNDS && (judged || started.elapsed() >= BUDGET) {
+        // A pass is final (no later round can undo it): stop at once.
+        if passed || (measured.len() >= MIN_ROUNDS && (judged || started.elapsed() >= BUDGET)) {
             break;
         }
     }

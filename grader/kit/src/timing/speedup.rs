@@ -34,7 +34,8 @@ use crate::{Failure, Stop};
 pub struct SpeedupTrial {
     /// Rounds at most (each runs baseline, control and candidate once).
     pub max_rounds: usize,
-    /// Rounds at least before stopping early on a pass.
+    /// Rounds at least before stopping on the budget (a pass stops at once:
+    /// no later round can undo it).
     pub min_rounds: usize,
     /// No new round starts after this much time.
     pub budget: Duration,
@@ -148,12 +149,23 @@ impl SpeedupTrial {
                 }
             }
             s.rounds.push(r);
-            if s.rounds.len() >= self.min_rounds && (s.passes() || started.elapsed() >= self.budget)
-            {
+            // Stop at the first pass: the pass criterion is the same
+            // whatever the number of rounds, and a round that passed keeps
+            // passing whatever follows, so more rounds would only give more
+            // chances to pass, at a cost in time. Failing and skipping still
+            // need `min_rounds` rounds (and `rounds_to_fail` counted ones).
+            if self.done(&s, started.elapsed()) {
                 break;
             }
         }
         Ok(s)
+    }
+}
+
+impl SpeedupTrial {
+    /// Whether to stop measuring after the rounds in `s`, `elapsed` in.
+    fn done(&self, s: &Speedup, elapsed: Duration) -> bool {
+        s.passes() || (s.rounds.len() >= self.min_rounds && elapsed >= self.budget)
     }
 }
 
@@ -367,4 +379,57 @@ pub fn scale_to(
         n = ((n as f64 * factor) as usize).min(max_n);
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round(baseline: u64, control: u64, candidate: u64, candidate_busy: f64) -> Round {
+        Round {
+            baseline: Duration::from_millis(baseline),
+            control: Duration::from_millis(control),
+            candidate: Duration::from_millis(candidate),
+            control_busy: 1.9,
+            candidate_busy,
+        }
+    }
+
+    fn speedup(rounds: Vec<Round>) -> Speedup {
+        Speedup {
+            cores: Cores {
+                available: 2,
+                affinity: Some(2),
+                quota: None,
+            },
+            threads: 2,
+            rounds,
+            trial: SpeedupTrial::default(),
+        }
+    }
+
+    /// A passing first round ends the trial (the verdict cannot change);
+    /// an answer that has not passed is measured on until the budget, and
+    /// a serialized one is judged only after enough counted rounds.
+    #[test]
+    fn the_first_pass_stops_the_trial_but_a_fail_needs_its_rounds() {
+        let trial = SpeedupTrial::default();
+        let short = Duration::from_millis(10);
+        let passing = speedup(vec![round(1000, 520, 560, 1.9)]);
+        assert!(trial.done(&passing, short));
+        assert!(passing.judge("x").is_ok());
+
+        let serialized = round(1000, 520, 1000, 1.0);
+        let one = speedup(vec![serialized]);
+        assert!(!trial.done(&one, short));
+        assert!(
+            !trial.done(&one, trial.budget),
+            "min_rounds before the budget stops"
+        );
+        assert!(matches!(one.judge("x"), Err(Stop::Skip(_))));
+        let three = speedup(vec![serialized; 3]);
+        assert!(!trial.done(&three, short));
+        assert!(trial.done(&three, trial.budget));
+        assert!(matches!(three.judge("x"), Err(Stop::Fail(_))));
+    }
 }
