@@ -120,18 +120,11 @@ pub fn grade_and_report(
             options.seed
         );
     }
-    let results = coverage::grade_mutants(
-        course,
-        options,
-        &graded,
-        &equivalents,
-        options.parallelism,
-        &mut |result| {
-            if human && (mutant_options.all || result.verdict == Verdict::Survived) {
-                println!("{}", describe(result));
-            }
-        },
-    )?;
+    let results = coverage::grade_mutants(course, options, &graded, &equivalents, &mut |result| {
+        if human && (mutant_options.all || result.verdict == Verdict::Survived) {
+            println!("{}", describe(result));
+        }
+    })?;
     let scope = in_scope(course, &options.only);
     let table = coverage::table(&scope, &planted, &results, &equivalents);
     if human {

@@ -11,15 +11,14 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
-use threadlings_schema::report::{CheckStatus, ExerciseStatus};
+use threadlings_schema::report::{CheckStatus, ExerciseStatus, GradeReport};
 
 use super::Mutant;
 use super::equivalents::Equivalents;
-use crate::course::{Course, ExercisePlan};
+use crate::course::{Course, ExercisePlan, WrongAnswer};
 use crate::error::{Error, Result};
-use crate::grade::{GradeOptions, Silent, grade};
-use crate::pool::{self, Flow};
-use crate::subject::Subject;
+use crate::grade::{GradeOptions, Silent};
+use crate::verify::{CatchRule, VerifyOptions, grade_wrong_answers};
 
 /// What grading did to one mutant.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -77,117 +76,148 @@ impl Coverage {
     }
 }
 
-/// Grades `mutants` (of any exercises) on `workers` at once, calling
-/// `on_result` as each verdict lands; equivalents are reported, not graded.
+/// Grades `mutants` (of any exercises), calling `on_result` as each verdict
+/// is final; equivalents are reported, not graded.
+///
+/// Stage by stage, every mutant still standing is graded as a wrong answer
+/// whose `caught_by` is that stage's checks ([`CatchRule::AnyListedCheck`]),
+/// through [`grade_wrong_answers`]: the same build slots and parallel
+/// workers as the known-wrong answers, one mechanism.
 pub fn grade_mutants(
     course: &Course,
     options: &GradeOptions,
     mutants: &[Mutant],
     equivalents: &BTreeMap<String, Equivalents>,
-    workers: usize,
     on_result: &mut dyn FnMut(&MutantResult),
 ) -> Result<Vec<MutantResult>> {
+    let started = Instant::now();
     let mut results: Vec<Option<MutantResult>> = vec![None; mutants.len()];
-    let mut first_error = None;
-    pool::for_each(
-        mutants,
-        workers,
-        "mutant-worker",
-        |index, mutant| {
-            let seed = options.seed.wrapping_add(index as u64);
-            let reason = equivalents
-                .get(&mutant.exercise)
-                .and_then(|e| e.reasons.get(&mutant.id));
-            let started = Instant::now();
-            let verdict = match reason {
-                Some(reason) => Ok(Verdict::Equivalent {
+    let mut pending: Vec<(usize, WrongAnswer, Vec<Vec<String>>)> = Vec::new();
+    for (index, mutant) in mutants.iter().enumerate() {
+        let exercise = course
+            .exercise(&mutant.exercise)
+            .ok_or_else(|| Error::UnknownExercise(mutant.exercise.clone()))?;
+        let reason = equivalents
+            .get(&mutant.exercise)
+            .and_then(|e| e.reasons.get(&mutant.id));
+        if let Some(reason) = reason {
+            let result = result_of(
+                mutant,
+                Verdict::Equivalent {
                     reason: reason.clone(),
-                }),
-                None => grade_one(course, options, mutant, seed),
-            };
-            verdict.map(|verdict| MutantResult {
-                exercise: mutant.exercise.clone(),
-                id: mutant.id.clone(),
-                operator: mutant.operator,
-                file: mutant.file.display().to_string(),
-                line: mutant.line,
-                before: mutant.before.clone(),
-                after: mutant.after.clone(),
-                verdict,
-                seed,
-                duration_ms: started.elapsed().as_millis() as u64,
+                },
+                options.seed,
+                0,
+            );
+            on_result(&result);
+            results[index] = Some(result);
+            continue;
+        }
+        let wrong = super::materialize(&options.work_dir, mutant, exercise)?;
+        pending.push((index, wrong, stages(exercise)));
+    }
+    let verify_options = VerifyOptions {
+        runs: 1,
+        wrong_runs: 1,
+        base_seed: options.seed,
+        grade: GradeOptions {
+            shortcut_stubs: false,
+            ..options.clone()
+        },
+    };
+    let mut stage = 0;
+    while !pending.is_empty() {
+        // This stage's checks of every mutant that has one; the others are
+        // through every stage and survived.
+        let (graded, done): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|(_, _, stages)| stage < stages.len());
+        for (index, _, _) in done {
+            let result = result_of(
+                &mutants[index],
+                Verdict::Survived,
+                options.seed,
+                started.elapsed().as_millis() as u64,
+            );
+            on_result(&result);
+            results[index] = Some(result);
+        }
+        let answers: Vec<WrongAnswer> = graded
+            .iter()
+            .map(|(_, wrong, stages)| WrongAnswer {
+                caught_by: stages[stage].clone(),
+                ..wrong.clone()
             })
-        },
-        &mut |index, result| match result {
-            Ok(result) => {
-                on_result(&result);
-                results[index] = Some(result);
-                Flow::Continue
+            .collect();
+        let listed: Vec<(&WrongAnswer, CatchRule)> = answers
+            .iter()
+            .map(|wrong| (wrong, CatchRule::AnyListedCheck))
+            .collect();
+        let verdicts =
+            grade_wrong_answers(course, &listed, &verify_options, &mut Silent, &mut |_| {})?;
+        let mut still = Vec::new();
+        for ((index, wrong, stages), verdict) in graded.into_iter().zip(verdicts) {
+            match verdict_of(&verdict.report) {
+                Some(found) => {
+                    let result = result_of(
+                        &mutants[index],
+                        found,
+                        options.seed,
+                        started.elapsed().as_millis() as u64,
+                    );
+                    on_result(&result);
+                    results[index] = Some(result);
+                }
+                None => still.push((index, wrong, stages)),
             }
-            Err(error) => {
-                first_error.get_or_insert(error);
-                Flow::Stop
-            }
-        },
-    );
-    if let Some(error) = first_error {
-        return Err(error);
+        }
+        pending = still;
+        stage += 1;
     }
     Ok(results.into_iter().flatten().collect())
 }
 
-/// Grades one mutant stage by stage until a check fails.
-fn grade_one(
-    course: &Course,
-    options: &GradeOptions,
-    mutant: &Mutant,
-    seed: u64,
-) -> Result<Verdict> {
-    let exercise = course
-        .exercise(&mutant.exercise)
-        .ok_or_else(|| Error::UnknownExercise(mutant.exercise.clone()))?;
-    let wrong = super::materialize(&options.work_dir, mutant, exercise)?;
-    let subject = Subject::wrong_answer(course, &wrong);
-    for stage in stages(exercise) {
-        let mut stage_options = options.clone();
-        stage_options.seed = seed;
-        stage_options.only = vec![exercise.name.clone()];
-        stage_options.only_checks = stage;
-        stage_options.shortcut_stubs = false;
-        stage_options.parallelism = 1;
-        let report = grade(course, &subject, &stage_options, &mut Silent)?;
-        let Some(graded) = report.exercises.first() else {
-            return Err(Error::Subject(format!(
-                "{} was not graded",
-                mutant.exercise
-            )));
-        };
-        if graded.status == ExerciseStatus::CompileError {
-            let error = graded.build_errors.as_deref().unwrap_or_default();
-            return Ok(Verdict::Unviable {
-                error: first_error_line(error),
-            });
-        }
-        if let Some(check) = graded
-            .checks
-            .iter()
-            .find(|c| c.status == CheckStatus::CompileError)
-        {
-            return Ok(Verdict::Unviable {
-                error: first_error_line(&check.message),
-            });
-        }
-        let failed: Vec<String> = graded
-            .checks
-            .iter()
-            .filter(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
-            .map(|c| c.name.clone())
-            .collect();
-        if !failed.is_empty() {
-            return Ok(Verdict::Caught { by: failed });
-        }
+fn result_of(mutant: &Mutant, verdict: Verdict, seed: u64, duration_ms: u64) -> MutantResult {
+    MutantResult {
+        exercise: mutant.exercise.clone(),
+        id: mutant.id.clone(),
+        operator: mutant.operator,
+        file: mutant.file.display().to_string(),
+        line: mutant.line,
+        before: mutant.before.clone(),
+        after: mutant.after.clone(),
+        verdict,
+        seed,
+        duration_ms,
     }
-    Ok(Verdict::Survived)
+}
+
+/// The verdict one stage's report gives, or `None` when every check of
+/// the stage passed (the mutant goes on to the next stage).
+fn verdict_of(report: &GradeReport) -> Option<Verdict> {
+    let graded = report.exercises.first()?;
+    if graded.status == ExerciseStatus::CompileError {
+        let error = graded.build_errors.as_deref().unwrap_or_default();
+        return Some(Verdict::Unviable {
+            error: first_error_line(error),
+        });
+    }
+    if let Some(check) = graded
+        .checks
+        .iter()
+        .find(|c| c.status == CheckStatus::CompileError)
+    {
+        return Some(Verdict::Unviable {
+            error: first_error_line(&check.message),
+        });
+    }
+    let failed: Vec<String> = graded
+        .checks
+        .iter()
+        .filter(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
+        .map(|c| c.name.clone())
+        .collect();
+    (!failed.is_empty()).then_some(Verdict::Caught { by: failed })
 }
 
 /// The exercise's checks in grading order: plain shareable checks, then one
