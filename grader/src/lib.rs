@@ -17,6 +17,8 @@ pub mod grade;
 pub mod i18n;
 pub mod landlock;
 pub mod machine_lock;
+pub mod mutants;
+pub mod pool;
 pub mod procfs;
 pub mod public_tests;
 pub mod report;

@@ -22,6 +22,10 @@ use crossbeam_channel::{Receiver, Sender, select};
 /// fast stage 1 waits for a slow stage 2 instead of buffering everything
 /// (**backpressure**). Each stage ends when its input channel is closed: make
 /// sure every `Sender` is dropped when its stage is done.
+///
+/// If `first` or `second` panics, `pipeline` panics with that stage's own
+/// payload: `join()` returns it as `Err(payload)`; hand it on with
+/// `std::panic::resume_unwind(payload)` (README: "Joining carries the panic").
 pub fn pipeline<T, U, V, F, G>(inputs: Vec<T>, capacity: usize, first: F, second: G) -> Vec<V>
 where
     T: Send + 'static,
@@ -42,7 +46,9 @@ where
 /// thread drains until it is closed, that is until **every** results `Sender`
 /// is gone. Return the results in job order, after joining every worker.
 ///
-/// Exactly `worker_count` workers (at least 1), all running at once.
+/// Exactly `worker_count` workers (at least 1), all running at once. If
+/// `work` panics, the call panics with that worker's own payload, as in
+/// [`pipeline`].
 pub fn fan_out_fan_in<T, R, F>(jobs: Vec<T>, worker_count: usize, work: F) -> Vec<R>
 where
     T: Send + 'static,
@@ -89,7 +95,8 @@ pub fn forward_until<T>(
 ///
 /// Clean shutdown: return only after every worker was joined, with the result
 /// of **every** job whose `work` finished, in any order. None may be lost:
-/// results sent after the cancel count too.
+/// results sent after the cancel count too. If `work` panics, the call
+/// panics with that worker's own payload, as in [`pipeline`].
 pub fn process_until_cancelled<T, R, F>(
     jobs: Receiver<T>,
     cancel: Receiver<()>,

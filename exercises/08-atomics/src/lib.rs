@@ -84,7 +84,8 @@ impl<T> SpinLock<T> {
         }
     }
 
-    /// Takes the lock if it is free, without waiting.
+    /// Takes the lock if it is free, without waiting; it never refuses a free
+    /// lock (README: `compare_exchange_weak` may fail spuriously).
     ///
     /// Flip `locked` from `false` to `true` in **one** atomic step
     /// (`compare_exchange`): a `load` that sees `false` followed by a

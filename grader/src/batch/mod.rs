@@ -28,7 +28,6 @@ use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -219,42 +218,47 @@ pub fn run(
     write_gradebooks(course, options, &submissions, &outcomes, seed)?;
 
     let graded_now = queue.len();
-    let queue = Arc::new(Mutex::new(
-        queue.into_iter().collect::<std::collections::VecDeque<_>>(),
-    ));
-    let (tx, rx) = mpsc::channel::<(Submission, Outcome, Duration)>();
-    std::thread::scope(|scope| -> Result<()> {
-        for _ in 0..options.jobs.max(1) {
-            let queue = queue.clone();
-            let tx = tx.clone();
-            scope.spawn(move || {
-                while !interrupted() {
-                    let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                    let Some(submission) = next else { break };
-                    let started = Instant::now();
-                    let outcome = grade_one(course, options, &submission, seed);
-                    if tx.send((submission, outcome, started.elapsed())).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (submission, outcome, elapsed) in rx {
-            if matches!(outcome, Outcome::Interrupted) {
-                continue;
+    let mut failure = None;
+    crate::pool::for_each(
+        &queue,
+        options.jobs,
+        "batch-worker",
+        |_, submission| {
+            if interrupted() {
+                return (Outcome::Interrupted, Duration::ZERO);
             }
-            save_outcome(&options.state_dir, &submission.id, &outcome)?;
-            outcomes.insert(submission.student.clone(), outcome.clone());
-            write_gradebooks(course, options, &submissions, &outcomes, seed)?;
+            let started = Instant::now();
+            let outcome = grade_one(course, options, submission, seed);
+            (outcome, started.elapsed())
+        },
+        &mut |index, (outcome, elapsed)| {
+            if matches!(outcome, Outcome::Interrupted) {
+                return crate::pool::Flow::Stop;
+            }
+            let submission = &queue[index];
+            let saved = save_outcome(&options.state_dir, &submission.id, &outcome).and_then(|()| {
+                outcomes.insert(submission.student.clone(), outcome.clone());
+                write_gradebooks(course, options, &submissions, &outcomes, seed)
+            });
+            if let Err(error) = saved {
+                failure.get_or_insert(error);
+                return crate::pool::Flow::Stop;
+            }
             on_event(&BatchEvent::Finished {
-                student: submission.student,
+                student: submission.student.clone(),
                 outcome,
                 elapsed,
             });
-        }
-        Ok(())
-    })?;
+            if interrupted() {
+                crate::pool::Flow::Stop
+            } else {
+                crate::pool::Flow::Continue
+            }
+        },
+    );
+    if let Some(error) = failure {
+        return Err(error);
+    }
 
     if interrupted() {
         return Err(Error::Subject(format!(

@@ -5,6 +5,7 @@ mod export_cmd;
 mod grade_cmd;
 mod hint_cmd;
 mod list_cmd;
+mod mutants_cmd;
 mod new_cmd;
 mod readmes_cmd;
 mod verify_cmd;
@@ -43,6 +44,9 @@ enum Command {
     Verify(verify_cmd::VerifyArgs),
     /// List the exercises with their topic, points and current status.
     List,
+    /// List the concurrency mutants planted in the reference solutions, or
+    /// grade them (`--grade`) and print the coverage table (instructors).
+    Mutants(mutants_cmd::MutantsArgs),
     /// Show the next hint for an exercise (one more each time).
     Hint(hint_cmd::HintArgs),
     /// Check the "How it is graded" table of every README against
@@ -120,6 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             verify_cmd::run(&course, &args, options, cli.common.quiet, lang)
         }
         Some(Command::List) => list_cmd::run(&course, &options, lang),
+        Some(Command::Mutants(args)) => mutants_cmd::run(&course, &args, options),
         Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options, lang),
         Some(Command::Readmes(args)) => readmes_cmd::run(&course, &args, &options),
         Some(Command::Watch) => watch_cmd::run(&course, options),

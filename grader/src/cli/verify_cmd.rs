@@ -28,6 +28,12 @@ pub struct VerifyArgs {
     /// Output format of the table.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Also plant concurrency mutants in the reference solutions and prove
+    /// the checks catch each one (or that `mutants.toml` marks it equivalent).
+    #[arg(long)]
+    mutants: bool,
+    #[command(flatten)]
+    mutant_options: super::mutants_cmd::MutantOptions,
 }
 
 pub fn run(
@@ -86,6 +92,26 @@ pub fn run(
         }
     })?;
     rows.splice(0..0, scaffolds);
+    if args.mutants {
+        let grade_options = verify_options.grade.clone();
+        let mutant_rows = super::mutants_cmd::grade_and_report(
+            course,
+            &grade_options,
+            &args.mutant_options,
+            human,
+        )?;
+        if human {
+            for row in mutant_rows.iter().filter(|r| !r.ok) {
+                let line =
+                    i18n::verify_row(lang, row.ok, &row.subject, row.run, row.seed, &row.expected);
+                println!("{line}");
+                if let Some(problem) = &row.problem {
+                    println!("{}", i18n::verify_miss(lang, problem));
+                }
+            }
+        }
+        rows.extend(mutant_rows);
+    }
     let misses = rows.iter().filter(|r| !r.ok).count();
     if human {
         println!("\n{}", i18n::verify_summary(lang, rows.len(), misses));

@@ -8,6 +8,7 @@
 //! by the clock only as an upper bound: correct code returns at once.
 
 use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -31,6 +32,8 @@ threadlings_kit::checks![
     forward_stops_on_cancel,
     forward_stops_when_idle,
     cancel_keeps_finished_results,
+    stage_panic_reaches_the_caller,
+    worker_panic_reaches_the_caller,
 ];
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -514,4 +517,111 @@ fn cancel_keeps_finished_results(ctx: &mut Ctx) -> CheckResult {
         after - before
     );
     Ok(())
+}
+
+// ------------------------------------------------- panics reach the caller
+
+/// What the checks' stage and worker functions panic with.
+const OWN_PANIC: &str = "a stage of the check failed on purpose";
+
+/// Runs `call`, which must panic with [`OWN_PANIC`]: the panic of a thread
+/// it started, handed on by `join` + `resume_unwind`. Returning (a thread
+/// never joined, its panic lost) or panicking with another message (the
+/// payload swapped by `unwrap()`, or a missing result) fails.
+fn expect_own_panic<T>(what: &str, call: impl FnOnce() -> T + Send + 'static) -> CheckResult
+where
+    T: std::fmt::Debug + Send + 'static,
+{
+    let outcome = within(LIMIT, what, move || catch_unwind(AssertUnwindSafe(call)))?;
+    let payload = match outcome {
+        Ok(value) => fail!(
+            "{what} returned {value:?} although one of its threads panicked: the panic was lost. \
+             Join every thread you start; `join()` returns the thread's panic as `Err(payload)`: \
+             hand it on with `std::panic::resume_unwind(payload)`"
+        ),
+        Err(payload) => payload,
+    };
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    if message.starts_with("not yet implemented") {
+        // A stub: the harness reports it as not started.
+        resume_unwind(payload);
+    }
+    ensure!(
+        message.contains(OWN_PANIC),
+        "{what} panicked with `{message}` instead of its thread's own panic (`{OWN_PANIC}`): hand \
+         the `Err(payload)` of `join()` on with `std::panic::resume_unwind(payload)` (`unwrap()` \
+         replaces the thread's message with its own)"
+    );
+    Ok(())
+}
+
+fn stage_panic_reaches_the_caller(ctx: &mut Ctx) -> CheckResult {
+    let n = 8;
+    let failing = ctx.rng().random_range(0..n);
+    let capacity = ctx.rng().random_range(1..3);
+    let in_second = ctx.rng().random_bool(0.5);
+    let stage = if in_second { "second" } else { "first" };
+    // A working pipeline first: a stub is then reported as not started.
+    let fine = within(LIMIT, "pipeline(0..8)", move || {
+        pipeline((0..n).collect::<Vec<u32>>(), capacity, |x| x, |x| x)
+    })?;
+    ensure_eq!(
+        fine,
+        (0..n).collect::<Vec<_>>(),
+        "pipeline(0..8) with identity stages"
+    );
+    expect_own_panic(
+        &format!(
+            "pipeline(0..{n}, capacity {capacity}) whose stage `{stage}` panics on input {failing}"
+        ),
+        move || {
+            let fail = move |x: u32| {
+                if x == failing {
+                    panic!("{OWN_PANIC}");
+                }
+                x
+            };
+            if in_second {
+                pipeline((0..n).collect(), capacity, |x| x, fail)
+            } else {
+                pipeline((0..n).collect(), capacity, fail, |x| x)
+            }
+        },
+    )
+}
+
+fn worker_panic_reaches_the_caller(ctx: &mut Ctx) -> CheckResult {
+    let workers = ctx.rng().random_range(2..5);
+    let n = 4 * workers;
+    let failing = ctx.rng().random_range(0..n);
+    let fail = move |x: usize| {
+        if x == failing {
+            panic!("{OWN_PANIC}");
+        }
+        x
+    };
+    expect_own_panic(
+        &format!("fan_out_fan_in({n} jobs, {workers} workers) whose job {failing} panics"),
+        move || fan_out_fan_in((0..n).collect::<Vec<usize>>(), workers, fail),
+    )?;
+    let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded::<usize>();
+    for i in 0..n {
+        jobs_tx.send(i).unwrap();
+    }
+    drop(jobs_tx);
+    let (cancel_tx, cancel_rx) = crossbeam_channel::unbounded::<()>();
+    let outcome = expect_own_panic(
+        &format!(
+            "process_until_cancelled({n} jobs, then closed; {workers} workers) whose job {failing} \
+             panics"
+        ),
+        move || process_until_cancelled(jobs_rx, cancel_rx, workers, fail),
+    );
+    // Never cancelled: a closed cancel channel would stop the workers at once.
+    drop(cancel_tx);
+    outcome
 }

@@ -11,6 +11,7 @@ use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
 
 threadlings_kit::checks![
     count_together_counts,
+    count_together_stress,
     counter_basics,
     bank_basics,
     counter_stress,
@@ -122,6 +123,41 @@ fn bank_basics(_ctx: &mut Ctx) -> CheckResult {
         ensure_eq!(bank.total(), 57, "total() sums every account");
         Ok(())
     })?
+}
+
+fn count_together_stress(ctx: &mut Ctx) -> CheckResult {
+    // count_together starts its own threads; the facade perturbs them like
+    // any other while the stress run is on, which widens the window between
+    // a read and a write of the counter that are not under one lock.
+    Stress::new(
+        ctx,
+        "count_together with random pauses at every lock and unlock",
+    )
+    .threads(1)
+    .ops(2)
+    .rounds(40)
+    .run(
+        |_rng| (),
+        |_, _thread, _step, rng| {
+            let threads = rng.random_range(2..=4_usize);
+            let per_thread = rng.random_range(20..=60_u64);
+            race::doing(|| format!("count_together({threads}, {per_thread})"));
+            (threads, per_thread, count_together(threads, per_thread))
+        },
+        |_, log| {
+            for &(threads, per_thread, got) in log.all() {
+                Violation::ensure_eq(
+                    &format!(
+                        "count_together({threads}, {per_thread}) counts every increment: \
+                             each read-modify-write of the counter under one lock"
+                    ),
+                    got,
+                    threads as u64 * per_thread,
+                )?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn counter_stress(ctx: &mut Ctx) -> CheckResult {

@@ -20,6 +20,7 @@ threadlings_kit::checks![
     counter_explore,
     counter_model,
     spinlock_stress,
+    try_lock_takes_a_free_lock,
     spinlock_explore,
     spinlock_model,
     once_stress,
@@ -182,6 +183,36 @@ fn counter_model(ctx: &mut Ctx) -> CheckResult {
         returned.sort_unstable();
         assert_eq!(returned, [1, 2], "the two increments must return 1 and 2");
     })
+}
+
+fn try_lock_takes_a_free_lock(ctx: &mut Ctx) -> CheckResult {
+    // One thread: the lock is free at every try_lock. Under stress the
+    // facade's compare_exchange_weak fails spuriously now and then, as the
+    // contract allows (and LL/SC hardware does), so a lone weak attempt
+    // shows up as a free lock refused.
+    Stress::new(ctx, "try_lock on a free SpinLock")
+        .threads(1)
+        .ops(40)
+        .rounds(20)
+        .run(
+            |_rng| SpinLock::new(0_u64),
+            |lock, _thread, _step, _rng| {
+                race::doing(|| "try_lock() on a free lock".to_string());
+                lock.try_lock().is_some()
+            },
+            |_, log| {
+                let refused = log.all().filter(|taken| !**taken).count();
+                if refused > 0 {
+                    return Err(Violation::new(
+                        "try_lock takes a free lock: one attempt that must not fail spuriously \
+                         (compare_exchange, not compare_exchange_weak, when there is no retry loop)",
+                        format!("try_lock() returned None on a free lock {refused} times"),
+                    )
+                    .expected("0 times"));
+                }
+                Ok(())
+            },
+        )
 }
 
 fn spinlock_stress(ctx: &mut Ctx) -> CheckResult {

@@ -1,0 +1,111 @@
+//! The grader's one worker pool: jobs handed out in order to named worker
+//! threads, results sent over a channel to the calling thread, which alone
+//! owns the results and the terminal (rustlings' and nextest's habit: state
+//! has one owner, workers only send messages).
+//!
+//! Running check processes, grading wrong answers and mutants in `verify`,
+//! and grading submissions in `batch` all need exactly this; one pool keeps
+//! them from drifting apart.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+/// What the owner of the results wants after seeing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep handing out jobs.
+    Continue,
+    /// Hand out no more jobs; the ones running finish and are reported.
+    Stop,
+}
+
+/// Runs `work` on every item with at most `workers` threads named
+/// `{name}-N`, calling `on_result` on the calling thread as each result
+/// lands (in completion order, with the item's index).
+pub fn for_each<T, R>(
+    items: &[T],
+    workers: usize,
+    name: &str,
+    work: impl Fn(usize, &T) -> R + Sync,
+    on_result: &mut dyn FnMut(usize, R) -> Flow,
+) where
+    T: Sync,
+    R: Send,
+{
+    if items.is_empty() {
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
+    thread::scope(|scope| {
+        for worker in 0..workers.max(1).min(items.len()) {
+            let tx = tx.clone();
+            let (next, work) = (&next, &work);
+            thread::Builder::new()
+                .name(format!("{name}-{worker}"))
+                .spawn_scoped(scope, move || {
+                    loop {
+                        // Relaxed: the counter only hands out distinct
+                        // indices; the items are shared read-only.
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        if tx.send((index, work(index, item))).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .expect("failed to start a worker thread");
+        }
+        drop(tx);
+        for (index, result) in rx {
+            if on_result(index, result) == Flow::Stop {
+                next.store(items.len(), Ordering::Relaxed);
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_worked_once_and_reported_to_the_caller() {
+        let items: Vec<u32> = (0..50).collect();
+        let mut seen = vec![0; items.len()];
+        for_each(&items, 3, "test", |_, x| x * 2, &mut |index, doubled| {
+            assert_eq!(doubled, items[index] * 2);
+            seen[index] += 1;
+            Flow::Continue
+        });
+        assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
+    }
+
+    #[test]
+    fn stop_hands_out_no_more_jobs() {
+        use std::sync::atomic::AtomicBool;
+        let items: Vec<u32> = (0..1000).collect();
+        let stopped = AtomicBool::new(false);
+        let mut reported = 0;
+        for_each(
+            &items,
+            2,
+            "test",
+            |index, x| {
+                // Every job but the first waits for the owner's Stop, so the
+                // workers hold at most one job each when it comes.
+                while index > 0 && !stopped.load(Ordering::SeqCst) {
+                    std::thread::yield_now();
+                }
+                *x
+            },
+            &mut |_, _| {
+                reported += 1;
+                stopped.store(true, Ordering::SeqCst);
+                Flow::Stop
+            },
+        );
+        assert!(reported <= 3, "{reported} results after Stop");
+    }
+}
