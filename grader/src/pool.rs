@@ -20,14 +20,15 @@ pub enum Flow {
     Stop,
 }
 
-/// Runs `work` on every item with at most `workers` threads named
-/// `{name}-N`, calling `on_result` on the calling thread as each result
-/// lands (in completion order, with the item's index).
+/// Runs `work(worker, index, item)` on every item with at most `workers`
+/// threads named `{name}-N` (`worker` is that N: verify gives each worker
+/// its own build slot), calling `on_result` on the calling thread as each
+/// result lands (in completion order, with the item's index).
 pub fn for_each<T, R>(
     items: &[T],
     workers: usize,
     name: &str,
-    work: impl Fn(usize, &T) -> R + Sync,
+    work: impl Fn(usize, usize, &T) -> R + Sync,
     on_result: &mut dyn FnMut(usize, R) -> Flow,
 ) where
     T: Sync,
@@ -50,7 +51,7 @@ pub fn for_each<T, R>(
                         // indices; the items are shared read-only.
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(item) = items.get(index) else { break };
-                        if tx.send((index, work(index, item))).is_err() {
+                        if tx.send((index, work(worker, index, item))).is_err() {
                             break;
                         }
                     }
@@ -74,7 +75,7 @@ mod tests {
     fn every_item_is_worked_once_and_reported_to_the_caller() {
         let items: Vec<u32> = (0..50).collect();
         let mut seen = vec![0; items.len()];
-        for_each(&items, 3, "test", |_, x| x * 2, &mut |index, doubled| {
+        for_each(&items, 3, "test", |_, _, x| x * 2, &mut |index, doubled| {
             assert_eq!(doubled, items[index] * 2);
             seen[index] += 1;
             Flow::Continue
@@ -92,7 +93,7 @@ mod tests {
             &items,
             2,
             "test",
-            |index, x| {
+            |_, index, x| {
                 // Every job but the first waits for the owner's Stop, so the
                 // workers hold at most one job each when it comes.
                 while index > 0 && !stopped.load(Ordering::SeqCst) {

@@ -248,57 +248,43 @@ fn build_or_grade_in_parallel(
     jobs: &[WrongJob<'_>],
     on_done: &mut dyn FnMut(Done),
 ) -> Result<()> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
     // The slot each answer was first built in: its later runs build there
     // too (a no-op), instead of compiling it again in another slot.
     let homes = std::sync::Mutex::new(std::collections::HashMap::<usize, usize>::new());
-    let (tx, rx) = std::sync::mpsc::channel::<Result<Done>>();
-    std::thread::scope(|scope| {
-        for worker in 0..options.grade.parallelism.max(1).min(jobs.len()) {
-            let tx = tx.clone();
-            let (next, homes) = (&next, &homes);
-            let own_slot = crate::build::slot::for_worker(worker);
-            std::thread::Builder::new()
-                .name(format!("verify-worker-{worker}"))
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else { break };
-                        let slot = *homes
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .entry(job.index)
-                            .or_insert(own_slot);
-                        let done = if job.exclusive {
-                            let subject = Subject::wrong_answer(course, job.wrong);
-                            let build = wrong_grade_options(options, job, 1, slot);
-                            crate::grade::build_only(course, &subject, &build)
-                                .map(|()| Done::Built { job: index, slot })
-                        } else {
-                            verify_wrong(course, options, job, 1, slot, &mut crate::grade::Silent)
-                                .map(Done::Graded)
-                        };
-                        if tx.send(done).is_err() {
-                            break;
-                        }
-                    }
-                })
-                .expect("failed to start a verify worker thread");
-        }
-        drop(tx);
-        let mut first_error = None;
-        for done in rx {
-            match done {
-                Ok(done) => on_done(done),
-                Err(error) => {
-                    // Stop handing out work; finish what is running.
-                    next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-                    first_error.get_or_insert(error);
-                }
+    let mut first_error = None;
+    crate::pool::for_each(
+        jobs,
+        options.grade.parallelism,
+        "verify-worker",
+        |worker, index, job| {
+            let slot = *homes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .entry(job.index)
+                .or_insert(crate::build::slot::for_worker(worker));
+            if job.exclusive {
+                let subject = Subject::wrong_answer(course, job.wrong);
+                let build = wrong_grade_options(options, job, 1, slot);
+                crate::grade::build_only(course, &subject, &build)
+                    .map(|()| Done::Built { job: index, slot })
+            } else {
+                verify_wrong(course, options, job, 1, slot, &mut crate::grade::Silent)
+                    .map(Done::Graded)
             }
-        }
-        first_error.map_or(Ok(()), Err)
-    })
+        },
+        &mut |_, done| match done {
+            Ok(done) => {
+                on_done(done);
+                crate::pool::Flow::Continue
+            }
+            Err(error) => {
+                // Stop handing out work; finish what is running.
+                first_error.get_or_insert(error);
+                crate::pool::Flow::Stop
+            }
+        },
+    );
+    first_error.map_or(Ok(()), Err)
 }
 
 /// The public tests of every exercise in scope must fail on the stubs (and

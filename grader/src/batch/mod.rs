@@ -223,7 +223,7 @@ pub fn run(
         &queue,
         options.jobs,
         "batch-worker",
-        |_, submission| {
+        |_, _, submission| {
             if interrupted() {
                 return (Outcome::Interrupted, Duration::ZERO);
             }

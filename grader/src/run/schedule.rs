@@ -3,11 +3,8 @@
 //! check that measures concurrency never competes with another check for CPU.
 //!
 //! Workers send results over a channel to the caller's thread, which alone
-//! owns the results and the progress display.
-
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, mpsc};
-use std::thread;
+//! owns the results and the progress display (the grader's one pool,
+//! `crate::pool`).
 
 use super::child::{CheckJob, run_check};
 use super::outcome::CheckRun;
@@ -49,43 +46,28 @@ fn run_phase(
     runs: &mut [Option<CheckRun>],
     on_event: &mut dyn FnMut(RunEvent<'_>),
 ) {
-    if indices.is_empty() {
-        return;
-    }
-    let count = indices.len();
-    let queue = Arc::new(Mutex::new(indices.into_iter().collect::<VecDeque<_>>()));
-    let (tx, rx) = mpsc::channel::<(usize, CheckRun)>();
-    thread::scope(|scope| {
-        for worker in 0..workers.min(count) {
-            let queue = queue.clone();
-            let tx = tx.clone();
-            thread::Builder::new()
-                .name(format!("grader-worker-{worker}"))
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                        let Some(index) = next else { break };
-                        let held = if jobs[index].exclusive {
-                            lock.exclusive()
-                        } else {
-                            lock.shared()
-                        };
-                        let run = run_check(&jobs[index]);
-                        drop(held);
-                        if tx.send((index, run)).is_err() {
-                            break;
-                        }
-                    }
-                })
-                .expect("failed to start a grader worker thread");
-        }
-        drop(tx);
-        for (index, run) in rx {
+    crate::pool::for_each(
+        &indices,
+        workers,
+        "grader-worker",
+        |_, _, &index| {
+            let held = if jobs[index].exclusive {
+                lock.exclusive()
+            } else {
+                lock.shared()
+            };
+            let run = run_check(&jobs[index]);
+            drop(held);
+            run
+        },
+        &mut |position, run| {
+            let index = indices[position];
             on_event(RunEvent::Finished {
                 job: &jobs[index],
                 run: &run,
             });
             runs[index] = Some(run);
-        }
-    });
+            crate::pool::Flow::Continue
+        },
+    );
 }
