@@ -531,6 +531,8 @@ mod tests {
                 replay: None,
                 output: None,
                 timeline: None,
+                scenario: None,
+                outcomes: None,
             })
             .collect();
         GradeReport {
