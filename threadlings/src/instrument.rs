@@ -473,3 +473,66 @@ mod tests {
         assert_eq!(short_type_name("(u64, i32)"), "(u64, i32)");
     }
 }
+
+thread_local! {
+    /// Acquire operations of the current thread while [`count_acquires`]
+    /// runs (`None` outside one).
+    static ACQUIRES: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes an atomic operation's ordering for [`count_acquires`]: `Acquire`,
+/// `AcqRel` and `SeqCst` count (a compare-exchange notes both of its
+/// orderings, so the count can only err towards more).
+#[inline]
+#[cfg_attr(any(loom, shuttle), allow(dead_code))]
+pub(crate) fn note_ordering(order: std::sync::atomic::Ordering) {
+    use std::sync::atomic::Ordering::{AcqRel, Acquire, SeqCst};
+    if matches!(order, Acquire | AcqRel | SeqCst) {
+        note_acquire();
+    }
+}
+
+/// Notes an operation that synchronizes the current thread with another
+/// (an acquire, or a `park` that returned: it may have consumed an
+/// `unpark`'s token, which synchronizes like a release/acquire pair).
+#[inline]
+#[cfg_attr(any(loom, shuttle), allow(dead_code))]
+pub(crate) fn note_acquire() {
+    ACQUIRES.with(|count| {
+        if let Some(n) = count.get() {
+            count.set(Some(n.saturating_add(1)));
+        }
+    });
+}
+
+/// Runs `f` on the current thread and returns what it returned, with how
+/// many operations through the facade could have synchronized this thread
+/// with another: atomic loads, read-modify-writes and fences with `Acquire`,
+/// `AcqRel` or `SeqCst`, and returns from `thread::park`. Zero means nothing
+/// `f` did can make another thread's earlier writes visible to it: a `wait`
+/// that returns on a flag it read with `Relaxed` alone, for example. This is
+/// what a check uses where no checker can show the stale read itself (x86
+/// never reorders loads; loom joins a thread's view at every `unpark`).
+/// Normal builds only (loom and shuttle keep their own atomics): elsewhere
+/// the count is `None`.
+pub fn count_acquires<R>(f: impl FnOnce() -> R) -> (R, Option<u32>) {
+    if cfg!(any(loom, shuttle)) {
+        return (f(), None);
+    }
+    /// Restores the enclosing count if `f` panics.
+    struct Open(Option<u32>);
+    impl Drop for Open {
+        fn drop(&mut self) {
+            ACQUIRES.with(|count| count.set(self.0));
+        }
+    }
+    let outer = ACQUIRES.with(|count| count.replace(Some(0)));
+    let open = Open(outer);
+    let value = f();
+    let seen = ACQUIRES.with(|count| count.get()).unwrap_or(0);
+    drop(open);
+    if let Some(n) = outer {
+        ACQUIRES.with(|count| count.set(Some(n.saturating_add(seen))));
+    }
+    (value, Some(seen))
+}

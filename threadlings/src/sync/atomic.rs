@@ -36,6 +36,7 @@ mod std_impl {
     #[inline]
     pub fn fence(order: Ordering) {
         rt::point();
+        crate::instrument::note_ordering(order);
         imp::fence(order);
     }
 
@@ -79,6 +80,7 @@ mod std_impl {
                 #[inline]
                 pub fn load(&self, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.load(order)
                 }
 
@@ -93,6 +95,7 @@ mod std_impl {
                 #[inline]
                 pub fn swap(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.swap(val, order)
                 }
 
@@ -106,6 +109,8 @@ mod std_impl {
                     failure: Ordering,
                 ) -> Result<$int, $int> {
                     rt::point();
+                    crate::instrument::note_ordering(success);
+                    crate::instrument::note_ordering(failure);
                     self.inner.compare_exchange(current, new, success, failure)
                 }
 
@@ -120,6 +125,8 @@ mod std_impl {
                     failure: Ordering,
                 ) -> Result<$int, $int> {
                     rt::point();
+                    crate::instrument::note_ordering(success);
+                    crate::instrument::note_ordering(failure);
                     if rt::spurious() {
                         // Allowed by the contract: see `rt::spurious`.
                         return Err(self.inner.load(failure));
@@ -132,6 +139,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_add(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_add(val, order)
                 }
 
@@ -139,6 +147,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_sub(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_sub(val, order)
                 }
 
@@ -146,6 +155,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_and(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_and(val, order)
                 }
 
@@ -153,6 +163,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_nand(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_nand(val, order)
                 }
 
@@ -160,6 +171,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_or(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_or(val, order)
                 }
 
@@ -167,6 +179,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_xor(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_xor(val, order)
                 }
 
@@ -174,6 +187,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_max(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_max(val, order)
                 }
 
@@ -181,6 +195,7 @@ mod std_impl {
                 #[inline]
                 pub fn fetch_min(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
+                    crate::instrument::note_ordering(order);
                     self.inner.fetch_min(val, order)
                 }
 
@@ -196,6 +211,8 @@ mod std_impl {
                     F: FnMut($int) -> Option<$int>,
                 {
                     rt::point();
+                    crate::instrument::note_ordering(set_order);
+                    crate::instrument::note_ordering(fetch_order);
                     self.inner.fetch_update(set_order, fetch_order, f)
                 }
             }
@@ -264,6 +281,7 @@ mod std_impl {
         #[inline]
         pub fn load(&self, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.load(order)
         }
 
@@ -278,6 +296,7 @@ mod std_impl {
         #[inline]
         pub fn swap(&self, val: bool, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.swap(val, order)
         }
 
@@ -291,6 +310,8 @@ mod std_impl {
             failure: Ordering,
         ) -> Result<bool, bool> {
             rt::point();
+            crate::instrument::note_ordering(success);
+            crate::instrument::note_ordering(failure);
             self.inner.compare_exchange(current, new, success, failure)
         }
 
@@ -305,6 +326,8 @@ mod std_impl {
             failure: Ordering,
         ) -> Result<bool, bool> {
             rt::point();
+            crate::instrument::note_ordering(success);
+            crate::instrument::note_ordering(failure);
             if rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
                 return Err(self.inner.load(failure));
@@ -317,6 +340,7 @@ mod std_impl {
         #[inline]
         pub fn fetch_and(&self, val: bool, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.fetch_and(val, order)
         }
 
@@ -324,6 +348,7 @@ mod std_impl {
         #[inline]
         pub fn fetch_nand(&self, val: bool, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.fetch_nand(val, order)
         }
 
@@ -331,6 +356,7 @@ mod std_impl {
         #[inline]
         pub fn fetch_or(&self, val: bool, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.fetch_or(val, order)
         }
 
@@ -338,6 +364,7 @@ mod std_impl {
         #[inline]
         pub fn fetch_xor(&self, val: bool, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.fetch_xor(val, order)
         }
 
@@ -345,6 +372,7 @@ mod std_impl {
         #[inline]
         pub fn fetch_not(&self, order: Ordering) -> bool {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.fetch_not(order)
         }
 
@@ -360,6 +388,8 @@ mod std_impl {
             F: FnMut(bool) -> Option<bool>,
         {
             rt::point();
+            crate::instrument::note_ordering(set_order);
+            crate::instrument::note_ordering(fetch_order);
             self.inner.fetch_update(set_order, fetch_order, f)
         }
     }
@@ -408,6 +438,7 @@ mod std_impl {
         #[inline]
         pub fn load(&self, order: Ordering) -> *mut T {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.load(order)
         }
 
@@ -422,6 +453,7 @@ mod std_impl {
         #[inline]
         pub fn swap(&self, ptr: *mut T, order: Ordering) -> *mut T {
             rt::point();
+            crate::instrument::note_ordering(order);
             self.inner.swap(ptr, order)
         }
 
@@ -435,6 +467,8 @@ mod std_impl {
             failure: Ordering,
         ) -> Result<*mut T, *mut T> {
             rt::point();
+            crate::instrument::note_ordering(success);
+            crate::instrument::note_ordering(failure);
             self.inner.compare_exchange(current, new, success, failure)
         }
 
@@ -449,6 +483,8 @@ mod std_impl {
             failure: Ordering,
         ) -> Result<*mut T, *mut T> {
             rt::point();
+            crate::instrument::note_ordering(success);
+            crate::instrument::note_ordering(failure);
             if rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
                 return Err(self.inner.load(failure));
@@ -469,6 +505,8 @@ mod std_impl {
             F: FnMut(*mut T) -> Option<*mut T>,
         {
             rt::point();
+            crate::instrument::note_ordering(set_order);
+            crate::instrument::note_ordering(fetch_order);
             self.inner.fetch_update(set_order, fetch_order, f)
         }
     }

@@ -21,6 +21,7 @@ pub fn park() {
         return;
     }
     std::thread::park();
+    crate::instrument::note_acquire();
     rt::point();
 }
 
@@ -32,6 +33,7 @@ pub fn park_timeout(dur: std::time::Duration) {
         return;
     }
     std::thread::park_timeout(dur);
+    crate::instrument::note_acquire();
     rt::point();
 }
 

@@ -36,6 +36,7 @@ threadlings_kit::checks![
     signal_stress,
     signal_explore,
     signal_model,
+    signal_acquires,
     mailbox_litmus,
     mailbox_litmus_stress,
 ];
@@ -798,6 +799,36 @@ fn signal_explore(ctx: &mut Ctx) -> CheckResult {
             signal.wait();
             Ok(())
         })
+}
+
+fn signal_acquires(_ctx: &mut Ctx) -> CheckResult {
+    // No checker here can show the stale read of a `Relaxed` flag: x86 never
+    // reorders two loads, shuttle runs every atomic as SeqCst, and loom joins
+    // the waiter's view at `unpark` whether or not `park` consumed it. What
+    // can be checked is the cause: a wait that sees the flag raised and
+    // returns without parking must have acquired something, or nothing
+    // orders the raiser's earlier writes before the waiter's later reads.
+    let signal = Signal::new();
+    signal.raise();
+    let ((), acquires) = threadlings::instrument::count_acquires(|| signal.wait());
+    if acquires == Some(0) {
+        threadlings_kit::fail!(
+            "wait() found the signal raised and returned without an Acquire operation (a load, \
+             read-modify-write or fence with Acquire or stronger) and without parking: nothing \
+             then makes what the raiser wrote before raise() visible after wait(). Load the flag \
+             with Ordering::Acquire"
+        );
+    }
+    let (raised, acquires) = threadlings::instrument::count_acquires(|| signal.is_raised());
+    ensure!(raised, "is_raised() must be true after raise()");
+    if acquires == Some(0) {
+        threadlings_kit::fail!(
+            "is_raised() returned true without an Acquire operation: a thread that sees the \
+             signal raised must also see what the raiser wrote before raise(). Load the flag \
+             with Ordering::Acquire"
+        );
+    }
+    Ok(())
 }
 
 fn signal_model(ctx: &mut Ctx) -> CheckResult {
