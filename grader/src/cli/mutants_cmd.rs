@@ -47,17 +47,15 @@ pub fn run(course: &Course, args: &MutantsArgs, options: GradeOptions) -> Result
                 .map(|reason| format!("\n      equivalent: {reason}"))
                 .unwrap_or_default();
             println!(
-                "{}  {}\n      {}:{}  {}  →  {}{mark}",
+                "{}  {}\n      {}{mark}",
                 mutant.exercise,
                 mutant.id,
-                mutant.file.display(),
-                mutant.line,
-                mutant.before,
-                if mutant.after.is_empty() {
-                    "(removed)"
-                } else {
+                edit_line(
+                    &mutant.file.display().to_string(),
+                    mutant.line,
+                    &mutant.before,
                     &mutant.after
-                },
+                ),
             );
         }
         println!("\n{} mutants", planted.len());
@@ -141,19 +139,18 @@ fn describe(result: &MutantResult) -> String {
         Verdict::Equivalent { reason } => format!("equivalent: {reason}"),
     };
     format!(
-        "  {:<8} {} {}\n      {}:{}  {}  →  {}",
+        "  {:<8} {} {}\n      {}",
         verdict,
         result.exercise,
         result.id,
-        result.file,
-        result.line,
-        result.before,
-        if result.after.is_empty() {
-            "(removed)"
-        } else {
-            &result.after
-        }
+        edit_line(&result.file, result.line, &result.before, &result.after)
     )
+}
+
+/// `lib.rs:55  while x {  →  if x {`: where a mutant is and what it changed.
+fn edit_line(file: &str, line: usize, before: &str, after: &str) -> String {
+    let after = if after.is_empty() { "(removed)" } else { after };
+    format!("{file}:{line}  {before}  →  {after}")
 }
 
 fn print_table(table: &[Coverage]) {

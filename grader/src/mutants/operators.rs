@@ -26,7 +26,7 @@ use proc_macro2::LineColumn;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use super::regions::{StubItems, fn_key, impl_name};
+use super::regions::{Scope, Scoped, StubItems, walk_impl, walk_mod};
 
 /// One planted mistake, as a replacement of a byte range of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +48,7 @@ pub fn find_edits(solution: &str, stub: &StubItems) -> syn::Result<Vec<Edit>> {
     let mut finder = Finder {
         source: Source::new(solution),
         stub,
-        modules: Vec::new(),
-        impl_type: None,
+        scope: Scope::default(),
         function: None,
         loops: 0,
         edits: Vec::new(),
@@ -155,8 +154,7 @@ fn restrict(role: Role, ordering: &str) -> &'static str {
 struct Finder<'a, 's> {
     source: Source<'a>,
     stub: &'s StubItems,
-    modules: Vec<String>,
-    impl_type: Option<String>,
+    scope: Scope,
     /// The student function being walked; `None` outside one.
     function: Option<String>,
     /// Loops around the code being walked, within the function.
@@ -180,7 +178,7 @@ impl Finder<'_, '_> {
     }
 
     fn walk_function(&mut self, name: &syn::Ident, block: &syn::Block) {
-        let key = fn_key(&self.modules, self.impl_type.as_deref(), &name.to_string());
+        let key = self.scope.key(name);
         if !self.stub.is_students(&key) {
             return;
         }
@@ -332,17 +330,19 @@ fn bound_names(pat: &syn::Pat) -> Vec<String> {
 
 const LOCKS: [&str; 3] = ["lock", "write", "read"];
 
+impl Scoped for Finder<'_, '_> {
+    fn scope(&mut self) -> &mut Scope {
+        &mut self.scope
+    }
+}
+
 impl<'ast> Visit<'ast> for Finder<'_, '_> {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        self.modules.push(item.ident.to_string());
-        syn::visit::visit_item_mod(self, item);
-        self.modules.pop();
+        walk_mod(self, item);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
-        let outer = self.impl_type.replace(impl_name(item));
-        syn::visit::visit_item_impl(self, item);
-        self.impl_type = outer;
+        walk_impl(self, item);
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {

@@ -85,38 +85,71 @@ pub fn impl_name(item: &syn::ItemImpl) -> String {
     }
 }
 
+/// Where a syntax walk stands: the inline modules and the `impl` around it,
+/// which name a function ([`fn_key`]). Both walks (the stub's and the
+/// solution's) keep one and step in and out through [`walk_mod`] and
+/// [`walk_impl`], so their keys always agree.
+#[derive(Debug, Default)]
+pub struct Scope {
+    modules: Vec<String>,
+    impl_type: Option<String>,
+}
+
+impl Scope {
+    /// The key of the function `name` declared here.
+    pub fn key(&self, name: &syn::Ident) -> String {
+        fn_key(&self.modules, self.impl_type.as_deref(), &name.to_string())
+    }
+}
+
+/// A syntax walk that keeps a [`Scope`].
+pub trait Scoped {
+    fn scope(&mut self) -> &mut Scope;
+}
+
+/// Walks an inline module with its name in the scope.
+pub fn walk_mod<'ast, V: Visit<'ast> + Scoped>(walker: &mut V, item: &'ast syn::ItemMod) {
+    walker.scope().modules.push(item.ident.to_string());
+    syn::visit::visit_item_mod(walker, item);
+    walker.scope().modules.pop();
+}
+
+/// Walks an `impl` block with its type in the scope.
+pub fn walk_impl<'ast, V: Visit<'ast> + Scoped>(walker: &mut V, item: &'ast syn::ItemImpl) {
+    let outer = walker.scope().impl_type.replace(impl_name(item));
+    syn::visit::visit_item_impl(walker, item);
+    walker.scope().impl_type = outer;
+}
+
 /// Collects every function with whether its body mentions `todo!`.
 #[derive(Default)]
 struct FnWalker {
-    modules: Vec<String>,
-    impl_type: Option<String>,
+    scope: Scope,
     found: Vec<(String, bool)>,
+}
+
+impl Scoped for FnWalker {
+    fn scope(&mut self) -> &mut Scope {
+        &mut self.scope
+    }
 }
 
 impl<'ast> Visit<'ast> for FnWalker {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        self.modules.push(item.ident.to_string());
-        syn::visit::visit_item_mod(self, item);
-        self.modules.pop();
+        walk_mod(self, item);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
-        let outer = self.impl_type.replace(impl_name(item));
-        syn::visit::visit_item_impl(self, item);
-        self.impl_type = outer;
+        walk_impl(self, item);
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        let key = fn_key(&self.modules, None, &item.sig.ident.to_string());
+        let key = self.scope.key(&item.sig.ident);
         self.found.push((key, mentions_todo(&item.block)));
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        let key = fn_key(
-            &self.modules,
-            self.impl_type.as_deref(),
-            &item.sig.ident.to_string(),
-        );
+        let key = self.scope.key(&item.sig.ident);
         self.found.push((key, mentions_todo(&item.block)));
     }
 }
