@@ -23,7 +23,7 @@ mod watchdog;
 pub use ctx::Ctx;
 pub use harness::{CheckFn, run_main};
 pub use threadlings_schema::protocol::Failure;
-pub use watchdog::within;
+pub use watchdog::{eventually, within};
 
 /// The facade's instrumentation is process-wide: unit tests that switch it
 /// on take this first, so they never switch it off under each other.

@@ -35,3 +35,17 @@ where
         )))),
     }
 }
+
+/// Polls `cond` every 2 ms until it holds or `patience` has passed, and
+/// says whether it held: for a check waiting to see another thread blocked
+/// (or moved on) without a hook into the answer's code.
+pub fn eventually(patience: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < patience {
+        if cond() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+    cond()
+}

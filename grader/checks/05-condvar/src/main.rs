@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod lin;
 
@@ -11,7 +11,7 @@ use lin::{queue_lin, queue_lin_explore, queue_lin_model};
 use condvar::{Barrier, BoundedQueue};
 use rand::Rng;
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
-use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, eventually, fail, within};
 
 mod coverage;
 
@@ -59,18 +59,6 @@ fn queue_fifo(ctx: &mut Ctx) -> CheckResult {
         ensure!(queue.is_empty(), "the queue is empty again");
         Ok(())
     })?
-}
-
-/// Polls `cond` until it holds or `patience` passes.
-fn eventually(patience: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < patience {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    cond()
 }
 
 fn queue_blocks(_ctx: &mut Ctx) -> CheckResult {

@@ -3,13 +3,13 @@
 mod spec;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use build_a_channel::{Channel, SendError, TryRecvError};
 use rand::Rng;
 use threadlings_kit::lin::{Lin, Scenario};
 use threadlings_kit::race::{self, Explore, Model, Stress, Violation};
-use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, within};
+use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, eventually, within};
 
 use spec::ChannelSpec;
 
@@ -87,18 +87,6 @@ fn channel_close(_ctx: &mut Ctx) -> CheckResult {
         );
         Ok(())
     })?
-}
-
-/// Polls `cond` until it holds or `patience` passes.
-fn eventually(patience: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < patience {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    cond()
 }
 
 fn channel_blocks(_ctx: &mut Ctx) -> CheckResult {
