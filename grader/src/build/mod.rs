@@ -247,6 +247,10 @@ pub fn cargo_command(
         .arg("--target-dir")
         .arg(target_dir)
         .env("CARGO_BUILD_BUILD_DIR", build_dir)
+        .env(
+            format!("CARGO_PROFILE_{}_INCREMENTAL", PROFILE.to_uppercase()),
+            if ws.incremental { "true" } else { "false" },
+        )
         .env("RUSTC_WORKSPACE_WRAPPER", wrapper)
         .env(confine::SPEC_ENV, spec_path);
     Ok(command)
@@ -271,4 +275,45 @@ fn owner_of(
 
 fn tail(lines: &[String], count: usize) -> String {
     lines[lines.len().saturating_sub(count)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(root: &Path, incremental: bool) -> BuildWorkspace {
+        BuildWorkspace {
+            root: root.to_path_buf(),
+            crates: root.join("s"),
+            target_dir: root.join("out"),
+            missing: Vec::new(),
+            source_display: "exercises".to_string(),
+            slug: "s".to_string(),
+            incremental,
+        }
+    }
+
+    fn profile_incremental(command: &Command) -> Option<String> {
+        command.get_envs().find_map(|(key, value)| {
+            (key == "CARGO_PROFILE_GRADE_INCREMENTAL")
+                .then(|| value.unwrap().to_string_lossy().into_owned())
+        })
+    }
+
+    /// Only the student's working copy compiles incrementally: a subject
+    /// built once (solutions, wrong answers, submissions) would pay ~15% more
+    /// compile time and leave its caches on the disk for nothing.
+    #[test]
+    fn only_the_everyday_subject_compiles_incrementally() {
+        let dir = tempfile::tempdir().unwrap();
+        for incremental in [true, false] {
+            let ws = workspace(dir.path(), incremental);
+            let command =
+                cargo_command(&ws, "build", &[], &dir.path().join("b"), &ws.target_dir).unwrap();
+            assert_eq!(
+                profile_incremental(&command).as_deref(),
+                Some(if incremental { "true" } else { "false" })
+            );
+        }
+    }
 }

@@ -92,6 +92,12 @@ impl Subject {
         }
     }
 
+    /// The student's working copy (`exercises/` of the course, however it was
+    /// named): the one subject that is graded again and again after small edits.
+    pub fn is_working_copy(&self) -> bool {
+        self.slug == "exercises"
+    }
+
     /// The command that grades one exercise of this subject again with `seed`.
     pub fn replay_command(&self, exercise: &str, seed: u64) -> String {
         let subject = match (&self.overlay, self.label.as_str()) {
