@@ -80,6 +80,7 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 

@@ -20,6 +20,8 @@ use std::time::Duration;
 
 use crate::rt;
 
+pub mod trace;
+
 /// How the facade behaves once [`enable`]d.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
