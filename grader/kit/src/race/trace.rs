@@ -21,7 +21,7 @@ use threadlings_schema::protocol::Message;
 use threadlings_schema::report::{Trace, TraceCause, TraceObject, TraceStep};
 
 /// Most steps a report shows (a screenful, three or four columns wide).
-pub const MAX_STEPS: usize = 40;
+pub const MAX_STEPS: usize = 24;
 
 /// What the engine knows about how the execution failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,8 +337,10 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
         }
     }
     // Columns: only the threads that did a kept step (a spawned thread
-    // that did nothing kept is named by the spawn step).
+    // that did nothing kept is named by the spawn step), in the order the
+    // threads first appeared in the execution (main, then spawn order).
     threads.retain(|t| kept.iter().any(|&i| raw.steps[i].thread == *t));
+    threads.sort_unstable();
 
     let mut steps = Vec::with_capacity(kept.len());
     let mut previous: Option<usize> = None;
