@@ -760,8 +760,8 @@ pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> S
              {writer}의 {overwritten}을(를) 덮어썼습니다: 갱신 하나가 사라졌습니다."
         ),
         Some(TraceCause::Deadlock { threads }) => format!(
-            "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 다른 \
-             스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
+            "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
+             다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
             threads.join(", ")
         ),
         Some(TraceCause::Failed) | None => "실패한 실행의 마지막 단계들입니다.".to_string(),

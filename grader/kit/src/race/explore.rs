@@ -286,7 +286,7 @@ mod imp {
                     "{}, schedule {explored} of {}, shuttle seed {seed}",
                     explore.scheduler, explore.iterations
                 );
-                let deadlocked = matches!(payload.downcast_ref::<Violated>(), None)
+                let deadlocked = payload.downcast_ref::<Violated>().is_none()
                     && panics::text(payload.as_ref()).starts_with(SHUTTLE_DEADLOCK);
                 trace::send(
                     ctx.name(),

@@ -148,9 +148,13 @@ fn accesses(raw: &facade::Trace) -> Vec<(usize, Vec<Access>)> {
     by_object
 }
 
-/// The first lost update of the execution: a thread's write computed from a
-/// value it read before another thread's write (see the module docs).
+/// The clearest lost update of the execution (a thread's write computed
+/// from a value it read before another thread's write, see the module
+/// docs): the one with the fewest steps from the stale read to the
+/// overwriting write, the earliest of those. A stress round loses many
+/// updates; the tightest one is the easiest to read.
 fn lost_update(raw: &facade::Trace) -> Option<Found> {
+    let mut best: Option<(usize, Found)> = None;
     for (object, list) in accesses(raw) {
         for (j, write) in list.iter().enumerate() {
             let Some(stored) = write.wrote.filter(|_| !write.rmw) else {
@@ -188,23 +192,32 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
                 raw.threads[write.thread],
                 raw.threads[other.thread],
             );
-            return Some(Found {
-                cause: TraceCause::LostUpdate {
-                    object: label,
-                    reader: raw.threads[write.thread].clone(),
-                    read: value_read.to_string(),
-                    writer: raw.threads[other.thread].clone(),
-                    overwritten: overwritten.to_string(),
-                    stored: stored.to_string(),
+            let span = write.step - read.step;
+            if best.as_ref().is_some_and(|(best_span, found)| {
+                (*best_span, found.marked[0]) <= (span, write.step)
+            }) {
+                continue;
+            }
+            best = Some((
+                span,
+                Found {
+                    cause: TraceCause::LostUpdate {
+                        object: label,
+                        reader: raw.threads[write.thread].clone(),
+                        read: value_read.to_string(),
+                        writer: raw.threads[other.thread].clone(),
+                        overwritten: overwritten.to_string(),
+                        stored: stored.to_string(),
+                    },
+                    summary,
+                    marked: vec![write.step],
+                    important: vec![read.step, other.step, write.step, raw.steps.len() - 1],
+                    objects: Some(vec![object]),
                 },
-                summary,
-                marked: vec![write.step],
-                important: vec![read.step, other.step, write.step, raw.steps.len() - 1],
-                objects: Some(vec![object]),
-            });
+            ));
         }
     }
-    None
+    best.map(|(_, found)| found)
 }
 
 /// `thread main`, `thread “add(1) on thread 2”`: a thread in a sentence.
@@ -218,25 +231,37 @@ fn thread_name(raw: &facade::Trace, thread: usize) -> String {
 }
 
 /// Each thread whose last step is a request it never saw through (a lock
-/// it did not get, a wait, a join, a barrier) is blocked there.
+/// it did not get, a wait, a barrier) is blocked there. A thread blocked
+/// joining another is marked only when no thread is blocked on anything
+/// else: the scenario's main thread joining a philosopher is not part of
+/// the cycle.
 fn blocked_requests(raw: &facade::Trace) -> Found {
-    let mut marked = Vec::new();
-    let mut objects = Vec::new();
-    for thread in 0..raw.threads.len() {
-        let Some(last) = raw.steps.iter().rposition(|s| s.thread == thread) else {
-            continue;
-        };
-        let step = &raw.steps[last];
-        if matches!(
-            step.op,
-            Op::Lock { .. } | Op::Wait | Op::Join | Op::BarrierWait
-        ) {
-            marked.push(last);
-            if let Target::Object(object) = step.target {
-                objects.push(object);
-            }
-        }
+    let last_steps: Vec<usize> = (0..raw.threads.len())
+        .filter_map(|thread| raw.steps.iter().rposition(|s| s.thread == thread))
+        .collect();
+    let waiting = |joins: bool| -> Vec<usize> {
+        last_steps
+            .iter()
+            .copied()
+            .filter(|&last| match raw.steps[last].op {
+                Op::Lock { .. } | Op::Wait | Op::BarrierWait => true,
+                Op::Join => joins,
+                _ => false,
+            })
+            .collect()
+    };
+    let mut marked = waiting(false);
+    if marked.is_empty() {
+        marked = waiting(true);
     }
+    marked.sort_unstable();
+    let mut objects: Vec<usize> = marked
+        .iter()
+        .filter_map(|&m| match raw.steps[m].target {
+            Target::Object(object) => Some(object),
+            _ => None,
+        })
+        .collect();
     if marked.is_empty() {
         return last_step(raw);
     }
@@ -265,8 +290,8 @@ fn blocked_requests(raw: &facade::Trace) -> Found {
             threads: threads.clone(),
         },
         summary: format!(
-            "no thread can run: {} each wait at their last request (marked), for what \
-             another of them holds or has yet to do.",
+            "no thread can run: each of {} waits at its last request (marked) for what another \
+             blocked thread holds or has yet to do.",
             threads.join(", ")
         ),
         important: marked.clone(),
