@@ -243,7 +243,7 @@ fn render_trace(out: &mut String, trace: &Trace) {
     let _ = write!(
         out,
         "<table class=\"trace\"><caption>{}</caption>\n<thead><tr><th></th>",
-        escape(&i18n::trace_heading(Lang::En, &trace.label))
+        escape(i18n::trace_heading(Lang::En, &trace.label).trim_end_matches(':'))
     );
     for name in &trace.threads {
         let _ = write!(out, "<th>{}</th>", escape(name));

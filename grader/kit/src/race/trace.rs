@@ -281,10 +281,9 @@ fn blocked_requests(raw: &facade::Trace) -> Found {
             }
         }
     }
-    let threads: Vec<String> = marked
-        .iter()
-        .map(|&m| raw.threads[raw.steps[m].thread].clone())
-        .collect();
+    let mut blocked: Vec<usize> = marked.iter().map(|&m| raw.steps[m].thread).collect();
+    blocked.sort_unstable();
+    let threads: Vec<String> = blocked.iter().map(|&t| raw.threads[t].clone()).collect();
     Found {
         cause: TraceCause::Deadlock {
             threads: threads.clone(),
@@ -366,6 +365,7 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
     // threads first appeared in the execution (main, then spawn order).
     threads.retain(|t| kept.iter().any(|&i| raw.steps[i].thread == *t));
     threads.sort_unstable();
+    objects.sort_by(|a, b| raw.objects[*a].label.cmp(&raw.objects[*b].label));
 
     let mut steps = Vec::with_capacity(kept.len());
     let mut previous: Option<usize> = None;
