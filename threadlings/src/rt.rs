@@ -531,7 +531,6 @@ fn record_lock(r: &mut Registry, tid: u64, op: Op, lock: Desc) {
 }
 
 /// Records a step on the atomic at `addr` holding a `type_name`.
-#[cfg_attr(any(loom, shuttle), allow(dead_code))]
 pub(crate) fn record_atomic(op: Op, addr: usize, type_name: &'static str) {
     let tid = current_tid();
     with_registry(|r| {

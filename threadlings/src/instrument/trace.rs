@@ -8,14 +8,13 @@
 //! wait and notify, barrier wait, spawn and join of the facade appends one
 //! step, with the value a lock protects when it is a primitive (read when
 //! the lock is taken, and, when the holder changed it, at the unlock), and
-//! in normal builds every atomic operation with the values read and written.
-//! The log is a ring of the last 512 steps: cheap enough to leave on for a
-//! whole stress run, and the end of a failing execution is what a report
-//! shows. Under loom and shuttle one thread runs at a time, so the order of
-//! the log is exactly the interleaving; [`super::reset`] (called before each
-//! explored execution) empties it, so after a failure it holds the failing
-//! execution alone. Under loom and shuttle the atomics are the checkers' own
-//! types and are not recorded (yet): locks, waits and threads are.
+//! every atomic operation with the values read and written (under loom, a
+//! `Relaxed` load shows the stale value it returned). The log is a ring of
+//! the last 512 steps: cheap enough to leave on for a whole stress run, and
+//! the end of a failing execution is what a report shows. Under loom and
+//! shuttle one thread runs at a time, so the order of the log is exactly the
+//! interleaving; [`super::reset`] (called before each explored execution)
+//! empties it, so after a failure it holds the failing execution alone.
 
 use std::fmt;
 
@@ -117,7 +116,6 @@ impl Value {
 }
 
 /// A primitive an atomic holds, as a [`Value`].
-#[cfg_attr(any(loom, shuttle), allow(dead_code))]
 pub(crate) trait Show: Copy {
     fn show(self) -> Value;
 }

@@ -1,32 +1,32 @@
 //! `std::sync::atomic` with the same names and signatures.
 //!
-//! Normal build: std's atomics behind a wrapper whose every operation is a
-//! synchronization point (perturbed under stress). Under `--cfg loom`:
-//! loom's atomics, which model the weak memory orderings (a `Relaxed` load
-//! may see an old value), so a missing `Acquire`/`Release` is found. Under
-//! `--cfg shuttle`: shuttle's atomics, every operation a scheduling point, all
-//! of them sequentially consistent (shuttle cannot find ordering bugs).
+//! In every build the facade's atomics are a thin wrapper over the build's
+//! own atomics, so that each operation is a synchronization point the
+//! facade sees: perturbed under stress, and recorded with the values it read
+//! and wrote while a race check records the interleaving
+//! ([`crate::instrument::trace`]). Normal build: std's atomics. Under `--cfg
+//! loom`: loom's, which model the weak memory orderings (a `Relaxed` load may
+//! see an old value), so a missing `Acquire`/`Release` is found. Under `--cfg
+//! shuttle`: shuttle's, every operation a scheduling point, all of them
+//! sequentially consistent (shuttle cannot find ordering bugs). The API is
+//! std's where the checker has it: loom's atomics have no `get_mut` and no
+//! `const` constructor, neither checker has `as_ptr`, loom's `AtomicBool` has
+//! no `fetch_not`; and the spurious weak compare-exchange failures of the
+//! stress runs stay in the normal build (they would change shuttle's
+//! schedules and double loom's state space).
 
 pub use std::sync::atomic::{Ordering, compiler_fence};
 
-#[cfg(loom)]
-pub use loom::sync::atomic::{
-    AtomicBool, AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8,
-    AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
-};
+pub use self::wrapped::*;
 
-#[cfg(shuttle)]
-pub use shuttle::sync::atomic::{
-    AtomicBool, AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8,
-    AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
-};
-
-#[cfg(not(any(loom, shuttle)))]
-pub use self::std_impl::*;
-
-#[cfg(not(any(loom, shuttle)))]
-mod std_impl {
+mod wrapped {
     use std::fmt;
+
+    #[cfg(loom)]
+    use loom::sync::atomic as imp;
+    #[cfg(shuttle)]
+    use shuttle::sync::atomic as imp;
+    #[cfg(not(any(loom, shuttle)))]
     use std::sync::atomic as imp;
 
     use super::Ordering;
@@ -82,7 +82,17 @@ mod std_impl {
             impl $name {
                 /// Creates a new atomic integer.
                 #[inline]
+                #[cfg(not(loom))]
                 pub const fn new(v: $int) -> Self {
+                    $name {
+                        inner: imp::$name::new(v),
+                    }
+                }
+
+                /// Creates a new atomic integer.
+                #[inline]
+                #[cfg(loom)]
+                pub fn new(v: $int) -> Self {
                     $name {
                         inner: imp::$name::new(v),
                     }
@@ -90,6 +100,7 @@ mod std_impl {
 
                 /// A mutable reference to the value (no synchronization needed).
                 #[inline]
+                #[cfg(not(loom))]
                 pub fn get_mut(&mut self) -> &mut $int {
                     self.inner.get_mut()
                 }
@@ -102,6 +113,7 @@ mod std_impl {
 
                 /// A raw pointer to the value.
                 #[inline]
+                #[cfg(not(any(loom, shuttle)))]
                 pub const fn as_ptr(&self) -> *mut $int {
                     self.inner.as_ptr()
                 }
@@ -168,7 +180,7 @@ mod std_impl {
                     rt::point();
                     crate::instrument::note_ordering(success);
                     crate::instrument::note_ordering(failure);
-                    if rt::spurious() {
+                    if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                         // Allowed by the contract: see `rt::spurious`.
                         return note(
                             self,
@@ -349,7 +361,17 @@ mod std_impl {
     impl AtomicBool {
         /// Creates a new atomic boolean.
         #[inline]
+        #[cfg(not(loom))]
         pub const fn new(v: bool) -> AtomicBool {
+            AtomicBool {
+                inner: imp::AtomicBool::new(v),
+            }
+        }
+
+        /// Creates a new atomic boolean.
+        #[inline]
+        #[cfg(loom)]
+        pub fn new(v: bool) -> AtomicBool {
             AtomicBool {
                 inner: imp::AtomicBool::new(v),
             }
@@ -357,6 +379,7 @@ mod std_impl {
 
         /// A mutable reference to the value (no synchronization needed).
         #[inline]
+        #[cfg(not(loom))]
         pub fn get_mut(&mut self) -> &mut bool {
             self.inner.get_mut()
         }
@@ -369,6 +392,7 @@ mod std_impl {
 
         /// A raw pointer to the value.
         #[inline]
+        #[cfg(not(any(loom, shuttle)))]
         pub const fn as_ptr(&self) -> *mut bool {
             self.inner.as_ptr()
         }
@@ -435,7 +459,7 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(success);
             crate::instrument::note_ordering(failure);
-            if rt::spurious() {
+            if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
                 return note(
                     self,
@@ -501,6 +525,7 @@ mod std_impl {
 
         /// Logical "not", returning the previous value.
         #[inline]
+        #[cfg(not(loom))]
         pub fn fetch_not(&self, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
@@ -566,7 +591,17 @@ mod std_impl {
     impl<T> AtomicPtr<T> {
         /// Creates a new atomic pointer.
         #[inline]
+        #[cfg(not(loom))]
         pub const fn new(p: *mut T) -> AtomicPtr<T> {
+            AtomicPtr {
+                inner: imp::AtomicPtr::new(p),
+            }
+        }
+
+        /// Creates a new atomic pointer.
+        #[inline]
+        #[cfg(loom)]
+        pub fn new(p: *mut T) -> AtomicPtr<T> {
             AtomicPtr {
                 inner: imp::AtomicPtr::new(p),
             }
@@ -574,6 +609,7 @@ mod std_impl {
 
         /// A mutable reference to the pointer (no synchronization needed).
         #[inline]
+        #[cfg(not(loom))]
         pub fn get_mut(&mut self) -> &mut *mut T {
             self.inner.get_mut()
         }
@@ -635,7 +671,7 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(success);
             crate::instrument::note_ordering(failure);
-            if rt::spurious() {
+            if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
                 return Err(self.inner.load(failure));
             }
