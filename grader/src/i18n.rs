@@ -754,10 +754,25 @@ pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> S
             writer,
             overwritten,
             stored,
+            stale_read: false,
         }) => format!(
             "스레드 {reader}이(가) {object}에서 {read}을(를) 읽은 뒤 스레드 {writer}이(가) \
              {overwritten}을(를) 저장했고, {reader}이(가) 다시 읽지 않고 저장한 {stored}이(가) \
              {writer}의 {overwritten}을(를) 덮어썼습니다: 갱신 하나가 사라졌습니다."
+        ),
+        Some(TraceCause::LostUpdate {
+            object,
+            reader,
+            read,
+            writer,
+            overwritten,
+            stored,
+            stale_read: true,
+        }) => format!(
+            "스레드 {writer}이(가) {object}에 {overwritten}을(를) 이미 저장했는데도 스레드 \
+             {reader}은(는) {read}을(를) 읽었고(그 저장을 읽기보다 앞에 두는 순서가 없었습니다), \
+             {reader}이(가) 저장한 {stored}이(가) {writer}의 {overwritten}을(를) \
+             덮어썼습니다: 갱신 하나가 사라졌습니다."
         ),
         Some(TraceCause::Deadlock { threads }) => format!(
             "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \

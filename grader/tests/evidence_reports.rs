@@ -107,6 +107,7 @@ fn trace() -> Trace {
             writer: "adder".to_string(),
             overwritten: "1".to_string(),
             stored: "1".to_string(),
+            stale_read: false,
         }),
         summary: "thread main read 0 from mutex #1, then thread adder stored 1; main's store of \
                   1 overwrote adder's store of 1 without reading it: one update was lost."

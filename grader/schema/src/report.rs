@@ -198,8 +198,9 @@ pub struct TraceObject {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TraceCause {
     /// `reader` read `read` from `object`, `writer` then stored
-    /// `overwritten`, and `reader` stored `stored` over it without reading
-    /// it again: `writer`'s update was lost.
+    /// `overwritten` (or had stored it already: `stale_read`), and `reader`
+    /// stored `stored` over it without reading it: `writer`'s update was
+    /// lost.
     LostUpdate {
         object: String,
         reader: String,
@@ -207,6 +208,11 @@ pub enum TraceCause {
         writer: String,
         overwritten: String,
         stored: String,
+        /// The read came after `writer`'s store in the execution but
+        /// returned an older value (loom: nothing ordered the store before
+        /// the load).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stale_read: bool,
     },
     /// Every thread was blocked; each blocked thread's last request (a lock,
     /// a wait, a join) is marked.

@@ -143,6 +143,7 @@ mod tests {
                 writer: "main".to_string(),
                 overwritten: "1".to_string(),
                 stored: "1".to_string(),
+                stale_read: false,
             }),
             summary: "thread “add(1) on thread 2” read 0 from mutex #1, then thread main \
                       stored 1; add(1) on thread 2's store of 1 overwrote main's store of 1 \

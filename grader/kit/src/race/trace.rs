@@ -173,25 +173,51 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
             // earlier read (then it found that thread's value, and may
             // have used the old one anyway). The last such write is the
             // one overwritten.
-            let Some(other) = list[i + 1..j]
+            let after = list[i + 1..j]
                 .iter()
                 .rev()
-                .find(|a| a.thread != write.thread && a.wrote.is_some())
-            else {
-                continue;
+                .find(|a| a.thread != write.thread && a.wrote.is_some());
+            // Under loom a load may return an older value than the last
+            // store (nothing ordered that store before it): the read was
+            // stale when it was made.
+            let stale = || {
+                list[..i]
+                    .iter()
+                    .rev()
+                    .find(|a| a.wrote.is_some())
+                    .filter(|a| a.thread != write.thread && a.wrote != Some(value_read))
+            };
+            let (other, stale_read) = match after {
+                Some(other) => (other, false),
+                None => match stale() {
+                    Some(other) => (other, true),
+                    None => continue,
+                },
             };
             let overwritten = other.wrote.unwrap_or(value_read);
             let name = |t: usize| thread_name(raw, t);
             let label = raw.objects[object].label.clone();
-            let summary = format!(
-                "{} read {value_read} from {label}, then {} stored {overwritten}; {}'s store \
-                 of {stored} overwrote {}'s store of {overwritten} without reading it: one \
-                 update was lost.",
-                name(write.thread),
-                name(other.thread),
-                raw.threads[write.thread],
-                raw.threads[other.thread],
-            );
+            let summary = if stale_read {
+                format!(
+                    "{} read {value_read} from {label} although {} had stored {overwritten} \
+                     there (nothing ordered that store before the load); {}'s store of {stored} \
+                     overwrote {}'s store of {overwritten}: one update was lost.",
+                    name(write.thread),
+                    name(other.thread),
+                    raw.threads[write.thread],
+                    raw.threads[other.thread],
+                )
+            } else {
+                format!(
+                    "{} read {value_read} from {label}, then {} stored {overwritten}; {}'s store \
+                     of {stored} overwrote {}'s store of {overwritten} without reading it: one \
+                     update was lost.",
+                    name(write.thread),
+                    name(other.thread),
+                    raw.threads[write.thread],
+                    raw.threads[other.thread],
+                )
+            };
             let span = write.step - read.step;
             if best.as_ref().is_some_and(|(best_span, found)| {
                 (*best_span, found.marked[0]) <= (span, write.step)
@@ -208,10 +234,16 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
                         writer: raw.threads[other.thread].clone(),
                         overwritten: overwritten.to_string(),
                         stored: stored.to_string(),
+                        stale_read,
                     },
                     summary,
                     marked: vec![write.step],
-                    important: vec![read.step, other.step, write.step, raw.steps.len() - 1],
+                    important: vec![
+                        read.step.min(other.step),
+                        read.step.max(other.step),
+                        write.step,
+                        raw.steps.len() - 1,
+                    ],
                     objects: Some(vec![object]),
                 },
             ));
@@ -525,6 +557,7 @@ mod tests {
                 writer: "main".to_string(),
                 overwritten: "1".to_string(),
                 stored: "1".to_string(),
+                stale_read: false,
             })
         );
         assert_eq!(
@@ -589,6 +622,40 @@ mod tests {
             "{trace:?}"
         );
         assert!(trace.steps[2].mark);
+    }
+
+    #[test]
+    fn a_stale_load_then_store_under_loom_is_a_lost_update() {
+        // main stores 1; the other thread's Relaxed load still returns 0,
+        // and its store of 1 overwrites main's.
+        let atomic = |thread, op| Step {
+            thread,
+            op,
+            target: Target::Object(0),
+        };
+        let v = |v: u128| Value::UInt(v);
+        let trace = evidence(
+            &raw(vec![
+                atomic(0, Op::Load { value: v(0) }),
+                atomic(0, Op::Store { value: v(1) }),
+                atomic(1, Op::Load { value: v(0) }),
+                atomic(1, Op::Store { value: v(1) }),
+            ]),
+            "x".to_string(),
+            Ending::Failed,
+        )
+        .unwrap();
+        assert!(
+            matches!(&trace.cause, Some(TraceCause::LostUpdate { reader, stale_read: true, .. })
+                if reader == "adder"),
+            "{trace:?}"
+        );
+        assert!(
+            trace.summary.contains("although thread main had stored 1"),
+            "{}",
+            trace.summary
+        );
+        assert!(trace.steps[3].mark);
     }
 
     #[test]
