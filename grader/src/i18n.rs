@@ -774,6 +774,17 @@ pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> S
              {reader}이(가) 저장한 {stored}이(가) {writer}의 {overwritten}을(를) \
              덮어썼습니다: 갱신 하나가 사라졌습니다."
         ),
+        Some(TraceCause::StaleRead {
+            object,
+            reader,
+            read,
+            writer,
+            stored,
+        }) => format!(
+            "스레드 {writer}이(가) {object}에 {stored}을(를) 먼저 저장했는데도 스레드 {reader}은(는) \
+             {read}을(를) 읽었습니다: 그 저장을 이 읽기보다 앞에 두는 순서가 없어서 더 오래된 \
+             값을 읽을 수 있었고, 실제로 그랬습니다."
+        ),
         Some(TraceCause::Deadlock { threads }) => format!(
             "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
              다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",

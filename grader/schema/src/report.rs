@@ -214,6 +214,16 @@ pub enum TraceCause {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         stale_read: bool,
     },
+    /// `reader` read `read` from `object` although `writer` had stored
+    /// `stored` there before (in the execution's order): nothing ordered the
+    /// store before the load, so loom let it return an older value.
+    StaleRead {
+        object: String,
+        reader: String,
+        read: String,
+        writer: String,
+        stored: String,
+    },
     /// Every thread was blocked; each blocked thread's last request (a lock,
     /// a wait, a join) is marked.
     Deadlock { threads: Vec<String> },

@@ -159,7 +159,7 @@ mod imp {
             trace::send(
                 ctx.name(),
                 format!("loom execution {explored}"),
-                Ending::Failed,
+                Ending::FailedUnderWeakMemory,
             );
         }
         instrument::disable();

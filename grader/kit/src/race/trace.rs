@@ -30,6 +30,10 @@ pub enum Ending {
     Deadlock,
     /// An invariant failed, or a thread panicked.
     Failed,
+    /// Like [`Ending::Failed`], under a checker that models weak memory
+    /// (loom): a load that returned an older value than the last store
+    /// before it is worth naming.
+    FailedUnderWeakMemory,
 }
 
 /// Sends the trace of the execution that just failed (what the facade
@@ -54,6 +58,9 @@ pub fn evidence(raw: &facade::Trace, label: String, ending: Ending) -> Option<Tr
     let found = match ending {
         Ending::Deadlock => blocked_requests(raw),
         Ending::Failed => lost_update(raw).unwrap_or_else(|| last_step(raw)),
+        Ending::FailedUnderWeakMemory => lost_update(raw)
+            .or_else(|| stale_read(raw))
+            .unwrap_or_else(|| last_step(raw)),
     };
     Some(cut(raw, label, &found))
 }
@@ -250,6 +257,57 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
         }
     }
     best.map(|(_, found)| found)
+}
+
+/// The first load that returned another value than the last store before
+/// it in the execution, by another thread: under loom, the load was not
+/// ordered after that store (a `Relaxed` flag publishes nothing), so it
+/// could return an older value, and did.
+fn stale_read(raw: &facade::Trace) -> Option<Found> {
+    let mut first: Option<(usize, Found)> = None;
+    for (object, list) in accesses(raw) {
+        for (i, load) in list.iter().enumerate() {
+            let (Op::Load { value }, Some(_)) = (raw.steps[load.step].op, load.read) else {
+                continue;
+            };
+            let Some(store) = list[..i].iter().rev().find(|a| a.wrote.is_some()) else {
+                continue;
+            };
+            let stored = store.wrote.unwrap_or(value);
+            if store.thread == load.thread || stored == value {
+                continue;
+            }
+            if first.as_ref().is_some_and(|(step, _)| *step <= load.step) {
+                break;
+            }
+            let label = raw.objects[object].label.clone();
+            let summary = format!(
+                "{} read {value} from {label} although {} had stored {stored} there before: \
+                 nothing ordered that store before the load, so the load could return an older \
+                 value, and did.",
+                thread_name(raw, load.thread),
+                thread_name(raw, store.thread),
+            );
+            first = Some((
+                load.step,
+                Found {
+                    cause: TraceCause::StaleRead {
+                        object: label,
+                        reader: raw.threads[load.thread].clone(),
+                        read: value.to_string(),
+                        writer: raw.threads[store.thread].clone(),
+                        stored: stored.to_string(),
+                    },
+                    summary,
+                    marked: vec![load.step],
+                    important: vec![store.step, load.step, raw.steps.len() - 1],
+                    objects: None,
+                },
+            ));
+            break;
+        }
+    }
+    first.map(|(_, found)| found)
 }
 
 /// `thread main`, `thread “add(1) on thread 2”`: a thread in a sentence.
@@ -656,6 +714,37 @@ mod tests {
             trace.summary
         );
         assert!(trace.steps[3].mark);
+    }
+
+    #[test]
+    fn a_relaxed_flag_under_loom_shows_the_stale_load() {
+        let v = |v: u128| Value::UInt(v);
+        let on = |thread, object, op| Step {
+            thread,
+            op,
+            target: Target::Object(object),
+        };
+        let mut mailbox = raw(vec![
+            on(1, 0, Op::Store { value: v(1) }),
+            on(1, 1, Op::Store { value: v(1) }),
+            on(0, 1, Op::Load { value: v(1) }),
+            on(0, 0, Op::Load { value: v(0) }),
+        ]);
+        mailbox.objects.push(Object {
+            label: "atomic #2".to_string(),
+            detail: "AtomicBool".to_string(),
+        });
+        mailbox.objects[0].label = "atomic #1".to_string();
+        let trace = evidence(&mailbox, "x".to_string(), Ending::FailedUnderWeakMemory).unwrap();
+        assert!(
+            matches!(&trace.cause, Some(TraceCause::StaleRead { reader, read, stored, .. })
+                if reader == "main" && read == "0" && stored == "1"),
+            "{trace:?}"
+        );
+        assert!(trace.steps[3].mark);
+        // Without weak memory the same steps are only the last steps.
+        let plain = evidence(&mailbox, "x".to_string(), Ending::Failed).unwrap();
+        assert_eq!(plain.cause, Some(TraceCause::Failed));
     }
 
     #[test]
