@@ -36,7 +36,6 @@ td.unexplained { background: #ffebe9; font-weight: 600; }
 tr.forbidden td { background: #ffebe9; }
 table.trace { width: auto; font-size: 13px; }
 table.trace td { font-family: ui-monospace, monospace; border-left: 2px solid #d0d7de; padding: .15rem .6rem; }
-table.trace td:empty { border-left: 2px solid #d0d7de; }
 table.trace tr.mark td.step { background: #ffebe9; font-weight: 600; }
 table.trace tr.omitted td { color: #6e7781; border-left: none; font-style: italic; }
 caption { text-align: left; color: #57606a; font-size: 13px; }
