@@ -790,7 +790,9 @@ pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> S
              다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
             threads.join(", ")
         ),
-        Some(TraceCause::Failed) | None => "실패한 실행의 마지막 단계들입니다.".to_string(),
+        Some(TraceCause::Failed) | None => {
+            "실패한 실행을 단계별로 보여 줍니다(길면 중요한 부분만).".to_string()
+        }
     }
 }
 

@@ -356,6 +356,9 @@ pub(crate) enum Obj {
     Atomic(u32),
     /// A thread (spawned or joined), by registry id.
     Thread(u64),
+    /// An operation of the code under test, by its number in
+    /// [`TraceLog::calls`].
+    Call(u32),
 }
 
 /// One recorded step.
@@ -379,6 +382,11 @@ pub(crate) struct TraceLog {
     /// Atomics by address, numbered in order of first step (with the type
     /// of their value).
     pub atomics: Vec<(usize, &'static str)>,
+    /// The operations a check announced ([`record_call`]): what was called,
+    /// and what it returned once it did.
+    pub calls: Vec<(String, Option<String>)>,
+    /// Per thread, its call that has not returned yet.
+    pub open_calls: Vec<(u64, u32)>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -566,6 +574,36 @@ pub(crate) fn record_thread(op: Op, child: u64) {
             r.trace.threads.push((child, name));
         }
         record_in(r, tid, op, Obj::Thread(child));
+    });
+}
+
+/// Records that the current thread calls the operation `op` of the code
+/// under test.
+pub(crate) fn record_call(op: String) {
+    let tid = current_tid();
+    with_registry(|r| {
+        let log = &mut r.trace;
+        let index = log.calls.len() as u32;
+        log.calls.push((op, None));
+        log.open_calls.retain(|(t, _)| *t != tid);
+        log.open_calls.push((tid, index));
+        record_in(r, tid, Op::Call, Obj::Call(index));
+    });
+}
+
+/// Records that the current thread's open call returned `result`.
+pub(crate) fn record_return(result: String) {
+    let tid = current_tid();
+    with_registry(|r| {
+        let log = &mut r.trace;
+        let Some(at) = log.open_calls.iter().position(|(t, _)| *t == tid) else {
+            return;
+        };
+        let (_, index) = log.open_calls.swap_remove(at);
+        if let Some(call) = log.calls.get_mut(index as usize) {
+            call.1 = Some(result);
+        }
+        record_in(r, tid, Op::Return, Obj::Call(index));
     });
 }
 

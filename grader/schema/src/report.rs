@@ -164,9 +164,11 @@ pub struct TraceStep {
     /// The operation: `lock`, `locked` (got a lock asked for earlier),
     /// `unlock`, `try_lock failed`, `read`/`write` (rwlock), `wait`, `woken`,
     /// `notify_one`, `notify_all`, `barrier wait`, `spawn`, `join`, `load`,
-    /// `store`, or an atomic method (`fetch_add`, `compare_exchange`, ...).
+    /// `store`, an atomic method (`fetch_add`, `compare_exchange`, ...), or
+    /// `call`/`return` of an operation of the code under test.
     pub op: String,
-    /// What it was done to: an object's label, or a thread's name.
+    /// What it was done to: an object's label, a thread's name, or the
+    /// operation called (`push(3)`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub object: String,
     /// The value it read, when known.
@@ -175,6 +177,9 @@ pub struct TraceStep {
     /// The value it wrote, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrote: Option<String>,
+    /// What a `return` step's operation returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
     /// Where it went wrong.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mark: bool,
@@ -287,9 +292,11 @@ pub struct Scenario {
     /// How the scenario was found and shrunk (runs, sizes, tool).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// Reserved, always empty: the interleaving travels as structured data
-    /// in the check's `trace` ([`Trace`]) instead. Kept so that older
-    /// readers of the JSON still find the field.
+    /// The interleaving at the granularity of operations, one call or
+    /// return per line in clock order, when no finer one was recorded: a
+    /// schedule exploration or model check sends the failing execution's
+    /// synchronization steps, calls and returns among them, as the check's
+    /// `trace` ([`Trace`]) instead, and leaves this empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<String>,
 }

@@ -26,6 +26,10 @@ pub fn cell(step: &TraceStep, lang: Lang) -> String {
         text.push(' ');
         text.push_str(&values);
     }
+    if let Some(result) = &step.result {
+        text.push_str(" → ");
+        text.push_str(result);
+    }
     if text.chars().count() > MAX_CELL {
         text = text.chars().take(MAX_CELL - 1).collect::<String>() + "…";
     }

@@ -49,6 +49,23 @@ pub fn try_current() -> Option<Trace> {
     rt::with_trace(false, convert)
 }
 
+/// Records that the current thread calls `op()` of the code under test
+/// (e.g. `push(3)`), while recording: the trace then shows the student's
+/// own operations between the synchronization steps they made. `op` is
+/// not called otherwise.
+pub fn call(op: impl FnOnce() -> String) {
+    if rt::recording() {
+        rt::record_call(op());
+    }
+}
+
+/// Records that the current thread's last [`call`] returned `result()`.
+pub fn returned(result: impl FnOnce() -> String) {
+    if rt::recording() {
+        rt::record_return(result());
+    }
+}
+
 /// How a lock was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -210,6 +227,12 @@ pub enum Op {
         /// The value it wrote.
         wrote: Value,
     },
+    /// The code under test was called ([`call`]); the target names the
+    /// operation.
+    Call,
+    /// The call returned ([`returned`]); the target names the operation
+    /// and its result.
+    Return,
     /// A `compare_exchange` (or its weak form, or `fetch_update`) that
     /// wrote nothing.
     CasFailed {
@@ -229,6 +252,17 @@ pub enum Target {
     Object(usize),
     /// An entry of [`Trace::threads`] (spawned or joined).
     Thread(usize),
+    /// An entry of [`Trace::calls`].
+    Call(usize),
+}
+
+/// An operation of the code under test, as a check announced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// What was called, e.g. `push(3)`.
+    pub op: String,
+    /// What it returned, once it did.
+    pub result: Option<String>,
 }
 
 /// One step of the trace.
@@ -262,6 +296,8 @@ pub struct Trace {
     pub objects: Vec<Object>,
     /// The steps, oldest first.
     pub steps: Vec<Step>,
+    /// The calls the [`Op::Call`] and [`Op::Return`] steps name.
+    pub calls: Vec<Call>,
     /// Earlier steps that no longer fit in the ring.
     pub dropped: u64,
 }
@@ -281,6 +317,7 @@ fn convert(r: &rt::Registry) -> Trace {
                 Some(t) => Target::Thread(t),
                 None => Target::None,
             },
+            rt::Obj::Call(index) => Target::Call(index as usize),
             key => {
                 let index = match object_keys.iter().position(|k| *k == key) {
                     Some(index) => index,
@@ -303,6 +340,14 @@ fn convert(r: &rt::Registry) -> Trace {
         threads: log.threads.iter().map(|(_, name)| name.clone()).collect(),
         objects,
         steps,
+        calls: log
+            .calls
+            .iter()
+            .map(|(op, result)| Call {
+                op: op.clone(),
+                result: result.clone(),
+            })
+            .collect(),
         dropped: log.dropped,
     }
 }
@@ -347,7 +392,7 @@ fn describe(r: &rt::Registry, key: rt::Obj) -> Object {
                     .to_string(),
             }
         }
-        rt::Obj::Thread(_) => Object {
+        rt::Obj::Thread(_) | rt::Obj::Call(_) => Object {
             label: String::new(),
             detail: String::new(),
         },

@@ -76,13 +76,25 @@ struct Found {
     objects: Option<Vec<usize>>,
 }
 
+/// Nothing recognised: the end of the execution, or, when a check
+/// announced the operations it called (a linearizability check) and they
+/// fit, every call and return with the steps around them.
 fn last_step(raw: &facade::Trace) -> Found {
     let last = raw.steps.len() - 1;
+    let calls: Vec<usize> = (0..raw.steps.len())
+        .filter(|&i| matches!(raw.steps[i].op, Op::Call | Op::Return))
+        .collect();
+    let important = if !calls.is_empty() && calls.len() <= MAX_STEPS {
+        calls
+    } else {
+        vec![last]
+    };
     Found {
         cause: TraceCause::Failed,
-        summary: "the last steps of the failing execution".to_string(),
+        summary: "the failing execution step by step (when it is long, the parts that matter)."
+            .to_string(),
         marked: Vec::new(),
-        important: vec![last],
+        important,
         objects: None,
     }
 }
@@ -398,7 +410,7 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
             let s = &raw.steps[i];
             found.important.contains(&i)
                 || match (&found.objects, s.target) {
-                    (None, _) | (_, Target::Thread(_)) => true,
+                    (None, _) | (_, Target::Thread(_) | Target::Call(_)) => true,
                     (Some(objects), Target::Object(o)) => objects.contains(&o),
                     (Some(_), Target::None) => false,
                 }
@@ -473,7 +485,12 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
         let object = match s.target {
             Target::Object(o) => raw.objects[o].label.clone(),
             Target::Thread(t) => raw.threads[t].clone(),
+            Target::Call(c) => raw.calls.get(c).map(|c| c.op.clone()).unwrap_or_default(),
             Target::None => String::new(),
+        };
+        let result = match (s.op, s.target) {
+            (Op::Return, Target::Call(c)) => raw.calls.get(c).and_then(|c| c.result.clone()),
+            _ => None,
         };
         steps.push(TraceStep {
             thread: threads.iter().position(|&t| t == s.thread).unwrap_or(0) as u32,
@@ -481,6 +498,7 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
             object,
             read: read.map(|v| v.to_string()),
             wrote: wrote.map(|v| v.to_string()),
+            result,
             mark: found.marked.contains(&i),
             omitted_before: gap,
         });
@@ -540,6 +558,8 @@ fn describe(op: &Op) -> (String, Option<facade::Value>, Option<facade::Value>) {
         Op::BarrierWait => ("barrier wait".to_string(), None, None),
         Op::Spawn => ("spawn".to_string(), None, None),
         Op::Join => ("join".to_string(), None, None),
+        Op::Call => ("call".to_string(), None, None),
+        Op::Return => ("return".to_string(), None, None),
         Op::Load { value } => ("load".to_string(), Some(value), None),
         Op::Store { value } => ("store".to_string(), None, Some(value)),
         Op::Rmw { name, read, wrote } => (name.to_string(), Some(read), Some(wrote)),
@@ -584,6 +604,7 @@ mod tests {
                 detail: "mutex protecting u64, created at src/lib.rs:1:1".to_string(),
             }],
             steps,
+            calls: Vec::new(),
             dropped: 0,
         }
     }
@@ -837,6 +858,7 @@ mod tests {
                     target: Target::Object(0),
                 },
             ],
+            calls: Vec::new(),
             dropped: 0,
         };
         let trace = evidence(&two, "x".to_string(), Ending::Deadlock).unwrap();
