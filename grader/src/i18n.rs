@@ -785,6 +785,25 @@ pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> S
              {read}을(를) 읽었습니다: 그 저장을 이 읽기보다 앞에 두는 순서가 없어서 더 오래된 \
              값을 읽을 수 있었고, 실제로 그랬습니다."
         ),
+        Some(TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: Some(notifier),
+        }) => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 그 뒤로 {condvar}에 대한 notify가 없었습니다: \
+             마지막 notify는 {notifier}이(가) 기다림이 시작되기 전에 보냈으므로 이 기다림을 \
+             끝낼 수 없습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
+        Some(TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: None,
+        }) => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 어떤 스레드도 {condvar}에 notify하지 \
+             않았습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
         Some(TraceCause::Deadlock { threads }) => format!(
             "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
              다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",

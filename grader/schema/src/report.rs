@@ -229,6 +229,15 @@ pub enum TraceCause {
         writer: String,
         stored: String,
     },
+    /// Every blocked thread waits on `condvar` and no notify on it came
+    /// after they started waiting; `last_notify` names the thread whose
+    /// notify came last, before (none: it was never notified).
+    LostWakeup {
+        condvar: String,
+        waiters: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_notify: Option<String>,
+    },
     /// Every thread was blocked; each blocked thread's last request (a lock,
     /// a wait, a join) is marked.
     Deadlock { threads: Vec<String> },

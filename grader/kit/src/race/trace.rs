@@ -386,19 +386,90 @@ fn blocked_requests(raw: &facade::Trace) -> Found {
     let mut blocked: Vec<usize> = marked.iter().map(|&m| raw.steps[m].thread).collect();
     blocked.sort_unstable();
     let threads: Vec<String> = blocked.iter().map(|&t| raw.threads[t].clone()).collect();
-    Found {
-        cause: TraceCause::Deadlock {
-            threads: threads.clone(),
-        },
-        summary: format!(
+    if let Some(found) = lost_wakeup(raw, &marked, &threads, &objects) {
+        return found;
+    }
+    let summary = match threads.as_slice() {
+        [one] => format!(
+            "no thread can run: {one} waits at its last request (marked) for what another thread \
+             holds or has yet to do."
+        ),
+        _ => format!(
             "no thread can run: each of {} waits at its last request (marked) for what another \
              blocked thread holds or has yet to do.",
             threads.join(", ")
         ),
+    };
+    Found {
+        cause: TraceCause::Deadlock {
+            threads: threads.clone(),
+        },
+        summary,
         important: marked.clone(),
         marked,
         objects: Some(objects),
     }
+}
+
+/// Every blocked thread waits on one condition variable, and no notify on
+/// it came after the first of them started waiting: nothing is left to
+/// wake them. The last notify before (if any) is the one that came too
+/// early, or went to another waiter.
+fn lost_wakeup(
+    raw: &facade::Trace,
+    marked: &[usize],
+    threads: &[String],
+    objects: &[usize],
+) -> Option<Found> {
+    let first = *marked.first()?;
+    let condvar = raw.steps[first].target;
+    let all_wait = marked
+        .iter()
+        .all(|&m| raw.steps[m].op == Op::Wait && raw.steps[m].target == condvar);
+    let Target::Object(object) = condvar else {
+        return None;
+    };
+    if !all_wait {
+        return None;
+    }
+    let notify = |s: &facade::Step| matches!(s.op, Op::Notify { .. }) && s.target == condvar;
+    if raw.steps[first..].iter().any(notify) {
+        return None;
+    }
+    let last_notify = raw.steps[..first].iter().rposition(notify);
+    let label = raw.objects[object].label.clone();
+    let waiters = threads.join(", ");
+    let notifier = last_notify.map(|n| raw.threads[raw.steps[n].thread].clone());
+    let (waits, it) = if threads.len() == 1 {
+        ("waits", "it")
+    } else {
+        ("wait", "them")
+    };
+    let summary = match &notifier {
+        Some(notifier) => format!(
+            "{waiters} {waits} on {label} (marked), and no notify on {label} came after: the \
+             last one, by {notifier}, came before the wait started, so it cannot end it. Nothing \
+             is left to wake {it}: a lost wake-up."
+        ),
+        None => format!(
+            "{waiters} {waits} on {label} (marked), and no thread ever notified {label}. Nothing \
+             is left to wake {it}: a lost wake-up."
+        ),
+    };
+    let mut important = marked.to_vec();
+    important.extend(last_notify);
+    important.sort_unstable();
+    Some(Found {
+        cause: TraceCause::LostWakeup {
+            condvar: label,
+            waiters: threads.to_vec(),
+            last_notify: notifier,
+        },
+        summary,
+        marked: marked.to_vec(),
+        important,
+        objects: Some(objects.to_vec()),
+    })
 }
 
 /// Keeps the steps that matter, at most [`MAX_STEPS`]: the steps on the
@@ -870,6 +941,36 @@ mod tests {
             .collect();
         assert_eq!(marked, vec![(0, "fork-1"), (1, "fork-0")]);
         assert!(matches!(trace.cause, Some(TraceCause::Deadlock { .. })));
+    }
+
+    #[test]
+    fn a_wait_after_the_last_notify_is_a_lost_wakeup() {
+        let on = |thread, op| Step {
+            thread,
+            op,
+            target: Target::Object(0),
+        };
+        let mut lost = raw(vec![
+            on(0, Op::Notify { all: false }),
+            on(1, Op::Woken),
+            on(1, Op::Wait),
+        ]);
+        lost.objects[0].label = "condvar #1".to_string();
+        let trace = evidence(&lost, "x".to_string(), Ending::Deadlock).unwrap();
+        assert_eq!(
+            trace.cause,
+            Some(TraceCause::LostWakeup {
+                condvar: "condvar #1".to_string(),
+                waiters: vec!["adder".to_string()],
+                last_notify: Some("main".to_string()),
+            })
+        );
+        assert!(trace.steps[2].mark);
+        assert!(
+            trace.summary.ends_with("a lost wake-up."),
+            "{}",
+            trace.summary
+        );
     }
 
     #[test]
