@@ -181,6 +181,58 @@ thread “add(1) on thread 2” read 0 from mutex #1, then thread main stored 1;
     }
 
     #[test]
+    fn every_cause_has_a_korean_sentence() {
+        let causes = [
+            TraceCause::LostUpdate {
+                object: "mutex #1".to_string(),
+                reader: "a".to_string(),
+                read: "0".to_string(),
+                writer: "b".to_string(),
+                overwritten: "1".to_string(),
+                stored: "1".to_string(),
+                stale_read: true,
+            },
+            TraceCause::StaleRead {
+                object: "atomic #1".to_string(),
+                reader: "a".to_string(),
+                read: "0".to_string(),
+                writer: "b".to_string(),
+                stored: "1".to_string(),
+            },
+            TraceCause::LostWakeup {
+                condvar: "condvar #1".to_string(),
+                waiters: vec!["a".to_string()],
+                last_notify: Some("b".to_string()),
+            },
+            TraceCause::LostWakeup {
+                condvar: "condvar #1".to_string(),
+                waiters: vec!["a".to_string()],
+                last_notify: None,
+            },
+            TraceCause::Deadlock {
+                threads: vec!["a".to_string(), "b".to_string()],
+            },
+            TraceCause::Failed,
+        ];
+        for cause in causes {
+            let trace = Trace {
+                cause: Some(cause.clone()),
+                summary: "an English sentence".to_string(),
+                ..lost_update()
+            };
+            let korean = i18n::trace_summary(Lang::Ko, &trace);
+            assert!(
+                korean.chars().any(|c| ('가'..='힣').contains(&c)),
+                "{cause:?}: {korean}"
+            );
+            for english in ["thread", "read ", "wait", "store", "English"] {
+                assert!(!korean.contains(english), "{cause:?}: {korean}");
+            }
+            assert_eq!(i18n::trace_summary(Lang::En, &trace), "an English sentence");
+        }
+    }
+
+    #[test]
     fn korean_has_no_english_sentence() {
         let text = render(&lost_update(), Lang::Ko, "");
         assert!(text.contains("(0 읽음)"), "{text}");
