@@ -267,6 +267,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             timeline: None,
             scenario: None,
             outcomes: None,
+            trace: None,
         })
         .collect();
     ExerciseReport {

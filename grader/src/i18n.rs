@@ -690,6 +690,149 @@ fn timeline_line(line: &str) -> Option<String> {
     None
 }
 
+// ---------------------------------------------------------------------------
+// The interleaving of a failed race check (report::trace). Its sentences are
+// phrased here from the trace's data (`TraceCause`), not matched back from
+// the English summary, so a reworded English sentence cannot leave the
+// Korean one behind.
+
+/// `interleaving of the failing execution (loom execution 2):`
+pub fn trace_heading(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::En => format!("interleaving of the failing execution ({label}):"),
+        Lang::Ko => format!("실패한 실행의 스레드 실행 순서({}):", trace_label_ko(label)),
+    }
+}
+
+/// The kit's labels (`shuttle schedule 2 of 1000`, `loom execution 2`).
+fn trace_label_ko(label: &str) -> String {
+    if let Some(values) = match_template("shuttle schedule {} of {}", label) {
+        return format!("shuttle 스케줄 {}/{}", values[0], values[1]);
+    }
+    if let Some(rest) = label.strip_prefix("loom execution ") {
+        return format!("loom 실행 {rest}");
+    }
+    if let Some(values) = match_template("stress round {} of {}", label) {
+        return format!("스트레스 라운드 {}/{}", values[0], values[1]);
+    }
+    label.to_string()
+}
+
+/// `… 12 steps omitted`
+pub fn trace_omitted(lang: Lang, count: u32) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "… 1 step omitted".to_string(),
+        (Lang::En, _) => format!("… {count} steps omitted"),
+        (Lang::Ko, _) => format!("… {count}단계 생략"),
+    }
+}
+
+/// `(read 0, wrote 1)`; `None` when the step shows no value.
+pub fn trace_values(lang: Lang, read: Option<&str>, wrote: Option<&str>) -> Option<String> {
+    Some(match (lang, read, wrote) {
+        (_, None, None) => return None,
+        (Lang::En, Some(r), None) => format!("(read {r})"),
+        (Lang::En, None, Some(w)) => format!("(wrote {w})"),
+        (Lang::En, Some(r), Some(w)) => format!("(read {r}, wrote {w})"),
+        (Lang::Ko, Some(r), None) => format!("({r} 읽음)"),
+        (Lang::Ko, None, Some(w)) => format!("({w} 씀)"),
+        (Lang::Ko, Some(r), Some(w)) => format!("({r} 읽음, {w} 씀)"),
+    })
+}
+
+/// What went wrong, in one sentence, from the trace's cause.
+pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> String {
+    use threadlings_schema::report::TraceCause;
+    if lang == Lang::En {
+        return trace.summary.clone();
+    }
+    match &trace.cause {
+        Some(TraceCause::LostUpdate {
+            object,
+            reader,
+            read,
+            writer,
+            overwritten,
+            stored,
+            stale_read: false,
+        }) => format!(
+            "스레드 {reader}이(가) {object}에서 {read}을(를) 읽은 뒤 스레드 {writer}이(가) \
+             {overwritten}을(를) 저장했고, {reader}이(가) 다시 읽지 않고 저장한 {stored}이(가) \
+             {writer}의 {overwritten}을(를) 덮어썼습니다: 갱신 하나가 사라졌습니다."
+        ),
+        Some(TraceCause::LostUpdate {
+            object,
+            reader,
+            read,
+            writer,
+            overwritten,
+            stored,
+            stale_read: true,
+        }) => format!(
+            "스레드 {writer}이(가) {object}에 {overwritten}을(를) 이미 저장했는데도 스레드 \
+             {reader}은(는) {read}을(를) 읽었고(그 저장을 읽기보다 앞에 두는 순서가 없었습니다), \
+             {reader}이(가) 저장한 {stored}이(가) {writer}의 {overwritten}을(를) \
+             덮어썼습니다: 갱신 하나가 사라졌습니다."
+        ),
+        Some(TraceCause::StaleRead {
+            object,
+            reader,
+            read,
+            writer,
+            stored,
+        }) => format!(
+            "스레드 {writer}이(가) {object}에 {stored}을(를) 먼저 저장했는데도 스레드 {reader}은(는) \
+             {read}을(를) 읽었습니다: 그 저장을 이 읽기보다 앞에 두는 순서가 없어서 더 오래된 \
+             값을 읽을 수 있었고, 실제로 그랬습니다."
+        ),
+        Some(TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: Some(notifier),
+        }) => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 그 뒤로 {condvar}에 대한 notify가 없었습니다: \
+             마지막 notify는 {notifier}이(가) 기다림이 시작되기 전에 보냈으므로 이 기다림을 \
+             끝낼 수 없습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
+        Some(TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: None,
+        }) => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 어떤 스레드도 {condvar}에 notify하지 \
+             않았습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
+        Some(TraceCause::Deadlock { threads }) => format!(
+            "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
+             다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
+            threads.join(", ")
+        ),
+        Some(TraceCause::Failed) | None => {
+            "실패한 실행을 단계별로 보여 줍니다(길면 중요한 부분만).".to_string()
+        }
+    }
+}
+
+/// What a lock or atomic is (`mutex protecting u64, created at
+/// src/lib.rs:61:20`; an atomic's type alone).
+pub fn trace_object(lang: Lang, detail: &str) -> String {
+    if lang == Lang::En {
+        return detail.to_string();
+    }
+    if let Some(values) = match_template("{} protecting {}, created at {}", detail) {
+        return format!(
+            "{}을(를) 보호하는 {}, {}에서 생성",
+            values[1], values[0], values[2]
+        );
+    }
+    if let Some(values) = match_template("{}, created at {}", detail) {
+        return format!("{}, {}에서 생성", values[0], values[1]);
+    }
+    detail.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

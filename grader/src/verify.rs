@@ -533,6 +533,7 @@ mod tests {
                 timeline: None,
                 scenario: None,
                 outcomes: None,
+                trace: None,
             })
             .collect();
         GradeReport {

@@ -1,12 +1,15 @@
-//! Snapshots of the evidence of linearizability and litmus checks as the
-//! human, HTML and JUnit reports show it, from one hand-built report: the
-//! scenario of a failed linearizability check (per-thread columns, the
-//! unexplained result marked) and the outcome table of a litmus check.
+//! Snapshots of the evidence of linearizability, litmus and race checks as
+//! the human, HTML and JUnit reports show it, from one hand-built report:
+//! the scenario of a failed linearizability check (per-thread columns, the
+//! unexplained result marked), the outcome table of a litmus check, and the
+//! interleaving of a failed model check (lanes per thread, the overwriting
+//! store marked). `interleaving_report.rs` snapshots a real one.
 
 use threadlings_grader::report::{html, human, json, junit};
 use threadlings_schema::report::{
     CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, OutcomeClass,
-    OutcomeRow, OutcomeTable, REPORT_FORMAT_VERSION, Scenario, ScenarioOp,
+    OutcomeRow, OutcomeTable, REPORT_FORMAT_VERSION, Scenario, ScenarioOp, Trace, TraceCause,
+    TraceObject, TraceStep,
 };
 
 fn op(op: &str, result: &str, call: u64, ret: u64, unexplained: bool) -> ScenarioOp {
@@ -60,6 +63,59 @@ fn table() -> OutcomeTable {
     }
 }
 
+/// The loom counter model's failing execution of a `Counter::add` that
+/// reads and writes in two critical sections.
+fn trace() -> Trace {
+    let step = |thread: u32, op: &str, read: Option<&str>, wrote: Option<&str>| TraceStep {
+        thread,
+        op: op.to_string(),
+        object: "mutex #1".to_string(),
+        read: read.map(str::to_string),
+        wrote: wrote.map(str::to_string),
+        ..TraceStep::default()
+    };
+    let mut steps = vec![
+        TraceStep {
+            thread: 0,
+            op: "spawn".to_string(),
+            object: "adder".to_string(),
+            ..TraceStep::default()
+        },
+        step(0, "lock", Some("0"), None),
+        step(0, "unlock", None, None),
+        step(1, "lock", Some("0"), None),
+        step(1, "unlock", None, None),
+        step(1, "lock", Some("0"), None),
+        step(1, "unlock", None, Some("1")),
+        step(0, "lock", Some("1"), None),
+        step(0, "unlock", None, Some("1")),
+    ];
+    steps[8].mark = true;
+    steps[3].omitted_before = 2;
+    Trace {
+        label: "loom execution 2".to_string(),
+        threads: vec!["main".to_string(), "adder".to_string()],
+        objects: vec![TraceObject {
+            label: "mutex #1".to_string(),
+            detail: "mutex protecting u64, created at src/lib.rs:47:20".to_string(),
+        }],
+        steps,
+        cause: Some(TraceCause::LostUpdate {
+            object: "mutex #1".to_string(),
+            reader: "main".to_string(),
+            read: "0".to_string(),
+            writer: "adder".to_string(),
+            overwritten: "1".to_string(),
+            stored: "1".to_string(),
+            stale_read: false,
+        }),
+        summary: "thread main read 0 from mutex #1, then thread adder stored 1; main's store of \
+                  1 overwrote adder's store of 1 without reading it: one update was lost."
+            .to_string(),
+        omitted: 2,
+    }
+}
+
 fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
     CheckReport {
         name: name.to_string(),
@@ -80,6 +136,7 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 
@@ -92,20 +149,26 @@ fn report() -> GradeReport {
     lin.scenario = Some(scenario());
     let mut litmus = check("message_passing_litmus", CheckStatus::Passed, "");
     litmus.outcomes = Some(table());
-    let checks = vec![lin, litmus];
+    let mut model = check(
+        "counter_model",
+        CheckStatus::Failed,
+        "the model checker found an interleaving of two add(1) calls that fails",
+    );
+    model.trace = Some(trace());
+    let checks = vec![lin, litmus, model];
     GradeReport {
         format_version: REPORT_FORMAT_VERSION,
         subject: "exercises".to_string(),
         seed: 7,
         score: 2.0,
-        max_score: 4.0,
+        max_score: 6.0,
         duration_ms: 100,
         exercises: vec![ExerciseReport {
             name: "16-build-a-channel".to_string(),
             title: "Build a channel".to_string(),
             topic: "build-a-channel".to_string(),
             score: 2.0,
-            max_score: 4.0,
+            max_score: 6.0,
             status: ExerciseStatus::Failed,
             checks,
             build_errors: None,
@@ -119,6 +182,10 @@ fn human_report_shows_the_scenario_and_the_outcome_table() {
     let text = human::render(&report(), false);
     assert!(text.contains("Recv: Some(2) !"), "{text}");
     assert!(text.contains("flag=1 data=0"), "{text}");
+    assert!(
+        text.contains("→ unlock mutex #1 (wrote 1) │"),
+        "the overwriting store is marked in main's column: {text}"
+    );
     insta::assert_snapshot!("evidence_human", text);
 }
 
@@ -130,6 +197,12 @@ fn html_report_draws_them_as_tables() {
         "{page}"
     );
     assert!(page.contains("<table class=\"outcomes\">"), "{page}");
+    assert!(
+        page.contains(
+            "<tr class=\"mark\"><th>→</th><td class=\"step\">unlock mutex #1 (wrote 1)</td><td></td></tr>"
+        ),
+        "{page}"
+    );
     insta::assert_snapshot!("evidence_html", page);
 }
 
@@ -137,6 +210,7 @@ fn html_report_draws_them_as_tables() {
 fn text_formats_carry_the_scenario_after_the_message() {
     let xml = junit::render(&report());
     assert!(xml.contains("Recv: Some(2) !"), "{xml}");
+    assert!(xml.contains("one update was lost"), "{xml}");
 }
 
 #[test]

@@ -53,6 +53,7 @@ fn check(
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 

@@ -32,6 +32,7 @@ fn check(
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 

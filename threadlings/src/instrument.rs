@@ -20,6 +20,8 @@ use std::time::Duration;
 
 use crate::rt;
 
+pub mod trace;
+
 /// How the facade behaves once [`enable`]d.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -484,7 +486,6 @@ thread_local! {
 /// `AcqRel` and `SeqCst` count (a compare-exchange notes both of its
 /// orderings, so the count can only err towards more).
 #[inline]
-#[cfg_attr(any(loom, shuttle), allow(dead_code))]
 pub(crate) fn note_ordering(order: std::sync::atomic::Ordering) {
     use std::sync::atomic::Ordering::{AcqRel, Acquire, SeqCst};
     if matches!(order, Acquire | AcqRel | SeqCst) {
@@ -496,7 +497,6 @@ pub(crate) fn note_ordering(order: std::sync::atomic::Ordering) {
 /// (an acquire, or a `park` that returned: it may have consumed an
 /// `unpark`'s token, which synchronizes like a release/acquire pair).
 #[inline]
-#[cfg_attr(any(loom, shuttle), allow(dead_code))]
 pub(crate) fn note_acquire() {
     ACQUIRES.with(|count| {
         if let Some(n) = count.get() {

@@ -11,12 +11,19 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64};
 use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard};
 
+use crate::instrument::trace::{Mode, Op, Value};
+
 /// Record holders and waiters.
 const TRACK: u8 = 1;
 /// Yield, spin or sleep at synchronization points.
 const PERTURB: u8 = 2;
 /// Produce the spurious outcomes contracts allow (see [`spurious`]).
 const SPURIOUS: u8 = 4;
+/// Record each synchronization step in the trace log
+/// ([`crate::instrument::trace`]); only meaningful with [`TRACK`].
+const RECORD: u8 = 8;
+/// Steps the trace log keeps: the last ones, a failing execution's end.
+const TRACE_CAPACITY: usize = 512;
 
 static MODE: AtomicU8 = AtomicU8::new(0);
 static SEED: AtomicU64 = AtomicU64::new(0);
@@ -46,6 +53,22 @@ pub(crate) fn tracking() -> bool {
     MODE.load(Relaxed) & TRACK != 0
 }
 
+/// Whether synchronization steps are recorded (tracking and recording on).
+#[inline(always)]
+pub(crate) fn recording() -> bool {
+    MODE.load(Relaxed) & (TRACK | RECORD) == TRACK | RECORD
+}
+
+/// Turns the trace log on or off (it survives [`configure`] while tracking
+/// stays on, so a check may switch recording on before or after enabling).
+pub(crate) fn set_recording(on: bool) {
+    if on {
+        MODE.fetch_or(RECORD, Relaxed);
+    } else {
+        MODE.fetch_and(!RECORD, Relaxed);
+    }
+}
+
 pub(crate) struct Settings {
     pub seed: u64,
     pub track: bool,
@@ -72,7 +95,13 @@ pub(crate) fn configure(settings: Settings) {
     let mode = (if settings.track { TRACK } else { 0 })
         | (if perturb { PERTURB } else { 0 })
         | (if spurious { SPURIOUS } else { 0 });
-    MODE.store(mode, Relaxed);
+    // Recording stays as it was while tracking stays on; off turns it off.
+    let keep = if settings.track {
+        MODE.load(Relaxed) & RECORD
+    } else {
+        0
+    };
+    MODE.store(mode | keep, Relaxed);
 }
 
 pub(crate) fn events() -> u64 {
@@ -315,6 +344,49 @@ pub(crate) struct Registry {
     /// Registry ids of the model threads (loom's or shuttle's), by their ids.
     #[cfg(any(loom, shuttle))]
     pub model_ids: HashMap<model::ThreadId, u64>,
+    /// The synchronization steps recorded while [`recording`].
+    pub trace: TraceLog,
+}
+
+/// What a recorded step was done to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Obj {
+    Lock(u64),
+    /// An atomic, by its number in [`TraceLog::atomics`].
+    Atomic(u32),
+    /// A thread (spawned or joined), by registry id.
+    Thread(u64),
+    /// An operation of the code under test, by its number in
+    /// [`TraceLog::calls`].
+    Call(u32),
+}
+
+/// One recorded step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawStep {
+    pub tid: u64,
+    pub op: Op,
+    pub obj: Obj,
+}
+
+/// The last [`TRACE_CAPACITY`] steps, and what they name: a thread or a
+/// lock leaves the registry when it ends, its name stays here.
+#[derive(Default)]
+pub(crate) struct TraceLog {
+    pub steps: std::collections::VecDeque<RawStep>,
+    /// Steps pushed out of the front of the ring.
+    pub dropped: u64,
+    /// Thread names by registry id, in order of first step.
+    pub threads: Vec<(u64, String)>,
+    pub locks: HashMap<u64, Desc>,
+    /// Atomics by address, numbered in order of first step (with the type
+    /// of their value).
+    pub atomics: Vec<(usize, &'static str)>,
+    /// The operations a check announced ([`record_call`]): what was called,
+    /// and what it returned once it did.
+    pub calls: Vec<(String, Option<String>)>,
+    /// Per thread, its call that has not returned yet.
+    pub open_calls: Vec<(u64, u32)>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -440,6 +512,121 @@ fn update(tid: u64, f: impl FnOnce(&mut Registry, u64)) {
     event();
 }
 
+/// Appends a step to the trace log (the caller checked [`recording`]).
+fn record_in(r: &mut Registry, tid: u64, op: Op, obj: Obj) {
+    if tid == 0 {
+        return;
+    }
+    let log = &mut r.trace;
+    if !log.threads.iter().any(|(t, _)| *t == tid) {
+        let name = r
+            .threads
+            .get(&tid)
+            .map_or_else(|| default_name(tid), |rec| rec.name.clone());
+        log.threads.push((tid, name));
+    }
+    if log.steps.len() == TRACE_CAPACITY {
+        log.steps.pop_front();
+        log.dropped += 1;
+    }
+    log.steps.push_back(RawStep { tid, op, obj });
+}
+
+/// Records a step on a lock-like object.
+fn record_lock(r: &mut Registry, tid: u64, op: Op, lock: Desc) {
+    r.trace.locks.entry(lock.id).or_insert(lock);
+    record_in(r, tid, op, Obj::Lock(lock.id));
+}
+
+/// Records a step on the atomic at `addr` holding a `type_name`.
+pub(crate) fn record_atomic(op: Op, addr: usize, type_name: &'static str) {
+    let tid = current_tid();
+    with_registry(|r| {
+        let log = &mut r.trace;
+        let index = match log.atomics.iter().position(|(a, _)| *a == addr) {
+            Some(index) => index,
+            None => {
+                log.atomics.push((addr, type_name));
+                log.atomics.len() - 1
+            }
+        };
+        record_in(r, tid, op, Obj::Atomic(index as u32));
+    });
+}
+
+/// Records that the current thread spawned or joins thread `child`.
+pub(crate) fn record_thread(op: Op, child: u64) {
+    let tid = current_tid();
+    with_registry(|r| {
+        if !r.trace.threads.iter().any(|(t, _)| *t == child)
+            && let Some(rec) = r.threads.get(&child)
+        {
+            // Named now: a thread that ends before its first step leaves
+            // the registry, and the spawn step must still name it.
+            let name = rec.name.clone();
+            // Keep the parent first in the column order.
+            if !r.trace.threads.iter().any(|(t, _)| *t == tid)
+                && let Some(parent) = r.threads.get(&tid)
+            {
+                let parent = parent.name.clone();
+                r.trace.threads.push((tid, parent));
+            }
+            r.trace.threads.push((child, name));
+        }
+        record_in(r, tid, op, Obj::Thread(child));
+    });
+}
+
+/// Records that the current thread calls the operation `op` of the code
+/// under test.
+pub(crate) fn record_call(op: String) {
+    let tid = current_tid();
+    with_registry(|r| {
+        let log = &mut r.trace;
+        let index = log.calls.len() as u32;
+        log.calls.push((op, None));
+        log.open_calls.retain(|(t, _)| *t != tid);
+        log.open_calls.push((tid, index));
+        record_in(r, tid, Op::Call, Obj::Call(index));
+    });
+}
+
+/// Records that the current thread's open call returned `result`.
+pub(crate) fn record_return(result: String) {
+    let tid = current_tid();
+    with_registry(|r| {
+        let log = &mut r.trace;
+        let Some(at) = log.open_calls.iter().position(|(t, _)| *t == tid) else {
+            return;
+        };
+        let (_, index) = log.open_calls.swap_remove(at);
+        if let Some(call) = log.calls.get_mut(index as usize) {
+            call.1 = Some(result);
+        }
+        record_in(r, tid, Op::Return, Obj::Call(index));
+    });
+}
+
+/// Empties the trace log (a stress round starts; the registry stays).
+pub(crate) fn clear_trace() {
+    with_registry(|r| r.trace = TraceLog::default());
+}
+
+/// Runs `f` on the registry and its trace log (`None` if the registry is
+/// busy and `wait` is false: a panic hook may run while it is locked).
+pub(crate) fn with_trace<R>(wait: bool, f: impl FnOnce(&Registry) -> R) -> Option<R> {
+    let mut guard = if wait {
+        registry()
+    } else {
+        match REGISTRY.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    };
+    Some(f(guard.get_or_insert_with(Registry::default)))
+}
+
 fn set_blocked(r: &mut Registry, tid: u64, blocked: Option<Blocked>) {
     if let Some(rec) = r.threads.get_mut(&tid) {
         rec.blocked = blocked;
@@ -465,20 +652,72 @@ fn remove_holder(r: &mut Registry, tid: u64, lock: Desc) {
     }
 }
 
+/// How a lock of `kind` taken (`exclusive`) appears in the trace.
+fn mode(kind: Kind, exclusive: bool) -> Mode {
+    match (kind, exclusive) {
+        (Kind::RwLock, false) => Mode::Read,
+        (Kind::RwLock, true) => Mode::Write,
+        _ => Mode::Mutex,
+    }
+}
+
 pub(crate) fn lock_waiting(lock: Desc, write: bool) {
     update(current_tid(), |r, tid| {
-        set_blocked(r, tid, Some(Blocked::Lock { lock, write }))
+        set_blocked(r, tid, Some(Blocked::Lock { lock, write }));
+        if recording() {
+            let mode = mode(lock.kind, write);
+            record_lock(r, tid, Op::Lock { mode }, lock);
+        }
     });
 }
 
-pub(crate) fn lock_acquired(lock: Desc, exclusive: bool) {
+/// `seen`: the protected value as the new holder finds it, when recording
+/// and the facade can show it.
+pub(crate) fn lock_acquired(lock: Desc, exclusive: bool, seen: Option<Value>) {
     update(current_tid(), |r, tid| {
         set_blocked(r, tid, None);
         add_holder(r, tid, lock, exclusive);
         if let Some(log) = r.audits.get_mut(&tid) {
             log.push((lock, exclusive));
         }
+        if recording() {
+            let mode = mode(lock.kind, exclusive);
+            // A request directly followed by its acquisition is one step;
+            // a request with other steps between them stays, and the
+            // acquisition says it waited.
+            let steps = &mut r.trace.steps;
+            let asked = steps.back().is_some_and(|last| {
+                last.tid == tid
+                    && last.obj == Obj::Lock(lock.id)
+                    && matches!(last.op, Op::Lock { .. })
+            });
+            if asked {
+                steps.pop_back();
+            }
+            let op = Op::Locked {
+                mode,
+                seen,
+                // This thread's last step on the lock is its request.
+                waited: !asked
+                    && r.trace
+                        .steps
+                        .iter()
+                        .rev()
+                        .find(|s| s.tid == tid && s.obj == Obj::Lock(lock.id))
+                        .is_some_and(|s| matches!(s.op, Op::Lock { .. })),
+            };
+            record_lock(r, tid, op, lock);
+        }
     });
+}
+
+/// A `try_lock` (or `try_read`, `try_write`) that found the lock taken.
+pub(crate) fn lock_try_failed(lock: Desc, exclusive: bool) {
+    if recording() {
+        let tid = current_tid();
+        let mode = mode(lock.kind, exclusive);
+        with_registry(|r| record_lock(r, tid, Op::TryLockFailed { mode }, lock));
+    }
 }
 
 /// Opens an audit of the current thread's acquisitions; returns what an
@@ -521,8 +760,21 @@ pub(crate) fn held_by_current() -> Vec<(Desc, bool)> {
     })
 }
 
-pub(crate) fn lock_released(lock: Desc) {
-    update(current_tid(), |r, tid| remove_holder(r, tid, lock));
+/// `wrote`: the value the holder leaves, when it took the data mutably
+/// (and recording, and the facade can show it).
+pub(crate) fn lock_released(lock: Desc, wrote: Option<Value>) {
+    update(current_tid(), |r, tid| {
+        if recording() {
+            let exclusive = r
+                .held
+                .get(&lock.id)
+                .and_then(|(_, holders)| holders.iter().find(|(h, _)| *h == tid))
+                .is_none_or(|&(_, exclusive)| exclusive);
+            let mode = mode(lock.kind, exclusive);
+            record_lock(r, tid, Op::Unlock { mode, wrote }, lock);
+        }
+        remove_holder(r, tid, lock)
+    });
 }
 
 pub(crate) fn condvar_waiting(condvar: Desc, mutex: Desc, timed: bool) {
@@ -533,6 +785,9 @@ pub(crate) fn condvar_waiting(condvar: Desc, mutex: Desc, timed: bool) {
             r.condvars.entry(condvar.id).or_default().waiters += 1;
         }
         set_blocked(r, tid, blocked);
+        if recording() {
+            record_lock(r, tid, Op::Wait, condvar);
+        }
     });
 }
 
@@ -544,13 +799,20 @@ pub(crate) fn condvar_woken(condvar: Desc, mutex: Desc, timed: bool) {
         }
         set_blocked(r, tid, None);
         add_holder(r, tid, mutex, true);
+        if recording() {
+            record_lock(r, tid, Op::Woken, condvar);
+        }
     });
 }
 
 /// A notify on `condvar`: the waiters it wakes are no longer blocked, even
 /// before they get to run.
 pub(crate) fn notified(condvar: Desc, all: bool) {
+    let tid = if recording() { current_tid() } else { 0 };
     with_registry(|r| {
+        if tid != 0 {
+            record_lock(r, tid, Op::Notify { all }, condvar);
+        }
         if let Some(state) = r.condvars.get_mut(&condvar.id) {
             state.pending = if all {
                 state.waiters
@@ -564,8 +826,11 @@ pub(crate) fn notified(condvar: Desc, all: bool) {
 
 pub(crate) fn join_waiting(thread: u64) {
     update(current_tid(), |r, tid| {
-        set_blocked(r, tid, Some(Blocked::Join { thread }))
+        set_blocked(r, tid, Some(Blocked::Join { thread }));
     });
+    if recording() {
+        record_thread(Op::Join, thread);
+    }
 }
 
 pub(crate) fn barrier_waiting(barrier: Desc, parties: usize) {
@@ -574,7 +839,10 @@ pub(crate) fn barrier_waiting(barrier: Desc, parties: usize) {
         let ticket = state.0;
         state.0 += 1;
         state.1 = parties.max(1) as u64;
-        set_blocked(r, tid, Some(Blocked::Barrier { barrier, ticket }))
+        set_blocked(r, tid, Some(Blocked::Barrier { barrier, ticket }));
+        if recording() {
+            record_lock(r, tid, Op::BarrierWait, barrier);
+        }
     });
 }
 
@@ -620,6 +888,9 @@ pub(crate) fn spawning(name: Option<&str>) -> u64 {
             },
         );
     });
+    if recording() {
+        record_thread(Op::Spawn, tid);
+    }
     tid
 }
 

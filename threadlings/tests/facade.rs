@@ -221,3 +221,76 @@ fn audits_name_every_acquisition_and_its_mode() {
     instrument::disable();
     assert!(instrument::held_now().is_empty());
 }
+
+#[test]
+fn the_trace_records_values_threads_and_atomics_and_only_while_recording() {
+    use instrument::trace::{self, Mode, Op, Target, Value};
+    let _serial = serial();
+    instrument::enable(Config::registry_only());
+    trace::record(true);
+    trace::clear();
+    let counter = Arc::new(Mutex::new(5_u64));
+    let hits = AtomicUsize::new(1);
+    {
+        let seen = *counter.lock().unwrap();
+        *counter.lock().unwrap() = seen + 2;
+    }
+    hits.fetch_add(3, Ordering::SeqCst);
+    let worker = {
+        let counter = counter.clone();
+        thread::Builder::new()
+            .name("helper".to_string())
+            .spawn(move || *counter.lock().unwrap() += 1)
+            .unwrap()
+    };
+    worker.join().unwrap();
+    let recorded = trace::current();
+    trace::record(false);
+    let _ = counter.lock().unwrap();
+    assert_eq!(trace::current().steps.len(), recorded.steps.len());
+    instrument::disable();
+
+    let ops: Vec<Op> = recorded.steps.iter().map(|s| s.op).collect();
+    let mutex = |seen: Option<u128>| Op::Locked {
+        mode: Mode::Mutex,
+        seen: seen.map(Value::UInt),
+        waited: false,
+    };
+    let unlock = |wrote: Option<u128>| Op::Unlock {
+        mode: Mode::Mutex,
+        wrote: wrote.map(Value::UInt),
+    };
+    assert_eq!(
+        ops[..5],
+        [
+            mutex(Some(5)),
+            unlock(None),
+            mutex(Some(5)),
+            unlock(Some(7)),
+            Op::Rmw {
+                name: "fetch_add",
+                read: Value::UInt(1),
+                wrote: Value::UInt(4),
+            },
+        ]
+    );
+    assert_eq!(ops[5], Op::Spawn);
+    assert!(ops.contains(&unlock(Some(8))), "{ops:?}");
+    assert!(
+        recorded.threads.iter().any(|t| t == "helper"),
+        "{recorded:?}"
+    );
+    assert!(recorded.objects[0].label.starts_with("mutex #"));
+    assert!(
+        recorded.objects[0]
+            .detail
+            .starts_with("mutex protecting u64, created at ")
+            && recorded.objects[0].detail.contains("facade.rs:"),
+        "{:?}",
+        recorded.objects[0]
+    );
+    assert_eq!(recorded.objects[1].label, "atomic #1");
+    assert_eq!(recorded.objects[1].detail, "AtomicUsize");
+    let helper = recorded.threads.iter().position(|t| t == "helper").unwrap();
+    assert_eq!(recorded.steps[5].target, Target::Thread(helper));
+}

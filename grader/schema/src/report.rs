@@ -124,6 +124,125 @@ pub struct CheckReport {
     /// the program's memory orderings allow it, and how often it showed here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<OutcomeTable>,
+    /// What a failed race check saw: the interleaving of the failing
+    /// execution, cut to the steps that lead to the failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
+}
+
+/// The evidence of a failed race check: the synchronization steps of the
+/// failing execution (from the course facade), per thread, cut to the ones
+/// that lead to the failure, the step where it went wrong marked, and one
+/// sentence saying what happened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Which execution this is, e.g. `shuttle schedule 2 of 1000`.
+    pub label: String,
+    /// Thread names; a step's `thread` indexes this list.
+    pub threads: Vec<String>,
+    /// The locks and atomics the steps name, with what each one is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<TraceObject>,
+    /// The steps kept, oldest first.
+    pub steps: Vec<TraceStep>,
+    /// What went wrong, as data (the renderers phrase it per language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<TraceCause>,
+    /// What went wrong, in one English sentence.
+    pub summary: String,
+    /// Steps of the execution left out (the sum of the steps'
+    /// `omitted_before`, and the steps before the first one kept).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: u32,
+}
+
+/// One synchronization step of a [`Trace`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceStep {
+    /// Index into [`Trace::threads`].
+    pub thread: u32,
+    /// The operation: `lock`, `locked` (got a lock asked for earlier),
+    /// `unlock`, `try_lock failed`, `read`/`write` (rwlock), `wait`, `woken`,
+    /// `notify_one`, `notify_all`, `barrier wait`, `spawn`, `join`, `load`,
+    /// `store`, an atomic method (`fetch_add`, `compare_exchange`, ...), or
+    /// `call`/`return` of an operation of the code under test.
+    pub op: String,
+    /// What it was done to: an object's label, a thread's name, or the
+    /// operation called (`push(3)`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub object: String,
+    /// The value it read, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
+    /// The value it wrote, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrote: Option<String>,
+    /// What a `return` step's operation returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// Where it went wrong.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mark: bool,
+    /// Steps of the execution left out just before this one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted_before: u32,
+}
+
+/// A lock or atomic a [`Trace`] names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceObject {
+    /// As the steps name it, e.g. `mutex #1`.
+    pub label: String,
+    /// What it is, e.g. `mutex protecting u64, created at src/lib.rs:61:20`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// What a [`Trace`] shows went wrong, recognised from its steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TraceCause {
+    /// `reader` read `read` from `object`, `writer` then stored
+    /// `overwritten` (or had stored it already: `stale_read`), and `reader`
+    /// stored `stored` over it without reading it: `writer`'s update was
+    /// lost.
+    LostUpdate {
+        object: String,
+        reader: String,
+        read: String,
+        writer: String,
+        overwritten: String,
+        stored: String,
+        /// The read came after `writer`'s store in the execution but
+        /// returned an older value (loom: nothing ordered the store before
+        /// the load).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stale_read: bool,
+    },
+    /// `reader` read `read` from `object` although `writer` had stored
+    /// `stored` there before (in the execution's order): nothing ordered the
+    /// store before the load, so loom let it return an older value.
+    StaleRead {
+        object: String,
+        reader: String,
+        read: String,
+        writer: String,
+        stored: String,
+    },
+    /// Every blocked thread waits on `condvar` and no notify on it came
+    /// after they started waiting; `last_notify` names the thread whose
+    /// notify came last, before (none: it was never notified).
+    LostWakeup {
+        condvar: String,
+        waiters: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_notify: Option<String>,
+    },
+    /// Every thread was blocked; each blocked thread's last request (a lock,
+    /// a wait, a join) is marked.
+    Deadlock { threads: Vec<String> },
+    /// Nothing recognised: the last steps before the failure.
+    Failed,
 }
 
 /// The evidence of a timing check: one span per task (or per worker thread),
@@ -182,9 +301,11 @@ pub struct Scenario {
     /// How the scenario was found and shrunk (runs, sizes, tool).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// The interleaving that produced the results, one step per line, when
-    /// the tool that ran it recorded one (a shuttle schedule replayed with a
-    /// trace; see the issue "verdicts that teach"). Empty otherwise.
+    /// The interleaving at the granularity of operations, one call or
+    /// return per line in clock order, when no finer one was recorded: a
+    /// schedule exploration or model check sends the failing execution's
+    /// synchronization steps, calls and returns among them, as the check's
+    /// `trace` ([`Trace`]) instead, and leaves this empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<String>,
 }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use threadlings_schema::report::{
     CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, OutcomeTable, Scenario,
-    ScenarioOp, Timeline,
+    ScenarioOp, Timeline, Trace,
 };
 
 use super::{details, number};
@@ -34,6 +34,10 @@ table.scenario, table.outcomes { width: auto; font-size: 13px; }
 table.scenario td, table.outcomes td { font-family: ui-monospace, monospace; }
 td.unexplained { background: #ffebe9; font-weight: 600; }
 tr.forbidden td { background: #ffebe9; }
+table.trace { width: auto; font-size: 13px; }
+table.trace td { font-family: ui-monospace, monospace; border-left: 2px solid #d0d7de; padding: .15rem .6rem; }
+table.trace tr.mark td.step { background: #ffebe9; font-weight: 600; }
+table.trace tr.omitted td { color: #6e7781; border-left: none; font-style: italic; }
 caption { text-align: left; color: #57606a; font-size: 13px; }
 ";
 
@@ -153,6 +157,13 @@ fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport
     if let Some(table) = &check.outcomes {
         render_outcomes(out, table);
     }
+    if let Some(trace) = check
+        .trace
+        .as_ref()
+        .filter(|_| check.status != CheckStatus::Passed)
+    {
+        render_trace(out, trace);
+    }
     out.push_str("</td></tr>\n");
 }
 
@@ -218,6 +229,71 @@ fn render_scenario(out: &mut String, scenario: &Scenario) {
             escape(&scenario.trace.join("\n"))
         );
     }
+}
+
+/// A failed race check's interleaving as lanes: one column per thread, one
+/// row per step in the order they happened (so time runs down the page, as
+/// in the text report), the step where it went wrong highlighted, steps
+/// left out as one row where they were; then what happened and what each
+/// object is.
+fn render_trace(out: &mut String, trace: &Trace) {
+    use crate::i18n::{self, Lang};
+    let columns = trace.threads.len().max(1);
+    let _ = write!(
+        out,
+        "<table class=\"trace\"><caption>{}</caption>\n<thead><tr><th></th>",
+        escape(i18n::trace_heading(Lang::En, &trace.label).trim_end_matches(':'))
+    );
+    for name in &trace.threads {
+        let _ = write!(out, "<th>{}</th>", escape(name));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let mut shown = 0_u32;
+    let omitted_row = |out: &mut String, count: u32| {
+        let _ = writeln!(
+            out,
+            "<tr class=\"omitted\"><th></th><td colspan=\"{columns}\">{}</td></tr>",
+            escape(&i18n::trace_omitted(Lang::En, count))
+        );
+    };
+    for step in &trace.steps {
+        if step.omitted_before > 0 {
+            shown += step.omitted_before;
+            omitted_row(out, step.omitted_before);
+        }
+        let column = (step.thread as usize).min(columns - 1);
+        let _ = write!(
+            out,
+            "<tr{}><th>{}</th>",
+            if step.mark { " class=\"mark\"" } else { "" },
+            if step.mark { "→" } else { "" }
+        );
+        for c in 0..columns {
+            if c == column {
+                let _ = write!(
+                    out,
+                    "<td class=\"step\">{}</td>",
+                    escape(&super::trace::cell(step, Lang::En))
+                );
+            } else {
+                out.push_str("<td></td>");
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    if trace.omitted > shown {
+        omitted_row(out, trace.omitted - shown);
+    }
+    out.push_str("</tbody></table>\n");
+    let mut notes = vec![trace.summary.clone()];
+    notes.extend(
+        trace
+            .objects
+            .iter()
+            .filter(|o| !o.detail.is_empty())
+            .map(|o| format!("{}: {}", o.label, o.detail)),
+    );
+    let _ = writeln!(out, "<pre>{}</pre>", escape(&notes.join("\n")));
 }
 
 /// A litmus check's outcome table, forbidden outcomes that were seen or that

@@ -199,6 +199,9 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
             let _ = writeln!(out, "        {line}");
         }
     }
+    if let Some(trace) = &c.trace {
+        out.push_str(&super::trace::render(trace, lang, "        "));
+    }
     let mut timeline = String::new();
     super::timeline::render_for_check(&mut timeline, c, "        ");
     out.push_str(&i18n::timeline(lang, &timeline));

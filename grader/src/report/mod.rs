@@ -10,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod prairielearn;
 pub mod timeline;
+pub mod trace;
 
 use clap::ValueEnum;
 
@@ -109,6 +110,10 @@ pub(crate) fn details(
         if let Some(table) = &check.outcomes {
             text.push('\n');
             text.push_str(table.to_text().trim_end());
+        }
+        if let Some(trace) = &check.trace {
+            text.push('\n');
+            text.push_str(trace::render(trace, crate::i18n::Lang::En, "").trim_end());
         }
     }
     if check.status != CheckStatus::CompileError && check.status != CheckStatus::Skipped {

@@ -2,10 +2,11 @@
 //! so reports can show what the check saw: the timeline of a timing check
 //! (how the tasks really ran), the scenario of a linearizability check (per
 //! thread, what each operation returned, what no sequential order explains),
-//! the outcome table of a litmus check.
+//! the outcome table of a litmus check, the interleaving of a failed race
+//! check.
 
 use threadlings_schema::protocol::{Envelope, Message};
-use threadlings_schema::report::{OutcomeTable, Scenario, Timeline};
+use threadlings_schema::report::{OutcomeTable, Scenario, Timeline, Trace};
 
 /// Everything a check sent as evidence; the last of each kind counts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -13,6 +14,7 @@ pub struct Evidence {
     pub timeline: Option<Box<Timeline>>,
     pub scenario: Option<Box<Scenario>>,
     pub outcomes: Option<Box<OutcomeTable>>,
+    pub trace: Option<Box<Trace>>,
 }
 
 /// The evidence for `check` stamped with our nonce; lines without it are
@@ -35,6 +37,9 @@ pub fn evidence_from(lines: &str, nonce: &str, check: &str) -> Evidence {
             } if name == check => evidence.scenario = Some(Box::new(scenario)),
             Message::Outcomes { check: name, table } if name == check => {
                 evidence.outcomes = Some(Box::new(table));
+            }
+            Message::Trace { check: name, trace } if name == check => {
+                evidence.trace = Some(Box::new(trace));
             }
             _ => {}
         }

@@ -138,6 +138,7 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 
@@ -163,6 +164,7 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 
@@ -181,6 +183,7 @@ fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
         timeline: None,
         scenario: None,
         outcomes: None,
+        trace: None,
     }
 }
 
@@ -227,6 +230,7 @@ fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> Ch
         timeline: run.evidence.timeline.as_deref().cloned(),
         scenario: run.evidence.scenario.as_deref().cloned(),
         outcomes: run.evidence.outcomes.as_deref().cloned(),
+        trace: run.evidence.trace.as_deref().cloned(),
     }
 }
 

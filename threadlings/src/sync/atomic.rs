@@ -1,36 +1,66 @@
 //! `std::sync::atomic` with the same names and signatures.
 //!
-//! Normal build: std's atomics behind a wrapper whose every operation is a
-//! synchronization point (perturbed under stress). Under `--cfg loom`:
-//! loom's atomics, which model the weak memory orderings (a `Relaxed` load
-//! may see an old value), so a missing `Acquire`/`Release` is found. Under
-//! `--cfg shuttle`: shuttle's atomics, every operation a scheduling point, all
-//! of them sequentially consistent (shuttle cannot find ordering bugs).
+//! In every build the facade's atomics are a thin wrapper over the build's
+//! own atomics, so that each operation is a synchronization point the
+//! facade sees: perturbed under stress, and recorded with the values it read
+//! and wrote while a race check records the interleaving
+//! ([`crate::instrument::trace`]). Normal build: std's atomics. Under `--cfg
+//! loom`: loom's, which model the weak memory orderings (a `Relaxed` load may
+//! see an old value), so a missing `Acquire`/`Release` is found. Under `--cfg
+//! shuttle`: shuttle's, every operation a scheduling point, all of them
+//! sequentially consistent (shuttle cannot find ordering bugs). The API is
+//! std's where the checker has it: loom's atomics have no `get_mut` and no
+//! `const` constructor, neither checker has `as_ptr`, loom's `AtomicBool` has
+//! no `fetch_not`; and the spurious weak compare-exchange failures of the
+//! stress runs stay in the normal build (they would change shuttle's
+//! schedules and double loom's state space).
 
 pub use std::sync::atomic::{Ordering, compiler_fence};
 
-#[cfg(loom)]
-pub use loom::sync::atomic::{
-    AtomicBool, AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8,
-    AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
-};
+pub use self::wrapped::*;
 
-#[cfg(shuttle)]
-pub use shuttle::sync::atomic::{
-    AtomicBool, AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8,
-    AtomicU16, AtomicU32, AtomicU64, AtomicUsize, fence,
-};
-
-#[cfg(not(any(loom, shuttle)))]
-pub use self::std_impl::*;
-
-#[cfg(not(any(loom, shuttle)))]
-mod std_impl {
+mod wrapped {
     use std::fmt;
+
+    #[cfg(loom)]
+    use loom::sync::atomic as imp;
+    #[cfg(shuttle)]
+    use shuttle::sync::atomic as imp;
+    #[cfg(not(any(loom, shuttle)))]
     use std::sync::atomic as imp;
 
     use super::Ordering;
+    use crate::instrument::trace::{Op, Show};
     use crate::rt;
+
+    /// Records `v` (what an operation on `atomic` returned) in the trace
+    /// as `op(v)`, while recording; returns `v`.
+    #[inline(always)]
+    fn note<A, V: Copy>(atomic: &A, v: V, op: impl FnOnce(V) -> Op) -> V {
+        if rt::recording() {
+            rt::record_atomic(
+                op(v),
+                atomic as *const A as usize,
+                std::any::type_name::<A>(),
+            );
+        }
+        v
+    }
+
+    /// The step of a compare-exchange that wanted to write `new`.
+    fn cas<V: Show>(name: &'static str, new: V) -> impl FnOnce(Result<V, V>) -> Op {
+        move |result| match result {
+            Ok(old) => Op::Rmw {
+                name,
+                read: old.show(),
+                wrote: new.show(),
+            },
+            Err(old) => Op::CasFailed {
+                name,
+                read: old.show(),
+            },
+        }
+    }
 
     /// A memory fence (a synchronization point).
     #[inline]
@@ -52,7 +82,17 @@ mod std_impl {
             impl $name {
                 /// Creates a new atomic integer.
                 #[inline]
+                #[cfg(not(loom))]
                 pub const fn new(v: $int) -> Self {
+                    $name {
+                        inner: imp::$name::new(v),
+                    }
+                }
+
+                /// Creates a new atomic integer.
+                #[inline]
+                #[cfg(loom)]
+                pub fn new(v: $int) -> Self {
                     $name {
                         inner: imp::$name::new(v),
                     }
@@ -60,6 +100,7 @@ mod std_impl {
 
                 /// A mutable reference to the value (no synchronization needed).
                 #[inline]
+                #[cfg(not(loom))]
                 pub fn get_mut(&mut self) -> &mut $int {
                     self.inner.get_mut()
                 }
@@ -72,6 +113,7 @@ mod std_impl {
 
                 /// A raw pointer to the value.
                 #[inline]
+                #[cfg(not(any(loom, shuttle)))]
                 pub const fn as_ptr(&self) -> *mut $int {
                     self.inner.as_ptr()
                 }
@@ -81,14 +123,17 @@ mod std_impl {
                 pub fn load(&self, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.load(order)
+                    note(self, self.inner.load(order), |v| Op::Load {
+                        value: v.show(),
+                    })
                 }
 
                 /// Stores a value.
                 #[inline]
                 pub fn store(&self, val: $int, order: Ordering) {
                     rt::point();
-                    self.inner.store(val, order)
+                    self.inner.store(val, order);
+                    note(self, val, |v| Op::Store { value: v.show() });
                 }
 
                 /// Stores a value, returning the previous one.
@@ -96,7 +141,11 @@ mod std_impl {
                 pub fn swap(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.swap(val, order)
+                    note(self, self.inner.swap(val, order), |old| Op::Rmw {
+                        name: "swap",
+                        read: old.show(),
+                        wrote: val.show(),
+                    })
                 }
 
                 /// Stores `new` if the value is `current`; returns the previous value.
@@ -111,7 +160,11 @@ mod std_impl {
                     rt::point();
                     crate::instrument::note_ordering(success);
                     crate::instrument::note_ordering(failure);
-                    self.inner.compare_exchange(current, new, success, failure)
+                    note(
+                        self,
+                        self.inner.compare_exchange(current, new, success, failure),
+                        cas("compare_exchange", new),
+                    )
                 }
 
                 /// Like `compare_exchange`, but may fail spuriously (under the grader's
@@ -127,12 +180,20 @@ mod std_impl {
                     rt::point();
                     crate::instrument::note_ordering(success);
                     crate::instrument::note_ordering(failure);
-                    if rt::spurious() {
+                    if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                         // Allowed by the contract: see `rt::spurious`.
-                        return Err(self.inner.load(failure));
+                        return note(
+                            self,
+                            Err(self.inner.load(failure)),
+                            cas("compare_exchange_weak", new),
+                        );
                     }
-                    self.inner
-                        .compare_exchange_weak(current, new, success, failure)
+                    note(
+                        self,
+                        self.inner
+                            .compare_exchange_weak(current, new, success, failure),
+                        cas("compare_exchange_weak", new),
+                    )
                 }
 
                 /// Adds to the value (wrapping), returning the previous value.
@@ -140,7 +201,11 @@ mod std_impl {
                 pub fn fetch_add(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_add(val, order)
+                    note(self, self.inner.fetch_add(val, order), |old| Op::Rmw {
+                        name: "fetch_add",
+                        read: old.show(),
+                        wrote: (old.wrapping_add(val)).show(),
+                    })
                 }
 
                 /// Subtracts from the value (wrapping), returning the previous value.
@@ -148,7 +213,11 @@ mod std_impl {
                 pub fn fetch_sub(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_sub(val, order)
+                    note(self, self.inner.fetch_sub(val, order), |old| Op::Rmw {
+                        name: "fetch_sub",
+                        read: old.show(),
+                        wrote: (old.wrapping_sub(val)).show(),
+                    })
                 }
 
                 /// Bitwise "and", returning the previous value.
@@ -156,7 +225,11 @@ mod std_impl {
                 pub fn fetch_and(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_and(val, order)
+                    note(self, self.inner.fetch_and(val, order), |old| Op::Rmw {
+                        name: "fetch_and",
+                        read: old.show(),
+                        wrote: (old & val).show(),
+                    })
                 }
 
                 /// Bitwise "nand", returning the previous value.
@@ -164,7 +237,11 @@ mod std_impl {
                 pub fn fetch_nand(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_nand(val, order)
+                    note(self, self.inner.fetch_nand(val, order), |old| Op::Rmw {
+                        name: "fetch_nand",
+                        read: old.show(),
+                        wrote: (!(old & val)).show(),
+                    })
                 }
 
                 /// Bitwise "or", returning the previous value.
@@ -172,7 +249,11 @@ mod std_impl {
                 pub fn fetch_or(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_or(val, order)
+                    note(self, self.inner.fetch_or(val, order), |old| Op::Rmw {
+                        name: "fetch_or",
+                        read: old.show(),
+                        wrote: (old | val).show(),
+                    })
                 }
 
                 /// Bitwise "xor", returning the previous value.
@@ -180,7 +261,11 @@ mod std_impl {
                 pub fn fetch_xor(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_xor(val, order)
+                    note(self, self.inner.fetch_xor(val, order), |old| Op::Rmw {
+                        name: "fetch_xor",
+                        read: old.show(),
+                        wrote: (old ^ val).show(),
+                    })
                 }
 
                 /// Maximum with the value, returning the previous value.
@@ -188,7 +273,11 @@ mod std_impl {
                 pub fn fetch_max(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_max(val, order)
+                    note(self, self.inner.fetch_max(val, order), |old| Op::Rmw {
+                        name: "fetch_max",
+                        read: old.show(),
+                        wrote: (old.max(val)).show(),
+                    })
                 }
 
                 /// Minimum with the value, returning the previous value.
@@ -196,7 +285,11 @@ mod std_impl {
                 pub fn fetch_min(&self, val: $int, order: Ordering) -> $int {
                     rt::point();
                     crate::instrument::note_ordering(order);
-                    self.inner.fetch_min(val, order)
+                    note(self, self.inner.fetch_min(val, order), |old| Op::Rmw {
+                        name: "fetch_min",
+                        read: old.show(),
+                        wrote: (old.min(val)).show(),
+                    })
                 }
 
                 /// Applies `f` until it succeeds (a compare-exchange loop).
@@ -205,7 +298,7 @@ mod std_impl {
                     &self,
                     set_order: Ordering,
                     fetch_order: Ordering,
-                    f: F,
+                    mut f: F,
                 ) -> Result<$int, $int>
                 where
                     F: FnMut($int) -> Option<$int>,
@@ -213,7 +306,22 @@ mod std_impl {
                     rt::point();
                     crate::instrument::note_ordering(set_order);
                     crate::instrument::note_ordering(fetch_order);
-                    self.inner.fetch_update(set_order, fetch_order, f)
+                    let mut wrote = None;
+                    let result = self.inner.fetch_update(set_order, fetch_order, |v| {
+                        wrote = f(v);
+                        wrote
+                    });
+                    note(self, result, |r| match (r, wrote) {
+                        (Ok(old), Some(new)) => Op::Rmw {
+                            name: "fetch_update",
+                            read: old.show(),
+                            wrote: new.show(),
+                        },
+                        (Ok(old) | Err(old), _) => Op::CasFailed {
+                            name: "fetch_update",
+                            read: old.show(),
+                        },
+                    })
                 }
             }
 
@@ -253,7 +361,17 @@ mod std_impl {
     impl AtomicBool {
         /// Creates a new atomic boolean.
         #[inline]
+        #[cfg(not(loom))]
         pub const fn new(v: bool) -> AtomicBool {
+            AtomicBool {
+                inner: imp::AtomicBool::new(v),
+            }
+        }
+
+        /// Creates a new atomic boolean.
+        #[inline]
+        #[cfg(loom)]
+        pub fn new(v: bool) -> AtomicBool {
             AtomicBool {
                 inner: imp::AtomicBool::new(v),
             }
@@ -261,6 +379,7 @@ mod std_impl {
 
         /// A mutable reference to the value (no synchronization needed).
         #[inline]
+        #[cfg(not(loom))]
         pub fn get_mut(&mut self) -> &mut bool {
             self.inner.get_mut()
         }
@@ -273,6 +392,7 @@ mod std_impl {
 
         /// A raw pointer to the value.
         #[inline]
+        #[cfg(not(any(loom, shuttle)))]
         pub const fn as_ptr(&self) -> *mut bool {
             self.inner.as_ptr()
         }
@@ -282,14 +402,17 @@ mod std_impl {
         pub fn load(&self, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.load(order)
+            note(self, self.inner.load(order), |v| Op::Load {
+                value: v.show(),
+            })
         }
 
         /// Stores a value.
         #[inline]
         pub fn store(&self, val: bool, order: Ordering) {
             rt::point();
-            self.inner.store(val, order)
+            self.inner.store(val, order);
+            note(self, val, |v| Op::Store { value: v.show() });
         }
 
         /// Stores a value, returning the previous one.
@@ -297,7 +420,11 @@ mod std_impl {
         pub fn swap(&self, val: bool, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.swap(val, order)
+            note(self, self.inner.swap(val, order), |old| Op::Rmw {
+                name: "swap",
+                read: old.show(),
+                wrote: val.show(),
+            })
         }
 
         /// Stores `new` if the value is `current`; returns the previous value.
@@ -312,7 +439,11 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(success);
             crate::instrument::note_ordering(failure);
-            self.inner.compare_exchange(current, new, success, failure)
+            note(
+                self,
+                self.inner.compare_exchange(current, new, success, failure),
+                cas("compare_exchange", new),
+            )
         }
 
         /// Like `compare_exchange`, but may fail spuriously (under the grader's
@@ -328,12 +459,20 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(success);
             crate::instrument::note_ordering(failure);
-            if rt::spurious() {
+            if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
-                return Err(self.inner.load(failure));
+                return note(
+                    self,
+                    Err(self.inner.load(failure)),
+                    cas("compare_exchange_weak", new),
+                );
             }
-            self.inner
-                .compare_exchange_weak(current, new, success, failure)
+            note(
+                self,
+                self.inner
+                    .compare_exchange_weak(current, new, success, failure),
+                cas("compare_exchange_weak", new),
+            )
         }
 
         /// Logical "and", returning the previous value.
@@ -341,7 +480,11 @@ mod std_impl {
         pub fn fetch_and(&self, val: bool, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.fetch_and(val, order)
+            note(self, self.inner.fetch_and(val, order), |old| Op::Rmw {
+                name: "fetch_and",
+                read: old.show(),
+                wrote: (old & val).show(),
+            })
         }
 
         /// Logical "nand", returning the previous value.
@@ -349,7 +492,11 @@ mod std_impl {
         pub fn fetch_nand(&self, val: bool, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.fetch_nand(val, order)
+            note(self, self.inner.fetch_nand(val, order), |old| Op::Rmw {
+                name: "fetch_nand",
+                read: old.show(),
+                wrote: (!(old & val)).show(),
+            })
         }
 
         /// Logical "or", returning the previous value.
@@ -357,7 +504,11 @@ mod std_impl {
         pub fn fetch_or(&self, val: bool, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.fetch_or(val, order)
+            note(self, self.inner.fetch_or(val, order), |old| Op::Rmw {
+                name: "fetch_or",
+                read: old.show(),
+                wrote: (old | val).show(),
+            })
         }
 
         /// Logical "xor", returning the previous value.
@@ -365,15 +516,24 @@ mod std_impl {
         pub fn fetch_xor(&self, val: bool, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.fetch_xor(val, order)
+            note(self, self.inner.fetch_xor(val, order), |old| Op::Rmw {
+                name: "fetch_xor",
+                read: old.show(),
+                wrote: (old ^ val).show(),
+            })
         }
 
         /// Logical "not", returning the previous value.
         #[inline]
+        #[cfg(not(loom))]
         pub fn fetch_not(&self, order: Ordering) -> bool {
             rt::point();
             crate::instrument::note_ordering(order);
-            self.inner.fetch_not(order)
+            note(self, self.inner.fetch_not(order), |old| Op::Rmw {
+                name: "fetch_not",
+                read: old.show(),
+                wrote: (!old).show(),
+            })
         }
 
         /// Applies `f` until it succeeds (a compare-exchange loop).
@@ -382,7 +542,7 @@ mod std_impl {
             &self,
             set_order: Ordering,
             fetch_order: Ordering,
-            f: F,
+            mut f: F,
         ) -> Result<bool, bool>
         where
             F: FnMut(bool) -> Option<bool>,
@@ -390,7 +550,22 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(set_order);
             crate::instrument::note_ordering(fetch_order);
-            self.inner.fetch_update(set_order, fetch_order, f)
+            let mut wrote = None;
+            let result = self.inner.fetch_update(set_order, fetch_order, |v| {
+                wrote = f(v);
+                wrote
+            });
+            note(self, result, |r| match (r, wrote) {
+                (Ok(old), Some(new)) => Op::Rmw {
+                    name: "fetch_update",
+                    read: old.show(),
+                    wrote: new.show(),
+                },
+                (Ok(old) | Err(old), _) => Op::CasFailed {
+                    name: "fetch_update",
+                    read: old.show(),
+                },
+            })
         }
     }
 
@@ -416,7 +591,17 @@ mod std_impl {
     impl<T> AtomicPtr<T> {
         /// Creates a new atomic pointer.
         #[inline]
+        #[cfg(not(loom))]
         pub const fn new(p: *mut T) -> AtomicPtr<T> {
+            AtomicPtr {
+                inner: imp::AtomicPtr::new(p),
+            }
+        }
+
+        /// Creates a new atomic pointer.
+        #[inline]
+        #[cfg(loom)]
+        pub fn new(p: *mut T) -> AtomicPtr<T> {
             AtomicPtr {
                 inner: imp::AtomicPtr::new(p),
             }
@@ -424,6 +609,7 @@ mod std_impl {
 
         /// A mutable reference to the pointer (no synchronization needed).
         #[inline]
+        #[cfg(not(loom))]
         pub fn get_mut(&mut self) -> &mut *mut T {
             self.inner.get_mut()
         }
@@ -485,7 +671,7 @@ mod std_impl {
             rt::point();
             crate::instrument::note_ordering(success);
             crate::instrument::note_ordering(failure);
-            if rt::spurious() {
+            if cfg!(not(any(loom, shuttle))) && rt::spurious() {
                 // Allowed by the contract: see `rt::spurious`.
                 return Err(self.inner.load(failure));
             }

@@ -12,6 +12,7 @@ use shuttle::sync as imp;
 use std::sync as imp;
 
 use super::{LockResult, TryLockError, TryLockResult, map_lock, map_try_lock};
+use crate::instrument::trace::Value;
 use crate::rt::{self, Desc, Kind, LockMeta};
 
 /// A mutual exclusion primitive: `std::sync::Mutex` with the same API.
@@ -31,6 +32,9 @@ pub struct MutexGuard<'a, T: ?Sized + 'a> {
     /// The mutex it locks: a spurious wake-up of a `Condvar` wait unlocks
     /// and locks it again.
     mutex: &'a Mutex<T>,
+    /// Whether the holder took the data mutably: the trace then shows the
+    /// value it leaves at the unlock (a plain store, cheaper than a check).
+    wrote: bool,
 }
 
 impl<T> Mutex<T> {
@@ -78,7 +82,7 @@ impl<T: ?Sized> Mutex<T> {
         }
         let result = self.inner.lock();
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, true);
+            rt::lock_acquired(desc, true, seen(&result));
         }
         rt::point();
         map_lock(result, |g| MutexGuard::new(g, tracked, self))
@@ -93,9 +97,17 @@ impl<T: ?Sized> Mutex<T> {
         let tracked = rt::tracking().then(|| self.desc());
         let result = self.inner.try_lock();
         let taken = !matches!(result, Err(TryLockError::WouldBlock));
+        if let Some(desc) = tracked.filter(|_| !taken) {
+            rt::lock_try_failed(desc, true);
+        }
         let tracked = tracked.filter(|_| taken);
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, true);
+            let seen = match &result {
+                Ok(guard) => seen_in(guard),
+                Err(TryLockError::Poisoned(p)) => seen_in(p.get_ref()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            rt::lock_acquired(desc, true, seen);
         }
         map_try_lock(result, |g| MutexGuard::new(g, tracked, self))
     }
@@ -118,6 +130,24 @@ impl<T: ?Sized> Mutex<T> {
     /// A mutable reference to the data; no locking needed with `&mut self`.
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
         self.inner.get_mut()
+    }
+}
+
+/// The value a lock result's guard protects, for the trace (only while
+/// recording: reading it costs a type-name comparison).
+pub(crate) fn seen<G: Deref>(result: &LockResult<G>) -> Option<Value> {
+    match result {
+        Ok(guard) => seen_in(guard),
+        Err(poison) => seen_in(poison.get_ref()),
+    }
+}
+
+/// [`seen`] for one guard.
+pub(crate) fn seen_in<G: Deref>(guard: &G) -> Option<Value> {
+    if rt::recording() {
+        Value::of(&**guard)
+    } else {
+        None
     }
 }
 
@@ -153,6 +183,7 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
             inner: ManuallyDrop::new(inner),
             tracked,
             mutex,
+            wrote: false,
         }
     }
 
@@ -193,6 +224,7 @@ impl<T: ?Sized> Deref for MutexGuard<'_, T> {
 
 impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
+        self.wrote = true;
         &mut self.inner
     }
 }
@@ -203,7 +235,12 @@ impl<T: ?Sized> Drop for MutexGuard<'_, T> {
         if let Some(desc) = self.tracked {
             // Still inside the critical section: let others pile up.
             rt::point();
-            rt::lock_released(desc);
+            let wrote = if self.wrote {
+                seen_in(&*self.inner)
+            } else {
+                None
+            };
+            rt::lock_released(desc, wrote);
         }
         // SAFETY: dropped exactly once, here; `into_parts` skips this `Drop`.
         unsafe { ManuallyDrop::drop(&mut self.inner) };

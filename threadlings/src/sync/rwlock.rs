@@ -11,6 +11,7 @@ use shuttle::sync as imp;
 #[cfg(not(any(loom, shuttle)))]
 use std::sync as imp;
 
+use super::mutex::{seen, seen_in};
 use super::{LockResult, TryLockError, TryLockResult, map_lock, map_try_lock};
 use crate::rt::{self, Desc, Kind, LockMeta};
 
@@ -26,6 +27,8 @@ pub struct RwLock<T: ?Sized> {
 pub struct RwLockReadGuard<'a, T: ?Sized + 'a> {
     inner: ManuallyDrop<imp::RwLockReadGuard<'a, T>>,
     tracked: Option<Desc>,
+    /// Never set: a read guard cannot write (one `Drop` for both guards).
+    wrote: bool,
 }
 
 /// Exclusive access to the data of a [`RwLock`]; released when dropped.
@@ -34,6 +37,9 @@ pub struct RwLockReadGuard<'a, T: ?Sized + 'a> {
 pub struct RwLockWriteGuard<'a, T: ?Sized + 'a> {
     inner: ManuallyDrop<imp::RwLockWriteGuard<'a, T>>,
     tracked: Option<Desc>,
+    /// Whether the holder took the data mutably (the trace then shows the
+    /// value left at the unlock).
+    wrote: bool,
 }
 
 impl<T> RwLock<T> {
@@ -81,7 +87,7 @@ impl<T: ?Sized> RwLock<T> {
         }
         let result = self.inner.read();
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, false);
+            rt::lock_acquired(desc, false, seen(&result));
         }
         rt::point();
         map_lock(result, |g| RwLockReadGuard::new(g, tracked))
@@ -95,9 +101,18 @@ impl<T: ?Sized> RwLock<T> {
         rt::point();
         let tracked = rt::tracking().then(|| self.desc());
         let result = self.inner.try_read();
-        let tracked = tracked.filter(|_| !matches!(result, Err(TryLockError::WouldBlock)));
+        let taken = !matches!(result, Err(TryLockError::WouldBlock));
+        if let Some(desc) = tracked.filter(|_| !taken) {
+            rt::lock_try_failed(desc, false);
+        }
+        let tracked = tracked.filter(|_| taken);
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, false);
+            let seen = match &result {
+                Ok(guard) => seen_in(guard),
+                Err(TryLockError::Poisoned(p)) => seen_in(p.get_ref()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            rt::lock_acquired(desc, false, seen);
         }
         map_try_lock(result, |g| RwLockReadGuard::new(g, tracked))
     }
@@ -114,7 +129,7 @@ impl<T: ?Sized> RwLock<T> {
         }
         let result = self.inner.write();
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, true);
+            rt::lock_acquired(desc, true, seen(&result));
         }
         rt::point();
         map_lock(result, |g| RwLockWriteGuard::new(g, tracked))
@@ -128,9 +143,18 @@ impl<T: ?Sized> RwLock<T> {
         rt::point();
         let tracked = rt::tracking().then(|| self.desc());
         let result = self.inner.try_write();
-        let tracked = tracked.filter(|_| !matches!(result, Err(TryLockError::WouldBlock)));
+        let taken = !matches!(result, Err(TryLockError::WouldBlock));
+        if let Some(desc) = tracked.filter(|_| !taken) {
+            rt::lock_try_failed(desc, true);
+        }
+        let tracked = tracked.filter(|_| taken);
         if let Some(desc) = tracked {
-            rt::lock_acquired(desc, true);
+            let seen = match &result {
+                Ok(guard) => seen_in(guard),
+                Err(TryLockError::Poisoned(p)) => seen_in(p.get_ref()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            rt::lock_acquired(desc, true, seen);
         }
         map_try_lock(result, |g| RwLockWriteGuard::new(g, tracked))
     }
@@ -192,6 +216,7 @@ macro_rules! guard_common {
                 $guard {
                     inner: ManuallyDrop::new(inner),
                     tracked,
+                    wrote: false,
                 }
             }
         }
@@ -209,7 +234,12 @@ macro_rules! guard_common {
             fn drop(&mut self) {
                 if let Some(desc) = self.tracked {
                     rt::point();
-                    rt::lock_released(desc);
+                    let wrote = if self.wrote {
+                        seen_in(&*self.inner)
+                    } else {
+                        None
+                    };
+                    rt::lock_released(desc, wrote);
                 }
                 // SAFETY: dropped exactly once, here.
                 unsafe { ManuallyDrop::drop(&mut self.inner) };
@@ -238,6 +268,7 @@ guard_common!(RwLockWriteGuard, RwLockWriteGuard);
 
 impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
+        self.wrote = true;
         &mut self.inner
     }
 }

@@ -80,6 +80,14 @@ fn join_tracked<R>(thread: &Thread, join: impl FnOnce() -> R) -> R {
 
 use super::Builder;
 
+/// Records in the trace that the current thread spawned `thread`.
+fn spawned(thread: &Thread) {
+    if rt::recording() {
+        let tid = rt::tid_of_model(thread.id(), thread.name());
+        rt::record_thread(crate::instrument::trace::Op::Spawn, tid);
+    }
+}
+
 impl Builder {
     fn into_model(self) -> model::Builder {
         let mut builder = model::Builder::new();
@@ -106,6 +114,7 @@ impl Builder {
             done.store(true, StdOrdering::SeqCst);
             result
         })?;
+        spawned(inner.thread());
         Ok(JoinHandle { inner, finished })
     }
 
@@ -143,6 +152,7 @@ impl Builder {
         };
         let handle = self.into_model().spawn(body)?;
         let thread = handle.thread().clone();
+        spawned(&thread);
         let mut handles = scope.handles.lock().unwrap_or_else(|p| p.into_inner());
         handles.push(Some(handle));
         Ok(ScopedJoinHandle {

@@ -25,9 +25,11 @@
 //! A failure sends a [`Scenario`](threadlings_schema::report::Scenario) as
 //! evidence: the scenario as per-thread columns with each result, and the
 //! results no sequential order explains, and the interleaving at the
-//! granularity of operations (every call and return in clock order). Its
-//! `trace` field takes a finer interleaving (each lock and wait) once a
-//! traced replay exists (issue 14, "verdicts that teach").
+//! granularity of operations (every call and return in clock order). Under
+//! shuttle and loom the check's [`Trace`](threadlings_schema::report::Trace)
+//! shows the failing execution finer (each lock, wait and atomic step, the
+//! calls and returns among them: [`execute`] announces them to the facade),
+//! so the scenario's own operation-level interleaving is left out there.
 
 pub mod history;
 mod scenario;
@@ -278,8 +280,12 @@ impl<S: Spec> Lin<S> {
 
 fn send_if_failed(ctx: &Ctx, result: &CheckResult, found: &Mutex<Option<ScenarioEvidence>>) {
     if result.is_err()
-        && let Some(evidence) = found.lock().ok().and_then(|mut slot| slot.take())
+        && let Some(mut evidence) = found.lock().ok().and_then(|mut slot| slot.take())
     {
+        // Explorations and model checks (the only callers) sent the
+        // failing execution's trace, calls and returns included: the
+        // operation-level interleaving would say part of it twice.
+        evidence.trace.clear();
         send_evidence(ctx.name(), evidence);
     }
 }
@@ -324,6 +330,9 @@ pub fn execute<S: Spec>(
     let clock = AtomicU64::new(0);
     let run_one = |part: Part, op: &S::Op| -> Result<Entry<S::Op, S::Ret>, String> {
         let call = clock.fetch_add(1, Ordering::SeqCst);
+        // The interleaving a failed exploration reports shows the calls
+        // and returns between the synchronization steps they made.
+        threadlings::instrument::trace::call(|| format!("{op:?}"));
         let ret =
             catch_unwind(AssertUnwindSafe(|| spec.apply(&subject, op))).map_err(|payload| {
                 let message = crate::race::panic_text(payload.as_ref());
@@ -332,6 +341,7 @@ pub fn execute<S: Spec>(
                 }
                 format!("{part}: {op:?} panicked: {message}")
             })?;
+        threadlings::instrument::trace::returned(|| format!("{ret:?}"));
         let ret_at = clock.fetch_add(1, Ordering::SeqCst);
         Ok(Entry {
             part,

@@ -199,6 +199,7 @@ mod imp {
     use crate::race::deadlock::{describe_threads, diagnose};
     use crate::race::panics;
     use crate::race::replay::replay_command;
+    use crate::race::trace::{self, Ending};
     use crate::{CheckResult, Ctx, Failure, Stop};
 
     /// How shuttle reports a deadlock (its panic message starts so).
@@ -224,6 +225,9 @@ mod imp {
         let seed: u64 = ctx.rng().random();
         let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
         instrument::enable(Instrument::exploration());
+        // Shuttle runs one thread at a time: the log's order is the
+        // interleaving, and `reset` empties it before each schedule.
+        instrument::trace::record(true);
         let _off = Disable;
 
         let mut config = Config::new();
@@ -281,6 +285,17 @@ mod imp {
                 let at = format!(
                     "{}, schedule {explored} of {}, shuttle seed {seed}",
                     explore.scheduler, explore.iterations
+                );
+                let deadlocked = payload.downcast_ref::<Violated>().is_none()
+                    && panics::text(payload.as_ref()).starts_with(SHUTTLE_DEADLOCK);
+                trace::send(
+                    ctx.name(),
+                    format!("shuttle schedule {explored} of {}", explore.iterations),
+                    if deadlocked {
+                        Ending::Deadlock
+                    } else {
+                        Ending::Failed
+                    },
                 );
                 let tail = format!(
                     "shuttle schedule: {schedule}\nThe schedules are a function of the seed: the \

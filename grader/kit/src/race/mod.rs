@@ -75,6 +75,7 @@ mod model;
 mod panics;
 mod replay;
 mod stress;
+pub mod trace;
 
 pub use deadlock::{Diagnosis, diagnose, watch};
 pub use explore::{Explore, Outcome, Scheduler};

@@ -114,6 +114,7 @@ mod imp {
     use crate::race::deadlock::{describe_threads, diagnose};
     use crate::race::panics;
     use crate::race::replay::replay_command;
+    use crate::race::trace::{self, Ending};
     use crate::{CheckResult, Ctx, Failure, Stop, channel};
 
     /// The message loom's scheduler panics with when no thread can run.
@@ -125,6 +126,9 @@ mod imp {
     {
         panics::record();
         instrument::enable(Config::registry_only());
+        // Loom runs one thread at a time: the log's order is the
+        // interleaving, and `reset` empties it before each execution.
+        instrument::trace::record(true);
         let executions = Arc::new(AtomicUsize::new(0));
         let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
         install_deadlock_hook(
@@ -151,6 +155,13 @@ mod imp {
             })
         }));
         let explored = executions.load(Ordering::Relaxed);
+        if outcome.is_err() {
+            trace::send(
+                ctx.name(),
+                format!("loom execution {explored}"),
+                Ending::FailedUnderWeakMemory,
+            );
+        }
         instrument::disable();
         match outcome {
             Ok(()) => {
@@ -209,6 +220,11 @@ mod imp {
             if message.starts_with(LOOM_DEADLOCK) {
                 let explored = executions.load(Ordering::Relaxed);
                 let snapshot = instrument::try_snapshot().unwrap_or_default();
+                trace::send(
+                    &check,
+                    format!("loom execution {explored}"),
+                    Ending::Deadlock,
+                );
                 let (summary, threads) = match diagnose(&snapshot) {
                     Some(d) => (d.summary, d.threads),
                     None => (

@@ -11,6 +11,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use threadlings::instrument::{self, Config};
 
+use super::trace::{self, Ending};
+
 use super::budget;
 use super::deadlock::{Early, watch_with};
 use super::panics;
@@ -250,6 +252,11 @@ impl Stress {
     {
         panics::record();
         instrument::enable(self.config.clone());
+        // The steps of each round, for the report of a failed one. Real
+        // threads run at once here, so the log's order is the order the
+        // facade recorded them in: exact for each lock (a step is recorded
+        // while the lock is held), approximate across objects.
+        instrument::trace::record(true);
         let _off = Disable;
         let limit = self.limit;
         let stall = self.stall;
@@ -279,6 +286,13 @@ impl Stress {
         .map_err(|stop| match stop {
             // A deadlock or a hang: say when, and how to see it again.
             Stop::Fail(mut failure) if !failure.message.contains(&plan.replay) => {
+                if failure.message.starts_with("deadlock") {
+                    trace::send(
+                        &plan.check,
+                        plan.round_label(plan.round.load(std::sync::atomic::Ordering::Relaxed)),
+                        Ending::Deadlock,
+                    );
+                }
                 failure.message = format!(
                     "{}\n(in round {} of {}; {})",
                     failure.message.trim_end(),
@@ -320,8 +334,10 @@ impl Stress {
             }
             let subject = setup(&mut rng);
             let round_seed: u64 = rng.random();
+            instrument::trace::clear();
             let log = self.one_round(&subject, &op, round, round_seed)?;
             if let Err(violation) = invariant(&subject, &log) {
+                trace::send(&self.check, self.round_label(round), Ending::Failed);
                 return Err(self.violation_failure(round, &violation));
             }
         }
@@ -444,6 +460,11 @@ impl Stress {
             panics::describe(message),
             self.replay
         ))
+    }
+
+    /// `stress round 3 of 150`: which execution a trace shows.
+    fn round_label(&self, round: usize) -> String {
+        format!("stress round {} of {}", round + 1, self.rounds)
     }
 
     fn violation_failure(&self, round: usize, violation: &Violation) -> Failure {
