@@ -180,6 +180,19 @@ pub fn earlier_output_lines(lang: Lang, count: usize) -> String {
     }
 }
 
+/// After the status line of a check that caught the bug another check's
+/// evidence shows (`report::story`), with the execution it caught it in.
+pub fn also_caught(lang: Lang, label: Option<&str>) -> String {
+    match (lang, label) {
+        (Lang::En, Some(label)) => format!("same bug as above, caught in {label}"),
+        (Lang::En, None) => "same bug as above".to_string(),
+        (Lang::Ko, Some(label)) => {
+            format!("위와 같은 버그를 잡았습니다({})", trace_label_ko(label))
+        }
+        (Lang::Ko, None) => "위와 같은 버그를 잡았습니다".to_string(),
+    }
+}
+
 /// `replay: <command>`
 pub fn replay(lang: Lang, command: &str) -> String {
     format!("{}: {command}", lang.pick("replay", "재현"))

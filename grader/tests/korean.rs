@@ -21,7 +21,7 @@ use threadlings_schema::report::{
     REPORT_FORMAT_VERSION, TaskEvent, Timeline,
 };
 
-const REPLAY: &str = "cargo run -p grader -- --only 01-threads --seed 4242";
+const REPLAY: &str = "cargo run -p grader -- replay 01-threads spawn_each --seed 4242";
 
 fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| ('가'..='힣').contains(&c))
@@ -312,7 +312,7 @@ fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
     plan.checks = (0..attempts.len())
         .map(|i| check_plan(&format!("check_{i}"), Some("loom")))
         .collect();
-    score_exercise(&plan, build, &attempts, 4242, REPLAY)
+    score_exercise(&plan, build, &attempts, 4242, &|_| REPLAY.to_string())
         .checks
         .into_iter()
         .map(|c| c.message)

@@ -98,9 +98,21 @@ impl Subject {
         self.slug == "exercises"
     }
 
-    /// The command that grades one exercise of this subject again with `seed`.
-    pub fn replay_command(&self, exercise: &str, seed: u64) -> String {
-        let subject = match (&self.overlay, self.label.as_str()) {
+    /// The command that runs one check of one exercise of this subject
+    /// again with `seed` (`grader replay`): its build variant and budget come
+    /// from the course's metadata, so the command names only what differs.
+    pub fn replay_command(&self, exercise: &str, check: &str, seed: u64) -> String {
+        format!(
+            "cargo run -p grader -- replay {exercise} {check} --seed {seed}{}",
+            self.selection_flags()
+        )
+    }
+
+    /// The flags that choose this subject on the grader's command line
+    /// (`--wrong EX/NAME`, `--solutions`, `--subject DIR`; none for the
+    /// working copy), each after a space.
+    pub fn selection_flags(&self) -> String {
+        match (&self.overlay, self.label.as_str()) {
             (Some((overlaid, dir)), _) => {
                 let name = dir
                     .parent()
@@ -112,8 +124,7 @@ impl Subject {
             (None, "exercises") => String::new(),
             (None, "solutions") => " --solutions".to_string(),
             (None, _) => format!(" --subject {}", self.dir.display()),
-        };
-        format!("cargo run -p grader --{subject} --only {exercise} --seed {seed}")
+        }
     }
 
     /// The source layers of one exercise, lowest first; `None` if the subject has none.
