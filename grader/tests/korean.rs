@@ -312,11 +312,13 @@ fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
     plan.checks = (0..attempts.len())
         .map(|i| check_plan(&format!("check_{i}"), Some("loom")))
         .collect();
-    score_exercise(&plan, build, &attempts, 4242, &|_| REPLAY.to_string())
-        .checks
-        .into_iter()
-        .map(|c| c.message)
-        .collect()
+    score_exercise(&plan, build, &attempts, 4242, &|check| {
+        format!("cargo run -p grader -- replay 01-threads {check} --seed 4242")
+    })
+    .checks
+    .into_iter()
+    .map(|c| c.message)
+    .collect()
 }
 
 fn assert_translated(english: &str) {
