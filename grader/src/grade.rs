@@ -268,6 +268,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             scenario: None,
             outcomes: None,
             trace: None,
+            coverage: None,
         })
         .collect();
     ExerciseReport {

@@ -57,6 +57,7 @@ fn check(
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 

@@ -152,6 +152,58 @@ fn verbose_and_json_keep_what_the_story_leaves_out() {
 }
 
 #[test]
+fn a_passing_race_check_says_what_it_covered() {
+    use threadlings_schema::report::CoverageTool;
+    let json: GradeReport = serde_json::from_str(&lost_update(&["--format", "json"])).unwrap();
+    let checks = &json.exercises[0].checks;
+    let coverage = |name: &str| {
+        checks
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.coverage.clone())
+            .unwrap_or_else(|| panic!("{name} reports its coverage"))
+    };
+    let stress = coverage("bank_stress");
+    assert_eq!(stress.tool, CoverageTool::Stress);
+    assert!(
+        stress.executions > 0 && stress.threads.is_some(),
+        "{stress:?}"
+    );
+    assert!(!stress.deterministic);
+    let explore = coverage("bank_explore");
+    assert_eq!(explore.tool, CoverageTool::Exploration);
+    assert!(
+        explore.pct_depth.is_some() && explore.deterministic,
+        "{explore:?}"
+    );
+    let model = coverage("transfer_model");
+    assert_eq!(model.tool, CoverageTool::Model);
+    assert!(model.preemption_bound.is_some(), "{model:?}");
+    // A failed one says what it ran up to the failure.
+    assert_eq!(coverage("counter_explore").executions, 2);
+
+    let text = lost_update(&[]);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("bank_explore").ends_with("schedules, PCT depth 3"),
+        "{text}"
+    );
+    assert!(
+        line("transfer_model").contains("every interleaving up to 3 preemptions"),
+        "{text}"
+    );
+    assert!(
+        line("bank_stress").contains(" rounds × 4 threads × "),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_korean_story_says_the_same_in_korean() {
     let text = lost_update(&["--lang", "ko"]);
     assert_eq!(

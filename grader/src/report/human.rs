@@ -261,12 +261,21 @@ fn status_line(c: &CheckReport, s: &Styles, lang: Lang) -> String {
         CheckStatus::Crashed => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
         CheckStatus::CompileError => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
     };
-    format!(
+    let line = format!(
         "    {mark} {:<34} {:<7} {:>7}  {word}",
         c.name,
         c.kind.as_str(),
         points(c.score, c.max_score),
-    )
+    );
+    // A passing race check says what it covered.
+    match c
+        .coverage
+        .as_ref()
+        .filter(|_| c.status == CheckStatus::Passed)
+    {
+        Some(coverage) => format!("{line}  {}", s.dim.apply_to(i18n::coverage(lang, coverage))),
+        None => line,
+    }
 }
 
 /// A check's status line and, unless it passed, its evidence. Without

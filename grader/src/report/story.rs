@@ -291,6 +291,7 @@ This is deterministic: the same interleaving fails on every run"
             scenario: None,
             outcomes: None,
             trace: None,
+            coverage: None,
         }
     }
 

@@ -140,6 +140,7 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -166,6 +167,7 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -185,6 +187,7 @@ fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -237,6 +240,7 @@ fn score_check(
         scenario: run.evidence.scenario.as_deref().cloned(),
         outcomes: run.evidence.outcomes.as_deref().cloned(),
         trace: run.evidence.trace.as_deref().cloned(),
+        coverage: run.evidence.coverage.as_deref().cloned(),
     }
 }
 
