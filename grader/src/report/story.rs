@@ -10,8 +10,9 @@
 //! "The same reason" is decided from data, never from the wording: two failed
 //! race checks of one exercise tell one story when their names belong to one
 //! scenario family (the name without its tool suffix, `_stress`, `_explore`
-//! or `_model`: `counter_stress`, `counter_explore` and `counter_model` are
-//! `counter`), or when both traces name the same kind of cause (lost update,
+//! or `_model`, and then without `_lin` or `_litmus`: `counter_stress`,
+//! `counter_explore` and `counter_model` are `counter`, `queue_lin_model`
+//! is `queue`), or when both traces name the same kind of cause (lost update,
 //! stale read, lost wake-up, deadlock) on objects created at the same place
 //! in the code (the objects' `detail`, e.g. `mutex protecting u64, created
 //! at src/lib.rs:47:20`). docs/design.md has the rule and why.
@@ -97,13 +98,27 @@ pub fn same_reason(a: &CheckReport, b: &CheckReport) -> bool {
     family(&a.name) == family(&b.name) || same_cause(a, b)
 }
 
-/// A check's scenario family: its name without the tool suffix.
+/// What a check judges the type against, after its tool: a sequential
+/// model (`_lin`) or an outcome table (`_litmus`) of the same type.
+const JUDGE_SUFFIXES: [&str; 2] = ["_lin", "_litmus"];
+
+/// A check's scenario family: its name without the tool suffix, then
+/// without a judge suffix (`queue_lin_explore` and `queue_model` are both
+/// `queue`).
 pub fn family(name: &str) -> &str {
-    TOOL_SUFFIXES
+    let name = TOOL_SUFFIXES
         .iter()
-        .find_map(|(suffix, _)| name.strip_suffix(suffix))
-        .filter(|family| !family.is_empty())
+        .find_map(|(suffix, _)| without(name, suffix))
+        .unwrap_or(name);
+    JUDGE_SUFFIXES
+        .iter()
+        .find_map(|suffix| without(name, suffix))
         .unwrap_or(name)
+}
+
+/// `name` without `suffix`, unless nothing would be left.
+fn without<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
+    name.strip_suffix(suffix).filter(|rest| !rest.is_empty())
 }
 
 /// Both traces name the same kind of cause on objects created at the same
@@ -312,8 +327,10 @@ This is deterministic: the same interleaving fails on every run"
                 also: vec![1, 2]
             }]
         );
-        assert_eq!(family("queue_lin_explore"), "queue_lin");
-        assert_eq!(family("queue_lin"), "queue_lin");
+        assert_eq!(family("queue_lin_explore"), "queue");
+        assert_eq!(family("queue_lin"), "queue");
+        assert_eq!(family("mailbox_litmus_stress"), "mailbox");
+        assert_eq!(family("queue_try_pop_explore"), "queue_try_pop");
         assert_eq!(family("_model"), "_model");
     }
 
