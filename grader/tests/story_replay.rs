@@ -204,6 +204,21 @@ fn a_passing_race_check_says_what_it_covered() {
 }
 
 #[test]
+fn verbose_lists_what_each_check_of_a_passed_exercise_covered() {
+    let text = stdout(&["--solutions", "--only", "04", "--seed", SEED, "--verbose"]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("bank_explore"))
+        .unwrap_or_else(|| panic!("bank_explore is listed:\n{text}"));
+    assert!(
+        line.contains("passed") && line.ends_with("PCT depth 3"),
+        "{line}"
+    );
+    let quiet = stdout(&["--solutions", "--only", "04", "--seed", SEED]);
+    assert!(!quiet.contains("bank_explore"), "{quiet}");
+}
+
+#[test]
 fn the_korean_story_says_the_same_in_korean() {
     let text = lost_update(&["--lang", "ko"]);
     assert_eq!(

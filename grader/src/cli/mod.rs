@@ -113,8 +113,10 @@ struct CommonArgs {
     /// No progress display.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Show every failed check in full: the checkers' own output, schedules
-    /// and replay commands, and no grouping of checks that caught one bug.
+    /// Show every check in full: those of passed exercises with what each
+    /// race check covered, and failed ones with the checkers' own output,
+    /// schedules and replay commands, without grouping checks that caught
+    /// one bug.
     #[arg(long, short, global = true)]
     verbose: bool,
     /// Language of the messages (default: Korean when LC_ALL, LC_MESSAGES or

@@ -60,9 +60,10 @@ pub fn render_with_packages(
     render_with_options(report, colour, lang, false, package_of)
 }
 
-/// [`render_with_packages`]; `verbose` shows every failed check in full:
-/// the message as the check program wrote it (its own replay command, the
-/// schedule it failed at) and what it printed, and no story grouping.
+/// [`render_with_packages`]; `verbose` lists the checks of passed exercises
+/// too and shows every failed check in full: the message as the check
+/// program wrote it (its own replay command, the schedule it failed at) and
+/// what it printed, and no story grouping.
 pub fn render_with_options(
     report: &GradeReport,
     colour: bool,
@@ -173,6 +174,12 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
         );
     }
     match e.status {
+        // Verbose: every check, and what each race check covered.
+        ExerciseStatus::Passed if shape.verbose => {
+            for check in &e.checks {
+                render_check(out, check, s, lang, true);
+            }
+        }
         ExerciseStatus::Passed => {}
         ExerciseStatus::NotStarted => {
             let _ = writeln!(out, "    {}", i18n::start_here(lang, &e.name));
