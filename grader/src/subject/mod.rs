@@ -123,7 +123,7 @@ impl Subject {
             }
             (None, "exercises") => String::new(),
             (None, "solutions") => " --solutions".to_string(),
-            (None, _) => format!(" --subject {}", self.dir.display()),
+            (None, _) => format!(" --subject {}", shell_word(&self.dir.display().to_string())),
         }
     }
 
@@ -140,5 +140,63 @@ impl Subject {
             layers.push(dir.clone());
         }
         Some(layers)
+    }
+}
+
+/// `word` as one word for a POSIX shell: as it is when it is plain, else in
+/// single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_replay_command_names_the_check_and_the_subject() {
+        let subject = |label: &str, dir: &str, overlay: Option<(&str, &str)>| Subject {
+            label: label.to_string(),
+            slug: label.to_string(),
+            dir: PathBuf::from(dir),
+            overlay: overlay.map(|(e, d)| (e.to_string(), PathBuf::from(d))),
+        };
+        assert_eq!(
+            subject("exercises", "/c/exercises", None).replay_command(
+                "04-shared-state",
+                "counter_model",
+                7
+            ),
+            "cargo run -p grader -- replay 04-shared-state counter_model --seed 7"
+        );
+        assert_eq!(
+            subject("solutions", "/c/solutions", None).replay_command("04", "x", 7),
+            "cargo run -p grader -- replay 04 x --seed 7 --solutions"
+        );
+        assert_eq!(
+            subject(
+                "wrong answer 04-shared-state/lost-update",
+                "/c/solutions",
+                Some((
+                    "04-shared-state",
+                    "/c/solutions/04-shared-state/wrong/lost-update/src"
+                ))
+            )
+            .replay_command("04-shared-state", "counter_model", 7),
+            "cargo run -p grader -- replay 04-shared-state counter_model --seed 7 --wrong \
+             04-shared-state/lost-update"
+        );
+        assert_eq!(
+            subject("/tmp/my work", "/tmp/my work", None).replay_command("04", "x", 7),
+            "cargo run -p grader -- replay 04 x --seed 7 --subject '/tmp/my work'"
+        );
     }
 }
