@@ -158,7 +158,7 @@ pub fn grade(
                 })
             })
             .collect();
-        let replay = subject.replay_command(&exercise.name, options.seed);
+        let replay = |check: &str| subject.replay_command(&exercise.name, check, options.seed);
         let mut report = score_exercise(exercise, plain, &attempts, options.seed, &replay);
         if exercise.allow_unsafe && matches!(plain, ExerciseBuild::Ready { .. }) {
             report
@@ -268,6 +268,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             scenario: None,
             outcomes: None,
             trace: None,
+            coverage: None,
         })
         .collect();
     ExerciseReport {

@@ -180,6 +180,76 @@ pub fn earlier_output_lines(lang: Lang, count: usize) -> String {
     }
 }
 
+/// After the status line of a check that caught the bug another check's
+/// evidence shows (`report::story`), with the execution it caught it in.
+pub fn also_caught(lang: Lang, label: Option<&str>) -> String {
+    match (lang, label) {
+        (Lang::En, Some(label)) => format!("same bug as above, caught in {label}"),
+        (Lang::En, None) => "same bug as above".to_string(),
+        (Lang::Ko, Some(label)) => {
+            format!("위와 같은 버그를 잡았습니다({})", trace_label_ko(label))
+        }
+        (Lang::Ko, None) => "위와 같은 버그를 잡았습니다".to_string(),
+    }
+}
+
+/// What a race check covered, in a few words (`150 rounds × 4 threads × 60
+/// operations`, `1000 schedules, PCT depth 3`, `every interleaving up to 3
+/// preemptions (41 executions)`), from the numbers the check sent.
+pub fn coverage(lang: Lang, c: &threadlings_schema::report::Coverage) -> String {
+    use threadlings_schema::report::CoverageTool;
+    let n = c.executions;
+    let of = |unit_en: &str, unit_ko: &str| match (lang, c.time_capped, c.budget) {
+        (Lang::En, true, Some(budget)) => format!("{n} of {budget} {unit_en}"),
+        (Lang::En, _, _) => format!("{n} {unit_en}"),
+        (Lang::Ko, true, Some(budget)) => format!("{unit_ko} {budget}개 중 {n}개"),
+        (Lang::Ko, _, _) => format!("{unit_ko} {n}개"),
+    };
+    let capped = match (lang, c.time_capped) {
+        (_, false) => "",
+        (Lang::En, true) => " (time cap)",
+        (Lang::Ko, true) => " (시간 한도)",
+    };
+    let text = match c.tool {
+        CoverageTool::Stress => {
+            let mut text = of("rounds", "라운드");
+            if let (Some(threads), Some(ops)) = (c.threads, c.operations) {
+                let plural = |count: u32, word: &str| match count {
+                    1 => format!("1 {word}"),
+                    _ => format!("{count} {word}s"),
+                };
+                text.push_str(&match lang {
+                    Lang::En => format!(
+                        " × {} × {}",
+                        plural(threads, "thread"),
+                        plural(ops, "operation")
+                    ),
+                    Lang::Ko => format!(" × 스레드 {threads}개 × 연산 {ops}개"),
+                });
+            }
+            text
+        }
+        CoverageTool::Exploration => match (lang, c.pct_depth) {
+            (Lang::En, Some(depth)) => format!("{}, PCT depth {depth}", of("schedules", "")),
+            (Lang::En, None) => of("random schedules", ""),
+            (Lang::Ko, Some(depth)) => format!("{}, PCT 깊이 {depth}", of("", "스케줄")),
+            (Lang::Ko, None) => of("", "무작위 스케줄"),
+        },
+        CoverageTool::Model => {
+            let bound = c.preemption_bound.unwrap_or_default();
+            match (lang, c.time_capped) {
+                (Lang::En, false) => {
+                    format!("every interleaving up to {bound} preemptions ({n} executions)")
+                }
+                (Lang::En, true) => format!("{n} interleavings up to {bound} preemptions"),
+                (Lang::Ko, false) => format!("선점 {bound}회 이하의 모든 인터리빙(실행 {n}회)"),
+                (Lang::Ko, true) => format!("선점 {bound}회 이하의 인터리빙 {n}개"),
+            }
+        }
+    };
+    format!("{text}{capped}")
+}
+
 /// `replay: <command>`
 pub fn replay(lang: Lang, command: &str) -> String {
     format!("{}: {command}", lang.pick("replay", "재현"))
@@ -854,6 +924,66 @@ mod tests {
                 "not started yet: a task this check uses still calls todo!() (f(x) (y))"
             ),
             Some(vec!["f(x) (y)"])
+        );
+    }
+
+    #[test]
+    fn coverage_reads_as_a_phrase_in_each_language() {
+        use threadlings_schema::report::{Coverage, CoverageTool};
+        let stress = Coverage {
+            tool: CoverageTool::Stress,
+            executions: 150,
+            budget: Some(150),
+            threads: Some(4),
+            operations: Some(1),
+            pct_depth: None,
+            preemption_bound: None,
+            time_capped: false,
+            deterministic: false,
+        };
+        assert_eq!(
+            coverage(Lang::En, &stress),
+            "150 rounds × 4 threads × 1 operation"
+        );
+        assert_eq!(
+            coverage(Lang::Ko, &stress),
+            "라운드 150개 × 스레드 4개 × 연산 1개"
+        );
+        let explore = Coverage {
+            tool: CoverageTool::Exploration,
+            executions: 612,
+            budget: Some(1000),
+            threads: None,
+            operations: None,
+            pct_depth: Some(3),
+            time_capped: true,
+            deterministic: true,
+            ..stress.clone()
+        };
+        assert_eq!(
+            coverage(Lang::En, &explore),
+            "612 of 1000 schedules, PCT depth 3 (time cap)"
+        );
+        assert_eq!(
+            coverage(Lang::Ko, &explore),
+            "스케줄 1000개 중 612개, PCT 깊이 3 (시간 한도)"
+        );
+        let model = Coverage {
+            tool: CoverageTool::Model,
+            executions: 41,
+            budget: None,
+            pct_depth: None,
+            preemption_bound: Some(3),
+            time_capped: false,
+            ..explore
+        };
+        assert_eq!(
+            coverage(Lang::En, &model),
+            "every interleaving up to 3 preemptions (41 executions)"
+        );
+        assert_eq!(
+            coverage(Lang::Ko, &model),
+            "선점 3회 이하의 모든 인터리빙(실행 41회)"
         );
     }
 

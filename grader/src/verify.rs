@@ -534,6 +534,7 @@ mod tests {
                 scenario: None,
                 outcomes: None,
                 trace: None,
+                coverage: None,
             })
             .collect();
         GradeReport {

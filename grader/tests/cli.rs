@@ -129,7 +129,8 @@ fn a_wrong_answer_report_says_what_failed_and_how_to_replay() {
         .success()
         .stdout(predicate::str::contains("workers_run_concurrently"))
         .stdout(predicate::str::contains(
-            "replay: cargo run -p grader -- --wrong 01-threads/join-each --only 01-threads --seed 5",
+            "replay: cargo run -p grader -- replay 01-threads workers_run_concurrently --seed 5 --wrong \
+             01-threads/join-each",
         ));
 }
 

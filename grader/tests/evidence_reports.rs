@@ -137,6 +137,7 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 

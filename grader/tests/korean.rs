@@ -21,7 +21,10 @@ use threadlings_schema::report::{
     REPORT_FORMAT_VERSION, TaskEvent, Timeline,
 };
 
-const REPLAY: &str = "cargo run -p grader -- --only 01-threads --seed 4242";
+/// The command that replays one check of the hand-built reports.
+fn replay(check: &str) -> String {
+    format!("cargo run -p grader -- replay 01-threads {check} --seed 4242")
+}
 
 fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| ('가'..='힣').contains(&c))
@@ -48,12 +51,13 @@ fn check(
         message: message.to_string(),
         duration_ms: 12,
         seed: 4242,
-        replay: (!passed && !skipped).then(|| REPLAY.to_string()),
+        replay: (!passed && !skipped).then(|| replay(name)),
         output: None,
         timeline: None,
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -312,7 +316,7 @@ fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
     plan.checks = (0..attempts.len())
         .map(|i| check_plan(&format!("check_{i}"), Some("loom")))
         .collect();
-    score_exercise(&plan, build, &attempts, 4242, REPLAY)
+    score_exercise(&plan, build, &attempts, 4242, &replay)
         .checks
         .into_iter()
         .map(|c| c.message)

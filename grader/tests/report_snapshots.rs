@@ -33,6 +33,7 @@ fn check(
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 

@@ -162,7 +162,7 @@ fn watch_regrades_on_save_in_tmux_and_quits_with_q() {
     );
     assert!(screen.contains("✓ doubles"), "{screen}");
     assert!(
-        screen.contains("replay: cargo run -p grader -- --only 01-echo --seed 3"),
+        screen.contains("replay: cargo run -p grader -- replay 01-echo totals --seed 3"),
         "{screen}"
     );
 

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{OutcomeTable, Scenario, Timeline, Trace};
+use crate::report::{Coverage, OutcomeTable, Scenario, Timeline, Trace};
 
 /// Environment variable naming the file descriptor the harness reports on.
 pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
@@ -54,6 +54,9 @@ pub enum Message {
     /// What a failed race check saw (sent before `Finished`; the last one
     /// counts): the failing execution's interleaving.
     Trace { check: String, trace: Trace },
+    /// What a race check covered (sent before `Finished`; the last one
+    /// counts).
+    Coverage { check: String, coverage: Coverage },
     /// The code under test tried to open this process's memory or the
     /// grader's descriptors (sent before `Finished`; see the kit's tripwire).
     Tampered { check: String, opened: Vec<String> },

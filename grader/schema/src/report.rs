@@ -128,6 +128,54 @@ pub struct CheckReport {
     /// execution, cut to the steps that lead to the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace>,
+    /// What a race check covered: rounds, schedules or interleavings run,
+    /// with the budget's bounds (sent whether it passed or failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// How much of the space of executions a race check covered, as numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub tool: CoverageTool,
+    /// Stress rounds, explored schedules, or model-checked interleavings
+    /// run (up to and including a failing one).
+    pub executions: u64,
+    /// What the budget asked for: rounds or schedules (a model check runs
+    /// until it has seen every interleaving within its bounds: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<u64>,
+    /// Threads per stress round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
+    /// Operations per thread and stress round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operations: Option<u32>,
+    /// The exploration's PCT depth (absent: the uniformly random scheduler).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pct_depth: Option<u32>,
+    /// The model check's preemption bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_bound: Option<u32>,
+    /// The time cap ended the run before its budget (or, for a model
+    /// check, before it had seen every interleaving).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub time_capped: bool,
+    /// The same seed makes the same executions (exploration, model check;
+    /// a stress run depends on the machine's timing too).
+    pub deterministic: bool,
+}
+
+/// The tool a race check used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageTool {
+    /// Rounds under the facade's seeded perturbation.
+    Stress,
+    /// Shuttle's schedule exploration.
+    Exploration,
+    /// Loom's model check.
+    Model,
 }
 
 /// The evidence of a failed race check: the synchronization steps of the

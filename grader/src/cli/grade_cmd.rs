@@ -11,15 +11,16 @@ use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 use threadlings_schema::report::GradeReport;
 
-use super::{GradeArgs, colour_stdout, progress_enabled, subject_of};
+use super::{CommonArgs, GradeArgs, colour_stdout, progress_enabled, subject_of};
 
 pub fn run(
     course: &Course,
     args: &GradeArgs,
     mut options: GradeOptions,
-    quiet: bool,
+    common: &CommonArgs,
     lang: Lang,
 ) -> Result<ExitCode> {
+    let quiet = common.quiet;
     let min_score = args.min_score.as_deref().map(parse_min_score).transpose()?;
     let subject = subject_of(course, args)?;
     if args.wrong.is_some()
@@ -43,9 +44,11 @@ pub fn run(
     let colour = !to_file && colour_stdout();
     // Only the human report speaks `lang`; machine formats stay as specified.
     let text = match args.format {
-        Format::Human => human::render_with_packages(&report, colour, lang, &|name| {
-            course.exercise(name).map(|e| e.package.clone())
-        }),
+        Format::Human => {
+            human::render_with_options(&report, colour, lang, common.verbose, &|name| {
+                course.exercise(name).map(|e| e.package.clone())
+            })
+        }
         format => report::render_for(course, &report, format, colour),
     };
     match &args.output {

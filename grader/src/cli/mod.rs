@@ -8,6 +8,7 @@ mod list_cmd;
 mod mutants_cmd;
 mod new_cmd;
 mod readmes_cmd;
+mod replay_cmd;
 mod verify_cmd;
 mod watch_cmd;
 
@@ -47,6 +48,10 @@ enum Command {
     /// List the concurrency mutants planted in the reference solutions, or
     /// grade them (`--grade`) and print the coverage table (instructors).
     Mutants(mutants_cmd::MutantsArgs),
+    /// Run one check again with a seed and show its evidence: `replay
+    /// 04-shared-state counter_model --seed 7` (the command every failed
+    /// check's report prints).
+    Replay(replay_cmd::ReplayArgs),
     /// Show the next hint for an exercise (one more each time).
     Hint(hint_cmd::HintArgs),
     /// Check the "How it is graded" table of every README against
@@ -108,6 +113,12 @@ struct CommonArgs {
     /// No progress display.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Show every check in full: those of passed exercises with what each
+    /// race check covered, and failed ones with the checkers' own output,
+    /// schedules and replay commands, without grouping checks that caught
+    /// one bug.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     /// Language of the messages (default: Korean when LC_ALL, LC_MESSAGES or
     /// LANG starts with `ko`, else English). Machine formats stay English.
     #[arg(long, value_enum, value_name = "LANG", global = true)]
@@ -119,7 +130,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let options = grade_options(&course, &cli.common)?;
     let lang = Lang::resolve(cli.common.lang);
     match cli.command {
-        None => grade_cmd::run(&course, &cli.grade, options, cli.common.quiet, lang),
+        None => grade_cmd::run(&course, &cli.grade, options, &cli.common, lang),
+        Some(Command::Replay(args)) => replay_cmd::run(&course, &args, options, &cli.common, lang),
         Some(Command::Verify(args)) => {
             verify_cmd::run(&course, &args, options, cli.common.quiet, lang)
         }
@@ -204,7 +216,23 @@ fn fresh_seed() -> u64 {
 }
 
 fn subject_of(course: &Course, args: &GradeArgs) -> Result<Subject> {
-    if let Some(wrong) = &args.wrong {
+    choose_subject(
+        course,
+        args.wrong.as_deref(),
+        args.solutions,
+        args.subject.as_deref(),
+    )
+}
+
+/// The subject `--wrong`, `--solutions` or `--subject` names (the working
+/// copy when none does).
+fn choose_subject(
+    course: &Course,
+    wrong: Option<&str>,
+    solutions: bool,
+    subject: Option<&Path>,
+) -> Result<Subject> {
+    if let Some(wrong) = wrong {
         let (exercise, name) = wrong
             .split_once('/')
             .context("--wrong takes EXERCISE/NAME, e.g. 01-threads/join-each")?;
@@ -216,10 +244,10 @@ fn subject_of(course: &Course, args: &GradeArgs) -> Result<Subject> {
             .with_context(|| format!("{} has no wrong answer `{name}`", plan.name))?;
         return Ok(Subject::wrong_answer(course, answer));
     }
-    if args.solutions {
+    if solutions {
         return Ok(Subject::solutions(course));
     }
-    match &args.subject {
+    match subject {
         Some(dir) => Ok(Subject::directory(course, dir)?),
         None => Ok(Subject::exercises(course)),
     }

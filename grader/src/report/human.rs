@@ -1,14 +1,17 @@
 //! The terminal report: one line per exercise, details only where something
 //! failed, and what to do next. Colour is optional; the text reads the same
-//! without it (tests snapshot it uncoloured).
+//! without it (tests snapshot it uncoloured). Race checks that caught one
+//! bug tell one story (see [`super::story`]); `verbose` shows every check's
+//! own evidence, raw message and output instead.
 
 use std::fmt::Write;
 
 use console::Style;
 use threadlings_schema::report::{
-    CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
 };
 
+use super::story;
 use crate::i18n::{self, Lang};
 
 /// Lines of compiler output shown per exercise before cutting.
@@ -54,6 +57,20 @@ pub fn render_with_packages(
     lang: Lang,
     package_of: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    render_with_options(report, colour, lang, false, package_of)
+}
+
+/// [`render_with_packages`]; `verbose` lists the checks of passed exercises
+/// too and shows every failed check in full: the message as the check
+/// program wrote it (its own replay command, the schedule it failed at) and
+/// what it printed, and no story grouping.
+pub fn render_with_options(
+    report: &GradeReport,
+    colour: bool,
+    lang: Lang,
+    verbose: bool,
+    package_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let s = Styles::new(colour);
     let mut out = String::new();
     let _ = writeln!(
@@ -81,6 +98,7 @@ pub fn render_with_packages(
             name_width,
             title_width,
             package: package.as_deref(),
+            verbose,
         };
         render_exercise(&mut out, exercise, &shape, &s, lang);
     }
@@ -89,11 +107,45 @@ pub fn render_with_packages(
     out
 }
 
-/// Column widths of the exercise lines, and the exercise's package.
+/// Column widths of the exercise lines, the exercise's package, and whether
+/// to show everything.
 struct Shape<'a> {
     name_width: usize,
     title_width: usize,
     package: Option<&'a str>,
+    verbose: bool,
+}
+
+/// The report of `grader replay`: the subject and seed, then the one check
+/// replayed with all its evidence (`verbose`: also its raw message and
+/// output).
+pub fn render_replay(report: &GradeReport, colour: bool, lang: Lang, verbose: bool) -> String {
+    let s = Styles::new(colour);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        s.bold.apply_to(i18n::grading(lang, &report.subject)),
+        s.dim.apply_to(i18n::seed_in_parentheses(lang, report.seed))
+    );
+    for exercise in &report.exercises {
+        let _ = writeln!(out, "{}", s.bold.apply_to(&exercise.name));
+        if exercise.status == ExerciseStatus::NotStarted {
+            let _ = writeln!(out, "    {}", i18n::start_here(lang, &exercise.name));
+            continue;
+        }
+        for check in &exercise.checks {
+            render_check(&mut out, check, &s, lang, verbose);
+            if check.status == CheckStatus::CompileError
+                && let Some(errors) = &exercise.build_errors
+            {
+                for line in errors.lines().take(MAX_BUILD_LINES) {
+                    let _ = writeln!(out, "    {}", s.dim.apply_to(line));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styles, lang: Lang) {
@@ -122,6 +174,12 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
         );
     }
     match e.status {
+        // Verbose: every check, and what each race check covered.
+        ExerciseStatus::Passed if shape.verbose => {
+            for check in &e.checks {
+                render_check(out, check, s, lang, true);
+            }
+        }
         ExerciseStatus::Passed => {}
         ExerciseStatus::NotStarted => {
             let _ = writeln!(out, "    {}", i18n::start_here(lang, &e.name));
@@ -149,15 +207,50 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
                 }
             }
         }
-        ExerciseStatus::Failed => {
+        ExerciseStatus::Failed if shape.verbose => {
             for check in &e.checks {
-                render_check(out, check, s, lang);
+                render_check(out, check, s, lang, true);
+            }
+        }
+        ExerciseStatus::Failed => {
+            let stories = story::stories(&e.checks);
+            let mut told = vec![false; e.checks.len()];
+            for (i, check) in e.checks.iter().enumerate() {
+                if told[i] {
+                    continue;
+                }
+                match stories.iter().find(|st| st.members().contains(&i)) {
+                    Some(st) => {
+                        let lead = &e.checks[st.lead];
+                        render_check(out, lead, s, lang, false);
+                        for &other in &st.also {
+                            render_also(out, &e.checks[other], s, lang);
+                        }
+                        for member in st.members() {
+                            told[member] = true;
+                        }
+                    }
+                    None => render_check(out, check, s, lang, false),
+                }
             }
         }
     }
 }
 
-fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
+/// A check of a story that is not its lead: its status line and, on the
+/// same line, that it caught the bug shown above (and where).
+fn render_also(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
+    let label = c.trace.as_ref().map(|t| t.label.as_str());
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        status_line(c, s, lang),
+        s.dim.apply_to(i18n::also_caught(lang, label))
+    );
+}
+
+/// `    ✗ name    kind   0/2  failed`
+fn status_line(c: &CheckReport, s: &Styles, lang: Lang) -> String {
     // A check that failed only because its task is still `todo!()` says so
     // in its status word too (the JSON status stays `failed`: it scores 0).
     let not_started = c.status == CheckStatus::Failed && i18n::is_not_started_message(&c.message);
@@ -175,13 +268,29 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
         CheckStatus::Crashed => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
         CheckStatus::CompileError => (s.bad.apply_to("✗"), s.bad.apply_to(word)),
     };
-    let _ = writeln!(
-        out,
+    let line = format!(
         "    {mark} {:<34} {:<7} {:>7}  {word}",
         c.name,
         c.kind.as_str(),
         points(c.score, c.max_score),
     );
+    // A passing race check says what it covered.
+    match c
+        .coverage
+        .as_ref()
+        .filter(|_| c.status == CheckStatus::Passed)
+    {
+        Some(coverage) => format!("{line}  {}", s.dim.apply_to(i18n::coverage(lang, coverage))),
+        None => line,
+    }
+}
+
+/// A check's status line and, unless it passed, its evidence. Without
+/// `verbose`, the message leaves out the check program's replay command and
+/// schedule (see [`story::plain_message`]) and a race check's output (the
+/// checkers' own panics) is not shown.
+fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang, verbose: bool) {
+    let _ = writeln!(out, "{}", status_line(c, s, lang));
     // A litmus check's outcome table teaches even when it passes.
     if let Some(table) = &c.outcomes {
         for line in table.to_text().lines() {
@@ -191,7 +300,12 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
     if c.status == CheckStatus::Passed {
         return;
     }
-    for line in i18n::check_message(lang, &c.message).lines() {
+    let message = if verbose {
+        c.message.clone()
+    } else {
+        story::plain_message(&c.message)
+    };
+    for line in i18n::check_message(lang, &message).lines() {
         let _ = writeln!(out, "        {line}");
     }
     if let Some(scenario) = &c.scenario {
@@ -205,7 +319,8 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
     let mut timeline = String::new();
     super::timeline::render_for_check(&mut timeline, c, "        ");
     out.push_str(&i18n::timeline(lang, &timeline));
-    if let Some(output) = &c.output {
+    let show_output = verbose || c.kind != CheckKind::Race;
+    if let Some(output) = c.output.as_ref().filter(|_| show_output) {
         let lines: Vec<&str> = output.lines().collect();
         let skip = lines.len().saturating_sub(MAX_OUTPUT_LINES);
         if skip > 0 {

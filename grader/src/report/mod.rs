@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod prairielearn;
+pub mod story;
 pub mod timeline;
 pub mod trace;
 

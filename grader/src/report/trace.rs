@@ -92,11 +92,19 @@ pub fn render(trace: &Trace, lang: Lang, indent: &str) -> String {
         out.push_str(&format!("{indent}  {}\n", i18n::trace_omitted(lang, after)));
     }
     out.push_str(&format!("{indent}{}\n", i18n::trace_summary(lang, trace)));
+    // Objects made at one place (five forks) share one line.
+    let mut details: Vec<(&str, Vec<&str>)> = Vec::new();
     for object in trace.objects.iter().filter(|o| !o.detail.is_empty()) {
+        match details.iter_mut().find(|(d, _)| *d == object.detail) {
+            Some((_, labels)) => labels.push(&object.label),
+            None => details.push((&object.detail, vec![&object.label])),
+        }
+    }
+    for (detail, labels) in details {
         out.push_str(&format!(
             "{indent}  {}: {}\n",
-            object.label,
-            i18n::trace_object(lang, &object.detail)
+            labels.join(", "),
+            i18n::trace_object(lang, detail)
         ));
     }
     out

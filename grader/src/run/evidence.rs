@@ -3,10 +3,10 @@
 //! (how the tasks really ran), the scenario of a linearizability check (per
 //! thread, what each operation returned, what no sequential order explains),
 //! the outcome table of a litmus check, the interleaving of a failed race
-//! check.
+//! check, what a race check covered.
 
 use threadlings_schema::protocol::{Envelope, Message};
-use threadlings_schema::report::{OutcomeTable, Scenario, Timeline, Trace};
+use threadlings_schema::report::{Coverage, OutcomeTable, Scenario, Timeline, Trace};
 
 /// Everything a check sent as evidence; the last of each kind counts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,6 +15,7 @@ pub struct Evidence {
     pub scenario: Option<Box<Scenario>>,
     pub outcomes: Option<Box<OutcomeTable>>,
     pub trace: Option<Box<Trace>>,
+    pub coverage: Option<Box<Coverage>>,
 }
 
 /// The evidence for `check` stamped with our nonce; lines without it are
@@ -41,6 +42,10 @@ pub fn evidence_from(lines: &str, nonce: &str, check: &str) -> Evidence {
             Message::Trace { check: name, trace } if name == check => {
                 evidence.trace = Some(Box::new(trace));
             }
+            Message::Coverage {
+                check: name,
+                coverage,
+            } if name == check => evidence.coverage = Some(Box::new(coverage)),
             _ => {}
         }
     }

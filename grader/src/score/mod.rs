@@ -24,13 +24,14 @@ pub enum CheckAttempt {
 }
 
 /// Scores one exercise. `attempts` holds one entry per check in plan order;
-/// `build` is the plain build, which decides whether the exercise compiles.
+/// `build` is the plain build, which decides whether the exercise compiles;
+/// `replay` gives the command that replays a failed check, by its name.
 pub fn score_exercise(
     plan: &ExercisePlan,
     build: &ExerciseBuild,
     attempts: &[CheckAttempt],
     seed: u64,
-    replay: &str,
+    replay: &dyn Fn(&str) -> String,
 ) -> ExerciseReport {
     let mut integrity = Vec::new();
     let (checks, build_errors, status) = match build {
@@ -139,6 +140,7 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -165,6 +167,7 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -184,6 +187,7 @@ fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
         scenario: None,
         outcomes: None,
         trace: None,
+        coverage: None,
     }
 }
 
@@ -204,7 +208,12 @@ fn exercise_status(checks: &[CheckReport], runs: &[&CheckRun]) -> ExerciseStatus
     }
 }
 
-fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> CheckReport {
+fn score_check(
+    check: &CheckPlan,
+    run: &CheckRun,
+    seed: u64,
+    replay: &dyn Fn(&str) -> String,
+) -> CheckReport {
     let (status, mut message) = status_and_message(check, &run.outcome);
     let passed = status == CheckStatus::Passed;
     let skipped = status == CheckStatus::Skipped;
@@ -225,12 +234,13 @@ fn score_check(check: &CheckPlan, run: &CheckRun, seed: u64, replay: &str) -> Ch
         message,
         duration_ms: run.duration.as_millis() as u64,
         seed,
-        replay: failed.then(|| replay.to_string()),
+        replay: failed.then(|| replay(&check.name)),
         output: (failed && !run.output.is_empty()).then(|| run.output.clone()),
         timeline: run.evidence.timeline.as_deref().cloned(),
         scenario: run.evidence.scenario.as_deref().cloned(),
         outcomes: run.evidence.outcomes.as_deref().cloned(),
         trace: run.evidence.trace.as_deref().cloned(),
+        coverage: run.evidence.coverage.as_deref().cloned(),
     }
 }
 

@@ -98,9 +98,21 @@ impl Subject {
         self.slug == "exercises"
     }
 
-    /// The command that grades one exercise of this subject again with `seed`.
-    pub fn replay_command(&self, exercise: &str, seed: u64) -> String {
-        let subject = match (&self.overlay, self.label.as_str()) {
+    /// The command that runs one check of one exercise of this subject
+    /// again with `seed` (`grader replay`): its build variant and budget come
+    /// from the course's metadata, so the command names only what differs.
+    pub fn replay_command(&self, exercise: &str, check: &str, seed: u64) -> String {
+        format!(
+            "cargo run -p grader -- replay {exercise} {check} --seed {seed}{}",
+            self.selection_flags()
+        )
+    }
+
+    /// The flags that choose this subject on the grader's command line
+    /// (`--wrong EX/NAME`, `--solutions`, `--subject DIR`; none for the
+    /// working copy), each after a space.
+    pub fn selection_flags(&self) -> String {
+        match (&self.overlay, self.label.as_str()) {
             (Some((overlaid, dir)), _) => {
                 let name = dir
                     .parent()
@@ -111,9 +123,8 @@ impl Subject {
             }
             (None, "exercises") => String::new(),
             (None, "solutions") => " --solutions".to_string(),
-            (None, _) => format!(" --subject {}", self.dir.display()),
-        };
-        format!("cargo run -p grader --{subject} --only {exercise} --seed {seed}")
+            (None, _) => format!(" --subject {}", shell_word(&self.dir.display().to_string())),
+        }
     }
 
     /// The source layers of one exercise, lowest first; `None` if the subject has none.
@@ -129,5 +140,63 @@ impl Subject {
             layers.push(dir.clone());
         }
         Some(layers)
+    }
+}
+
+/// `word` as one word for a POSIX shell: as it is when it is plain, else in
+/// single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_replay_command_names_the_check_and_the_subject() {
+        let subject = |label: &str, dir: &str, overlay: Option<(&str, &str)>| Subject {
+            label: label.to_string(),
+            slug: label.to_string(),
+            dir: PathBuf::from(dir),
+            overlay: overlay.map(|(e, d)| (e.to_string(), PathBuf::from(d))),
+        };
+        assert_eq!(
+            subject("exercises", "/c/exercises", None).replay_command(
+                "04-shared-state",
+                "counter_model",
+                7
+            ),
+            "cargo run -p grader -- replay 04-shared-state counter_model --seed 7"
+        );
+        assert_eq!(
+            subject("solutions", "/c/solutions", None).replay_command("04", "x", 7),
+            "cargo run -p grader -- replay 04 x --seed 7 --solutions"
+        );
+        assert_eq!(
+            subject(
+                "wrong answer 04-shared-state/lost-update",
+                "/c/solutions",
+                Some((
+                    "04-shared-state",
+                    "/c/solutions/04-shared-state/wrong/lost-update/src"
+                ))
+            )
+            .replay_command("04-shared-state", "counter_model", 7),
+            "cargo run -p grader -- replay 04-shared-state counter_model --seed 7 --wrong \
+             04-shared-state/lost-update"
+        );
+        assert_eq!(
+            subject("/tmp/my work", "/tmp/my work", None).replay_command("04", "x", 7),
+            "cargo run -p grader -- replay 04 x --seed 7 --subject '/tmp/my work'"
+        );
     }
 }

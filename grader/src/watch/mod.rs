@@ -261,8 +261,19 @@ impl WatchState {
             }
             ExerciseStatus::Passed | ExerciseStatus::Failed => {}
         }
-        let mut detailed = false;
-        for check in &e.checks {
+        // The full message of one failing check: the first, or, when other
+        // checks caught the same bug, the one with the clearest evidence.
+        let first_failing = e
+            .checks
+            .iter()
+            .position(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped));
+        let detailed = first_failing.map(|first| {
+            crate::report::story::stories(&e.checks)
+                .into_iter()
+                .find(|story| story.members().contains(&first))
+                .map_or(first, |story| story.lead)
+        });
+        for (i, check) in e.checks.iter().enumerate() {
             let (mark, word) = match check.status {
                 CheckStatus::Passed => (good.apply_to("✓"), String::new()),
                 CheckStatus::Skipped => (dim.apply_to("-"), "skipped".to_string()),
@@ -274,10 +285,13 @@ impl WatchState {
                 check.kind.as_str(),
                 points(check.score, check.max_score)
             ));
-            let failing = !matches!(check.status, CheckStatus::Passed | CheckStatus::Skipped);
-            if failing && !detailed {
-                detailed = true;
-                out.extend(check.message.lines().map(|l| format!("      {l}")));
+            if detailed == Some(i) {
+                let message = crate::report::story::plain_message(&check.message);
+                out.extend(message.lines().map(|l| format!("      {l}")));
+                if let Some(trace) = &check.trace {
+                    let text = crate::report::trace::render(trace, crate::i18n::Lang::En, "      ");
+                    out.extend(text.lines().map(str::to_string));
+                }
                 // A timing check's evidence: when each task ran, on which thread.
                 let mut timeline = String::new();
                 crate::report::timeline::render_for_check(&mut timeline, check, "      ");

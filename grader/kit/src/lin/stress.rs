@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
+use threadlings_schema::report::{Coverage, CoverageTool};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -97,6 +98,20 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
     );
     match outcome {
         Ok(Ok(executions)) => {
+            crate::race::send_coverage(
+                check,
+                Coverage {
+                    tool: CoverageTool::Stress,
+                    executions: executions as u64,
+                    budget: Some(rounds as u64),
+                    threads: Some(lin.sizes.threads as u32),
+                    operations: Some(lin.sizes.ops as u32),
+                    pct_depth: None,
+                    preemption_bound: None,
+                    time_capped: executions < rounds,
+                    deterministic: false,
+                },
+            );
             if std::env::var_os("THREADLINGS_RACE_STATS").is_some() {
                 eprintln!(
                     "lin `{check}`: {executions} executions in {:?} ({sizes_note})",

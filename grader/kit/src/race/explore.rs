@@ -194,6 +194,7 @@ mod imp {
     use shuttle::scheduler::{PctScheduler, RandomScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
     use threadlings::instrument::{self, Config as Instrument};
+    use threadlings_schema::report::{Coverage, CoverageTool};
 
     use super::{Explore, Outcome, Scheduler};
     use crate::race::deadlock::{describe_threads, diagnose};
@@ -261,6 +262,23 @@ mod imp {
             .run(body),
         }));
         let explored = executions.load(Ordering::Relaxed);
+        crate::race::send_coverage(
+            ctx.name(),
+            Coverage {
+                tool: CoverageTool::Exploration,
+                executions: explored as u64,
+                budget: Some(explore.iterations as u64),
+                threads: None,
+                operations: None,
+                pct_depth: match explore.scheduler {
+                    Scheduler::Pct { depth } => Some(depth as u32),
+                    Scheduler::Random => None,
+                },
+                preemption_bound: None,
+                time_capped: outcome.is_ok() && explored < explore.iterations,
+                deterministic: true,
+            },
+        );
         match outcome {
             Ok(ran) => {
                 let cut = if ran < explore.iterations {

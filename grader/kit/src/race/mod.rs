@@ -88,6 +88,16 @@ pub use stress::{RoundLog, Stress, Violation};
 pub(crate) use budget::for_tool as budget_for;
 pub(crate) use panics::text as panic_text;
 
+/// Tells the grader what a race check covered: rounds, schedules or
+/// interleavings run and the bounds they ran under (a report's
+/// `coverage`). Nothing happens when no grader is listening.
+pub(crate) fn send_coverage(check: &str, coverage: threadlings_schema::report::Coverage) {
+    crate::channel::send(threadlings_schema::protocol::Message::Coverage {
+        check: check.to_string(),
+        coverage,
+    });
+}
+
 /// Tells deadlock reports what the current thread is doing
 /// ("worker-1 (transfer 3 → 1)"). Cheap when instrumentation is off: the
 /// closure is not called.

@@ -109,6 +109,7 @@ mod imp {
 
     use threadlings::instrument::{self, Config};
     use threadlings_schema::protocol::{Message, Verdict};
+    use threadlings_schema::report::{Coverage, CoverageTool};
 
     use super::Model;
     use crate::race::deadlock::{describe_threads, diagnose};
@@ -155,6 +156,21 @@ mod imp {
             })
         }));
         let explored = executions.load(Ordering::Relaxed);
+        crate::race::send_coverage(
+            ctx.name(),
+            Coverage {
+                tool: CoverageTool::Model,
+                executions: explored as u64,
+                budget: None,
+                threads: None,
+                operations: None,
+                pct_depth: None,
+                preemption_bound: Some(model.preemption_bound as u32),
+                // Loom stops exploring, without failing, at its time limit.
+                time_capped: outcome.is_ok() && started.elapsed() >= model.max_duration,
+                deterministic: true,
+            },
+        );
         if outcome.is_err() {
             trace::send(
                 ctx.name(),

@@ -19,6 +19,7 @@ use super::panics;
 use super::replay::replay_command;
 use crate::{CheckResult, Ctx, Failure, Stop};
 use threadlings_schema::budget::Budget;
+use threadlings_schema::report::{Coverage, CoverageTool};
 
 /// An invariant that did not hold after a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -322,6 +323,17 @@ impl Stress {
     {
         let started = Instant::now();
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let coverage = |rounds: usize, time_capped: bool| Coverage {
+            tool: CoverageTool::Stress,
+            executions: rounds as u64,
+            budget: Some(self.rounds as u64),
+            threads: Some(self.threads as u32),
+            operations: Some(self.ops as u32),
+            pct_depth: None,
+            preemption_bound: None,
+            time_capped,
+            deterministic: false,
+        };
         for round in 0..self.rounds {
             self.round
                 .store(round, std::sync::atomic::Ordering::Relaxed);
@@ -330,7 +342,8 @@ impl Stress {
                     "stress `{}`: time cap {:?} reached after {round} of {} rounds",
                     self.check, self.time_cap, self.rounds
                 );
-                break;
+                super::send_coverage(&self.check, coverage(round, true));
+                return Ok(());
             }
             let subject = setup(&mut rng);
             let round_seed: u64 = rng.random();
@@ -338,6 +351,7 @@ impl Stress {
             let log = self.one_round(&subject, &op, round, round_seed)?;
             if let Err(violation) = invariant(&subject, &log) {
                 trace::send(&self.check, self.round_label(round), Ending::Failed);
+                super::send_coverage(&self.check, coverage(round + 1, false));
                 return Err(self.violation_failure(round, &violation));
             }
         }
@@ -351,6 +365,7 @@ impl Stress {
                 started.elapsed()
             );
         }
+        super::send_coverage(&self.check, coverage(self.rounds, false));
         Ok(())
     }
 
