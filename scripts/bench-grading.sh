@@ -6,15 +6,19 @@
 #
 #   RUNS        runs per warm row (default 5); cold rows use COLD_RUNS (default 3)
 #   --quick     skip the slow rows (cold first run, cargo test, CI), printing "skipped"
-#   EXERCISES   the exercises of the everyday-loop rows (default: all 15)
+#   EXERCISES   the exercises of the everyday-loop rows (default: all of them)
+#   ROWS        an extended regular expression: only rows whose label matches
+#               run (e.g. ROWS='new submission'); the others print "skipped"
 #
 # Rows:
 # - cold first run: `cargo run -p grader` in a fresh CARGO_TARGET_DIR (builds the
 #   grader, then grades the untouched stubs, which builds no check program);
 # - cold solutions: grader prebuilt, work directory (target/threadlings) removed;
 # - warm stubs / warm solutions: everything built, nothing changed;
-# - everyday loop: one exercise of a solved copy edited (a comment appended to
-#   src/lib.rs, so its crate and its check crate recompile), then `--only` it;
+# - everyday loop: a copy of the course whose exercises/ holds the solutions,
+#   one exercise edited (a comment appended to src/lib.rs, so its crate and
+#   its check crate recompile), then `--only` it: the student's own path
+#   (the working copy is the one subject built incrementally);
 # - new submission: a copy of the solutions in a directory never graded before
 #   (its crates compile against the warm dependencies), `--subject DIR`;
 # - cargo test and .ci/run, warm (after the first, whose build is cold).
@@ -50,6 +54,10 @@ row() { printf '%-58s %s\n' "$1" "$2"; }
 bench() {
     local label=$1 count=$2
     shift 2
+    if [[ -n ${ROWS:-} ]] && ! [[ $label =~ $ROWS ]]; then
+        row "$label" "skipped (ROWS)"
+        return
+    fi
     row "$label" "$(for _ in $(seq "$count"); do time_once "$@"; done | median) s, n=$count"
 }
 skipped() { row "$1" "skipped (--quick)"; }
@@ -78,15 +86,21 @@ bench "cold: grade the solutions (grader built, work dir removed)" "$cold_runs" 
 bench "warm: grade the stubs (cargo run -p grader)" "$runs" "${grader[@]}"
 bench "warm: grade the solutions" "$runs" "${grader[@]}" --solutions
 
-# The everyday loop: a solved copy, one exercise edited before each run.
-solved=$scratch/solved
-cp -r solutions "$solved"
-find "$solved" -name wrong -type d -prune -exec rm -rf {} +
-"${grader[@]}" --subject "$solved" > /dev/null 2>&1 || true
+# The everyday loop: a course copy whose working copy (exercises/) holds the
+# solutions, one exercise edited before each run, as a student edits theirs.
+if [[ -z ${ROWS:-} || "warm: one exercise edited" =~ $ROWS ]]; then
+    solved=$scratch/course
+    mkdir -p "$solved"
+    git ls-files -z | xargs -0 cp --parents -t "$solved"
+    rm -rf "$solved/exercises"
+    cp -r solutions "$solved/exercises"
+    find "$solved/exercises" -name wrong -type d -prune -exec rm -rf {} +
+    "$grader_bin" --quiet --seed 1 --course "$solved" > /dev/null 2>&1 || true
+fi
 edit_and_grade() {
     local exercise=$1
-    printf '\n// bench edit %s\n' "$(now)" >> "$solved/$exercise/src/lib.rs"
-    "${grader[@]}" --subject "$solved" --only "$exercise"
+    printf '\n// bench edit %s\n' "$(now)" >> "$solved/exercises/$exercise/src/lib.rs"
+    "$grader_bin" --quiet --seed 1 --course "$solved" --only "$exercise"
 }
 for exercise in ${EXERCISES:-$(ls exercises)}; do
     bench "warm: one exercise edited, --only $exercise" "$runs" edit_and_grade "$exercise"
