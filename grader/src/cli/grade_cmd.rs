@@ -11,7 +11,7 @@ use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 use threadlings_schema::report::GradeReport;
 
-use super::{CommonArgs, GradeArgs, colour_stdout, progress_enabled, subject_of};
+use super::{CommonArgs, GradeArgs, choose_subject, colour_stdout, progress_enabled};
 
 pub fn run(
     course: &Course,
@@ -22,10 +22,10 @@ pub fn run(
 ) -> Result<ExitCode> {
     let quiet = common.quiet;
     let min_score = args.min_score.as_deref().map(parse_min_score).transpose()?;
-    let subject = subject_of(course, args)?;
-    if args.wrong.is_some()
+    let subject = choose_subject(course, &args.which)?;
+    if args.which.wrong.is_some()
         && options.only.is_empty()
-        && let Some((exercise, _)) = args.wrong.as_deref().and_then(|w| w.split_once('/'))
+        && let Some((exercise, _)) = args.which.wrong.as_deref().and_then(|w| w.split_once('/'))
     {
         options.only = vec![course.resolve_name(exercise)?.name.clone()];
     }

@@ -72,8 +72,10 @@ enum Command {
     Merge(batch_cmd::MergeArgs),
 }
 
+/// Which sources are graded: the working copy unless a flag names another.
+/// One definition for every command that grades (`grade`, `replay`).
 #[derive(Debug, Args)]
-struct GradeArgs {
+struct SubjectArgs {
     /// Grade the exercise sources in DIR (same layout as `exercises/`; only
     /// each `NN-topic/src/` is taken from it).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["solutions", "wrong"])]
@@ -84,6 +86,12 @@ struct GradeArgs {
     /// Grade a known-wrong answer, `NN-topic/NAME` (instructors).
     #[arg(long, value_name = "EXERCISE/NAME")]
     wrong: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct GradeArgs {
+    #[command(flatten)]
+    which: SubjectArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -215,24 +223,10 @@ fn fresh_seed() -> u64 {
     rand::random::<u64>() % 1_000_000
 }
 
-fn subject_of(course: &Course, args: &GradeArgs) -> Result<Subject> {
-    choose_subject(
-        course,
-        args.wrong.as_deref(),
-        args.solutions,
-        args.subject.as_deref(),
-    )
-}
-
 /// The subject `--wrong`, `--solutions` or `--subject` names (the working
 /// copy when none does).
-fn choose_subject(
-    course: &Course,
-    wrong: Option<&str>,
-    solutions: bool,
-    subject: Option<&Path>,
-) -> Result<Subject> {
-    if let Some(wrong) = wrong {
+fn choose_subject(course: &Course, args: &SubjectArgs) -> Result<Subject> {
+    if let Some(wrong) = args.wrong.as_deref() {
         let (exercise, name) = wrong
             .split_once('/')
             .context("--wrong takes EXERCISE/NAME, e.g. 01-threads/join-each")?;
@@ -244,10 +238,10 @@ fn choose_subject(
             .with_context(|| format!("{} has no wrong answer `{name}`", plan.name))?;
         return Ok(Subject::wrong_answer(course, answer));
     }
-    if solutions {
+    if args.solutions {
         return Ok(Subject::solutions(course));
     }
-    match subject {
+    match args.subject.as_deref() {
         Some(dir) => Ok(Subject::directory(course, dir)?),
         None => Ok(Subject::exercises(course)),
     }

@@ -7,7 +7,6 @@
 //! fails at the same one; its evidence (the trace) is printed again. Every
 //! report's `replay` line is this command (`Subject::replay_command`).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -19,7 +18,7 @@ use threadlings_grader::report::{self, Format, human};
 use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 
-use super::{CommonArgs, choose_subject, colour_stdout, progress_enabled};
+use super::{CommonArgs, SubjectArgs, choose_subject, colour_stdout, progress_enabled};
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
@@ -27,15 +26,8 @@ pub struct ReplayArgs {
     exercise: String,
     /// The check to run again, as the report names it (`counter_model`).
     check: String,
-    /// Replay on the exercise sources in DIR.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["solutions", "wrong"])]
-    subject: Option<PathBuf>,
-    /// Replay on the reference solutions.
-    #[arg(long, conflicts_with = "wrong")]
-    solutions: bool,
-    /// Replay on a known-wrong answer, `NN-topic/NAME` (instructors).
-    #[arg(long, value_name = "EXERCISE/NAME")]
-    wrong: Option<String>,
+    #[command(flatten)]
+    which: SubjectArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -66,12 +58,7 @@ pub fn run(
             names.join(", ")
         );
     }
-    let subject = choose_subject(
-        course,
-        args.wrong.as_deref(),
-        args.solutions,
-        args.subject.as_deref(),
-    )?;
+    let subject = choose_subject(course, &args.which)?;
     options.only = vec![plan.name.clone()];
     options.only_checks = vec![args.check.clone()];
     let mut progress = Progress::new(progress_enabled(common.quiet));
