@@ -92,9 +92,12 @@ if [[ -z ${ROWS:-} || "warm: one exercise edited" =~ $ROWS ]]; then
     solved=$scratch/course
     mkdir -p "$solved"
     git ls-files -z | xargs -0 cp --parents -t "$solved"
-    rm -rf "$solved/exercises"
-    cp -r solutions "$solved/exercises"
-    find "$solved/exercises" -name wrong -type d -prune -exec rm -rf {} +
+    # The solutions' sources over the stubs (the manifests stay the course's).
+    for exercise in solutions/*/; do
+        name=$(basename "$exercise")
+        rm -rf "$solved/exercises/$name/src"
+        cp -r "$exercise/src" "$solved/exercises/$name/src"
+    done
     "$grader_bin" --quiet --seed 1 --course "$solved" > /dev/null 2>&1 || true
 fi
 edit_and_grade() {
