@@ -22,7 +22,9 @@
 //! `busy_floor` cores busy, or `share` of the control's busy cores beyond
 //! one where that is less (at least 1.1 in a counted round: a serialized
 //! answer never keeps more than one busy, whatever the timing noise); it
-//! fails only after `rounds_to_fail` such rounds in which it never did.
+//! fails only after `rounds_to_fail` rounds in which it never did and the
+//! control kept `decisive_busy` cores busy: clearly more than the candidate
+//! must (see [`Speedup::decisive_rounds`]), else the trial skips.
 
 use std::time::{Duration, Instant};
 
@@ -48,6 +50,11 @@ pub struct SpeedupTrial {
     pub busy_floor: f64,
     /// Rounds that must count before a candidate can fail (fewer: skip).
     pub rounds_to_fail: usize,
+    /// A round can count against the candidate only if the control kept
+    /// this many cores busy in it: clearly more than the candidate must
+    /// keep (at most `busy_floor`), so that a correct answer, measured a
+    /// moment later under the same load, could not have missed by chance.
+    pub decisive_busy: f64,
     /// The candidate must get this share of the control's gain:
     /// `required = 1 + share × (control speedup − 1)`.
     pub share: f64,
@@ -62,6 +69,7 @@ impl Default for SpeedupTrial {
             machine_floor: 1.5,
             busy_floor: 1.2,
             rounds_to_fail: 3,
+            decisive_busy: 1.4,
             share: 0.5,
         }
     }
@@ -268,6 +276,25 @@ impl Speedup {
         self.rounds.iter().filter(|r| self.informative(r)).count()
     }
 
+    /// Rounds that count against a candidate that did not pass them: the
+    /// control showed parallel capacity *clearly* (`decisive_busy` cores).
+    ///
+    /// Busy cores are the work's CPU time over its wall time, so in one
+    /// round they follow the speed: under two `yes` loops four threads get
+    /// about 1.33 cores, a round counted when the control happened to reach
+    /// 1.2, and a correct candidate measured a moment later missed its 1.1
+    /// to 1.2 about as often as not: three such rounds in a row lost a
+    /// correct `09-parallel-compute` answer about once in six full-course
+    /// runs. With a margin between what the control showed and what the
+    /// candidate must show, a machine that busy gives no decisive round and
+    /// the trial skips; an idle one (control near 1.9) gives one every round.
+    pub fn decisive_rounds(&self) -> usize {
+        self.rounds
+            .iter()
+            .filter(|r| self.informative(r) && r.control_busy >= self.trial.decisive_busy)
+            .count()
+    }
+
     fn best_passes(&self) -> bool {
         // The busy cores of the round that gave `best` for `pick`'s run.
         let busy_at = |pick: fn(&Round) -> (Duration, f64), best: Duration| {
@@ -313,10 +340,13 @@ impl Speedup {
             ),
             format!(
                 "rounds where the machine showed parallelism (course's loop >= {:.1}x and >= \
-                 {:.1} cores busy): {}; machine: {}",
+                 {:.1} cores busy): {}, clearly (>= {:.1} cores busy, needed to fail an answer): \
+                 {}; machine: {}",
                 self.trial.machine_floor,
                 self.trial.busy_floor,
                 self.informative_rounds(),
+                self.trial.decisive_busy,
+                self.decisive_rounds(),
                 self.cores.describe()
             ),
         ];
@@ -344,17 +374,17 @@ impl Speedup {
             return Ok(());
         }
         let machine = self.machine_speedup();
-        if self.informative_rounds() < self.trial.rounds_to_fail {
+        if self.decisive_rounds() < self.trial.rounds_to_fail {
             return Err(Stop::Skip(format!(
                 "the machine could not run {} threads in parallel during this check: the \
-                 course's own parallel loop showed it (at least {:.1}x faster than one thread \
-                 with {:.1} cores busy) in {} of {} rounds, {} needed to judge ({}; other \
+                 course's own parallel loop showed it clearly (at least {:.1}x faster than one \
+                 thread with {:.1} cores busy) in {} of {} rounds, {} needed to judge ({}; other \
                  processes may be using the cores). The structural checks still grade this \
                  exercise",
                 self.threads,
                 self.trial.machine_floor,
-                self.trial.busy_floor,
-                self.informative_rounds(),
+                self.trial.decisive_busy,
+                self.decisive_rounds(),
                 self.rounds.len(),
                 self.trial.rounds_to_fail,
                 self.cores.describe()
@@ -378,9 +408,9 @@ impl Speedup {
         Err(Stop::Fail(
             Failure::new(format!(
                 "{what} was not faster with {} threads than the course's loop on one thread, in \
-                 any of the {} rounds where the course's own parallel loop was.{hint}",
+                 any of the {} rounds where the course's own parallel loop clearly was.{hint}",
                 self.threads,
-                self.informative_rounds()
+                self.decisive_rounds()
             ))
             .expected(format!(
                 "at least {:.2}x faster than one thread (the course's parallel loop reached \
@@ -501,8 +531,9 @@ mod tests {
         })
         .unwrap();
         assert!(took >= Duration::from_millis(30));
+        // Only a lower bound: the process's CPU clock also counts the other
+        // tests running beside this one, which can only add.
         assert!(cores > 0.9, "one core's work is one core busy: {cores:.2}");
-        assert!(cores < 1.2, "and not more: {cores:.2}");
     }
 
     /// Under load the busy cores hover around the floor: a candidate at
@@ -522,11 +553,35 @@ mod tests {
         assert!(passing.round_passes(&passing.rounds[0]));
         let serialized = speedup(vec![loaded(1.0); 3]);
         assert!(!serialized.round_passes(&serialized.rounds[0]));
-        assert!(matches!(serialized.judge("x"), Err(Stop::Fail(_))));
+        // Rounds this loaded cannot fail an answer (the control was not
+        // clearly parallel): the trial skips.
+        assert!(matches!(serialized.judge("x"), Err(Stop::Skip(_))));
         // On an idle machine (control ~1.9) the floor stays 1.2.
         let idle = speedup(vec![round(1000, 520, 560, 1.2)]);
         assert!(idle.round_passes(&idle.rounds[0]));
         let idle = speedup(vec![round(1000, 520, 560, 1.15)]);
         assert!(!idle.round_passes(&idle.rounds[0]));
+    }
+
+    /// A candidate that missed only rounds where the control itself was
+    /// near the floor (a machine loaded by two `yes` loops) is not failed:
+    /// the trial skips. Rounds where the control clearly ran in parallel
+    /// (idle machine) still fail a serialized answer.
+    #[test]
+    fn only_rounds_with_clear_parallelism_can_fail_an_answer() {
+        let loaded = Round {
+            baseline: Duration::from_millis(200),
+            control: Duration::from_millis(100),
+            candidate: Duration::from_millis(120),
+            control_busy: 1.3,
+            candidate_busy: 1.05,
+        };
+        let trial = speedup(vec![loaded; 6]);
+        assert_eq!(trial.informative_rounds(), 6);
+        assert_eq!(trial.decisive_rounds(), 0);
+        assert!(matches!(trial.judge("x"), Err(Stop::Skip(_))));
+        let idle = speedup(vec![round(1000, 520, 1000, 1.0); 3]);
+        assert_eq!(idle.decisive_rounds(), 3);
+        assert!(matches!(idle.judge("x"), Err(Stop::Fail(_))));
     }
 }
