@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use threadlings_schema::report::{
-    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
+    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, Explanation, GradeReport,
     IntegrityFlag, IntegrityKind, REPORT_FORMAT_VERSION,
 };
 
@@ -255,11 +255,9 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             status: CheckStatus::Failed,
             score: 0.0,
             max_score: check.points,
-            message: format!(
-                "{} (the sources are still the course's stubs; the checks run once you change \
-                 them)",
-                crate::i18n::NOT_STARTED_MESSAGE
-            ),
+            message: crate::messages::en::explanation(&Explanation::StubsUntouched),
+            explanation: Some(Explanation::StubsUntouched),
+            findings: Vec::new(),
             duration_ms: 0,
             seed,
             replay: None,
@@ -300,6 +298,7 @@ fn unsafe_review(exercise_dir: &std::path::Path) -> Option<IntegrityFlag> {
             first.file,
             first.line
         ),
+        finding: None,
     })
 }
 

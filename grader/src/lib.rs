@@ -17,6 +17,7 @@ pub mod grade;
 pub mod i18n;
 pub mod landlock;
 pub mod machine_lock;
+pub mod messages;
 pub mod mutants;
 pub mod pool;
 pub mod procfs;

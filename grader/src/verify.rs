@@ -526,6 +526,8 @@ mod tests {
                 score: 0.0,
                 max_score: 1.0,
                 message: String::new(),
+                explanation: None,
+                findings: Vec::new(),
                 duration_ms: 0,
                 seed: 1,
                 replay: None,

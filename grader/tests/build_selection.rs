@@ -89,7 +89,7 @@ fn untouched_stubs_are_not_started_without_building_anything() {
             assert_eq!(check.status, CheckStatus::Failed, "{}", check.name);
             assert_eq!(check.duration_ms, 0, "{} did not run", check.name);
             assert!(
-                threadlings_grader::i18n::is_not_started_message(&check.message)
+                threadlings_grader::messages::is_not_started(check)
                     && check.message.contains(SHORTCUT),
                 "{}: {}",
                 check.name,

@@ -128,6 +128,8 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         },
         max_score: 2.0,
         message: message.to_string(),
+        explanation: None,
+        findings: Vec::new(),
         duration_ms: 40,
         seed: 7,
         replay: (status != CheckStatus::Passed)

@@ -1,7 +1,8 @@
 //! The Korean track of the grader: the human report and the `list`, `hint`
 //! and `verify` chrome in Korean with `--lang ko` or a Korean locale, the
-//! grader's own explanations translated when printed, and the JSON report
-//! the same byte for byte whatever the language.
+//! grader's own explanations worded in Korean from the report's data (the
+//! `messages` catalogs), and the JSON report the same byte for byte whatever
+//! the language.
 
 mod fixture_course;
 
@@ -11,14 +12,15 @@ use predicates::prelude::*;
 use threadlings_grader::build::ExerciseBuild;
 use threadlings_grader::course::{CheckPlan, ExercisePlan};
 use threadlings_grader::i18n::{self, Lang};
+use threadlings_grader::messages;
 use threadlings_grader::report::{human, timeline};
 use threadlings_grader::run::{CheckRun, LimitHit, Limits, RunOutcome, Tamper};
 use threadlings_grader::score::{CheckAttempt, score_exercise};
 use threadlings_grader::subject::scan::{Finding, refusal};
 use threadlings_schema::protocol::{Failure, Verdict};
 use threadlings_schema::report::{
-    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport,
-    REPORT_FORMAT_VERSION, TaskEvent, Timeline,
+    CheckKind, CheckReport, CheckStatus, Crash, ExerciseReport, ExerciseStatus, Explanation,
+    GradeReport, REPORT_FORMAT_VERSION, SandboxFinding, TaskEvent, Timeline,
 };
 
 /// The command that replays one check of the hand-built reports.
@@ -49,6 +51,8 @@ fn check(
         score: if passed { points } else { 0.0 },
         max_score: if skipped { 0.0 } else { points },
         message: message.to_string(),
+        explanation: None,
+        findings: Vec::new(),
         duration_ms: 12,
         seed: 4242,
         replay: (!passed && !skipped).then(|| replay(name)),
@@ -58,6 +62,30 @@ fn check(
         outcomes: None,
         trace: None,
         coverage: None,
+    }
+}
+
+/// A check the grader explained, its message rendered as the score stage
+/// renders it.
+fn explained(
+    name: &str,
+    kind: CheckKind,
+    status: CheckStatus,
+    points: f64,
+    explanation: Explanation,
+    findings: Vec<SandboxFinding>,
+) -> CheckReport {
+    let head = messages::en::explanation(&explanation);
+    CheckReport {
+        explanation: Some(explanation),
+        findings: findings.clone(),
+        ..check(
+            name,
+            kind,
+            status,
+            points,
+            &messages::message(&head, &findings),
+        )
     }
 }
 
@@ -111,12 +139,16 @@ fn sample_report() -> GradeReport {
         threads: 1,
         notes: vec!["took 300 ms".to_string()],
     });
-    let mut crashed = check(
+    let mut crashed = explained(
         "panicking_worker_is_reported",
         CheckKind::Test,
         CheckStatus::Crashed,
         2.0,
-        "panicked at src/lib.rs:40:9: called `Result::unwrap()` on an `Err` value: Any { .. }",
+        Explanation::Panicked {
+            location: Some("src/lib.rs:40:9".to_string()),
+            message: "called `Result::unwrap()` on an `Err` value: Any { .. }".to_string(),
+        },
+        Vec::new(),
     );
     crashed.output = Some(
         (1..=14)
@@ -138,37 +170,47 @@ fn sample_report() -> GradeReport {
             ),
             sequential,
             crashed,
-            check(
+            explained(
                 "shutdown_joins_everything",
                 CheckKind::Race,
                 CheckStatus::Timeout,
                 1.0,
-                "did not finish within 30 s: possible deadlock or infinite loop in \
-                 `shutdown_joins_everything` (threads waiting for each other, a lost wake-up, \
-                 or a loop that never ends); 2 processes started by the code under test were \
-                 still running after the check ended and were killed: every process it starts \
-                 must end (and be waited for) before it returns",
+                Explanation::Timeout {
+                    limit_ms: 30_000,
+                    check: "shutdown_joins_everything".to_string(),
+                },
+                vec![SandboxFinding::LeftoverProcesses { count: 2 }],
             ),
-            check(
+            explained(
                 "stack_is_bounded",
                 CheckKind::Test,
                 CheckStatus::Crashed,
                 1.0,
-                "crashed: stack overflow (unbounded recursion, or a huge value on the stack)",
+                Explanation::Crashed {
+                    crash: Crash::StackOverflow,
+                    after_finish: false,
+                },
+                Vec::new(),
             ),
-            check(
+            explained(
                 "named_threads",
                 CheckKind::Test,
                 CheckStatus::Failed,
                 1.0,
-                "not started yet: a task this check uses still calls todo!() (not yet implemented)",
+                Explanation::NotStarted {
+                    detail: "not yet implemented".to_string(),
+                },
+                Vec::new(),
             ),
-            check(
+            explained(
                 "speedup_on_cores",
                 CheckKind::Timing,
                 CheckStatus::Skipped,
                 1.0,
-                "skipped: only one core",
+                Explanation::Skipped {
+                    reason: "only one core".to_string(),
+                },
+                Vec::new(),
             ),
         ],
     );
@@ -188,13 +230,15 @@ fn sample_report() -> GradeReport {
         "03-channels",
         "Channels: pipelines and backpressure",
         ExerciseStatus::CompileError,
-        vec![check(
+        vec![explained(
             "build",
             CheckKind::Build,
             CheckStatus::CompileError,
             6.0,
-            "your code does not compile; fix the errors below (`cargo build -p channels` shows \
-             them in colour)",
+            Explanation::DoesNotCompile {
+                package: "channels".to_string(),
+            },
+            Vec::new(),
         )],
     );
     broken.build_errors = Some(
@@ -207,12 +251,13 @@ fn sample_report() -> GradeReport {
         "04-shared-state",
         "Shared state: Arc and Mutex",
         ExerciseStatus::NotStarted,
-        vec![check(
+        vec![explained(
             "counter_is_exact",
             CheckKind::Race,
             CheckStatus::Failed,
             4.0,
-            "not started yet: a task this check uses still calls todo!() (not yet implemented)",
+            Explanation::StubsUntouched,
+            Vec::new(),
         )],
     );
     let exercises = vec![failed_threads, passed, broken, not_started];
@@ -263,8 +308,8 @@ fn english_is_still_the_default_rendering() {
 
 // ---------------------------------------------------------------------------
 // Every explanation the score stage, the sandbox and the facade scan write,
-// produced by the real code, is recognised and translated: this fails when
-// one of them changes wording without its catalog entry.
+// produced by the real code, carries its data and reads Korean in the human
+// report, while its JSON message stays the English catalog's.
 
 fn plan() -> ExercisePlan {
     ExercisePlan {
@@ -310,23 +355,36 @@ fn run(outcome: RunOutcome, limits_hit: Vec<LimitHit>) -> CheckRun {
     }
 }
 
-/// The messages the real score stage writes for `attempts`.
-fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
+/// The checks the real score stage reports for `attempts`.
+fn scored_checks(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<CheckReport> {
     let mut plan = plan();
     plan.checks = (0..attempts.len())
         .map(|i| check_plan(&format!("check_{i}"), Some("loom")))
         .collect();
-    score_exercise(&plan, build, &attempts, 4242, &replay)
-        .checks
+    score_exercise(&plan, build, &attempts, 4242, &replay).checks
+}
+
+/// The messages the real score stage writes for `attempts`.
+fn scored(build: &ExerciseBuild, attempts: Vec<CheckAttempt>) -> Vec<String> {
+    scored_checks(build, attempts)
         .into_iter()
         .map(|c| c.message)
         .collect()
 }
 
-fn assert_translated(english: &str) {
-    let korean = i18n::check_message(Lang::Ko, english);
+fn in_lang(lang: Lang, check: &CheckReport) -> String {
+    messages::render(lang, check, &|own| own.to_string())
+}
+
+fn assert_translated(check: &CheckReport) {
+    let english = &check.message;
     assert!(
-        korean != english && has_hangul(&korean),
+        check.explanation.is_some() || !check.findings.is_empty(),
+        "no data behind: {english}"
+    );
+    let korean = in_lang(Lang::Ko, check);
+    assert!(
+        &korean != english && has_hangul(&korean),
         "not translated: {english}"
     );
     // Nothing of the English explanation is left but values and code.
@@ -338,7 +396,7 @@ fn assert_translated(english: &str) {
             );
         }
     }
-    assert_eq!(i18n::check_message(Lang::En, english), english);
+    assert_eq!(&in_lang(Lang::En, check), english);
 }
 
 #[test]
@@ -449,25 +507,29 @@ fn every_explanation_the_grader_writes_is_translated() {
             }
         }
     }
-    let mut messages = scored(&ready, attempts);
+    let mut checks = scored_checks(&ready, attempts);
     for (errors, in_checks) in [("error", true), ("error", false)] {
         let failed = ExerciseBuild::Failed {
             errors: errors.to_string(),
             in_checks,
             bound: None,
         };
-        messages.extend(scored(&failed, vec![CheckAttempt::NotBuilt(String::new())]));
+        checks.extend(scored_checks(
+            &failed,
+            vec![CheckAttempt::NotBuilt(String::new())],
+        ));
     }
-    messages.extend(scored(
+    checks.extend(scored_checks(
         &ExerciseBuild::Missing,
         vec![CheckAttempt::NotBuilt(String::new())],
     ));
-    for message in &messages {
-        assert_translated(message);
+    for check in &checks {
+        assert_translated(check);
     }
     // Each sandbox finding, after a message the grader wrote.
-    let with_limits = &messages[1];
-    let korean = i18n::check_message(Lang::Ko, with_limits);
+    let with_limits = &checks[1];
+    assert_eq!(with_limits.findings.len(), all_limits.len());
+    let korean = in_lang(Lang::Ko, with_limits);
     for hit in &all_limits {
         assert!(
             !korean.contains(&hit.describe()),
@@ -496,17 +558,225 @@ fn a_checks_own_message_stays_english_and_its_limits_are_translated() {
             Vec::new(),
         ))],
     );
-    assert_eq!(i18n::check_message(Lang::Ko, &plain[0]), english);
-    let with_limit = scored(
+    assert_eq!(plain[0], english);
+    let plain = scored_checks(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(failure.clone())),
+            Vec::new(),
+        ))],
+    );
+    assert_eq!(plain[0].explanation, None);
+    assert_eq!(in_lang(Lang::Ko, &plain[0]), english);
+    let with_limit = scored_checks(
         &ready,
         vec![CheckAttempt::Ran(run(
             RunOutcome::Reported(Verdict::Failed(failure)),
             vec![LimitHit::LeftRunning { processes: 2 }],
         ))],
     );
-    let korean = i18n::check_message(Lang::Ko, &with_limit[0]);
-    assert!(korean.starts_with(&english), "{korean}");
+    assert!(with_limit[0].message.starts_with(&english));
+    let korean = in_lang(Lang::Ko, &with_limit[0]);
+    assert!(korean.starts_with(&format!("{english}; ")), "{korean}");
     assert!(korean.contains("프로세스 2개"), "{korean}");
+}
+
+/// The real score stage's report of a timed-out check that also ran into
+/// the memory limit and forged a result line, in a grading report.
+fn timed_out_report() -> GradeReport {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let mut plan = plan();
+    plan.checks = vec![check_plan("counter_is_exact", None)];
+    let attempts = vec![CheckAttempt::Ran(run(
+        RunOutcome::TimedOut {
+            limit: Duration::from_secs(30),
+        },
+        vec![
+            LimitHit::Memory {
+                limit_mb: 64,
+                peak_kb: 70_000,
+            },
+            LimitHit::Tampered(Tamper::ForeignResultLines { lines: 2 }),
+        ],
+    ))];
+    let exercise = score_exercise(&plan, &ready, &attempts, 4242, &replay);
+    GradeReport {
+        format_version: REPORT_FORMAT_VERSION,
+        subject: "exercises".to_string(),
+        seed: 4242,
+        score: exercise.score,
+        max_score: exercise.max_score,
+        duration_ms: 5,
+        exercises: vec![exercise],
+    }
+}
+
+#[test]
+fn a_timed_out_check_and_its_sandbox_limits_read_korean_and_the_json_stays_english() {
+    let report = timed_out_report();
+    let check = &report.exercises[0].checks[0];
+    assert_eq!(
+        check.explanation,
+        Some(Explanation::Timeout {
+            limit_ms: 30_000,
+            check: "counter_is_exact".to_string(),
+        })
+    );
+    assert_eq!(
+        check.findings,
+        vec![
+            SandboxFinding::OutOfMemory {
+                limit_mb: 64,
+                peak_mb: 68,
+            },
+            SandboxFinding::ResultChannelForged { lines: 2 },
+        ]
+    );
+
+    // The JSON keeps the English sentence and carries the data beside it.
+    let json = serde_json::to_string_pretty(&report).unwrap();
+    assert!(
+        json.contains("\"message\": \"did not finish within 30 s: possible deadlock"),
+        "{json}"
+    );
+    assert!(
+        json.contains("; out of memory: an allocation failed"),
+        "{json}"
+    );
+    assert!(json.contains("\"kind\": \"timeout\""), "{json}");
+    assert!(json.contains("\"kind\": \"out_of_memory\""), "{json}");
+    assert!(
+        json.contains("\"kind\": \"result_channel_forged\""),
+        "{json}"
+    );
+    assert!(!has_hangul(&json), "{json}");
+
+    // Read back, it words the same data in Korean.
+    let read: GradeReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(read, report);
+    let korean = human::render_in(&read, false, Lang::Ko);
+    assert!(
+        korean.contains("30초 안에 끝나지 않았습니다: `counter_is_exact`에서"),
+        "{korean}"
+    );
+    assert!(
+        korean.contains("; 메모리 부족: 검사의 메모리 한도 64 MB에서"),
+        "{korean}"
+    );
+    assert!(
+        korean.contains("무결성: 검사한 코드가 채점기 전용 결과 채널에 2줄을 썼습니다"),
+        "{korean}"
+    );
+    for english in [
+        "did not finish",
+        "out of memory",
+        "result channel",
+        "flagged for the instructor",
+        "possible deadlock",
+    ] {
+        assert!(!korean.contains(english), "{english} left in:\n{korean}");
+    }
+    let english = human::render_in(&read, false, Lang::En);
+    assert!(english.contains(&check.message), "{english}");
+    assert!(!has_hangul(&english), "{english}");
+}
+
+#[test]
+fn every_explanation_and_finding_reads_korean_in_the_human_report() {
+    let (explanations, findings) = messages::samples();
+    let checks: Vec<CheckReport> = explanations
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            explained(
+                &format!("check_{i}"),
+                CheckKind::Test,
+                CheckStatus::Crashed,
+                1.0,
+                e,
+                findings.clone(),
+            )
+        })
+        .collect();
+    let mut report = sample_report();
+    report.exercises = vec![exercise(
+        "01-threads",
+        "Threads",
+        ExerciseStatus::Failed,
+        checks.clone(),
+    )];
+    let korean = human::render_in(&report, false, Lang::Ko);
+    let english = human::render_in(&report, false, Lang::En);
+    for check in &checks {
+        assert!(english.contains(&check.message), "{}", check.message);
+        for f in &findings {
+            assert!(
+                !korean.contains(&messages::en::finding(f)),
+                "{f:?} in English"
+            );
+        }
+        let head = messages::en::explanation(check.explanation.as_ref().unwrap());
+        assert!(!korean.contains(&head), "left in English: {head}");
+    }
+}
+
+#[test]
+fn watch_speaks_the_graders_language() {
+    let fixture = fixture_course::course();
+    let course = threadlings_grader::course::load(fixture.root()).unwrap();
+    let report: GradeReport = serde_json::from_value(serde_json::json!({
+        "format_version": 1, "subject": "exercises", "seed": 3,
+        "score": 0.0, "max_score": 4.0, "duration_ms": 10,
+        "exercises": [{
+            "name": "01-echo", "title": "Echo", "topic": "echo",
+            "score": 0.0, "max_score": 4.0, "status": "failed",
+            "checks": [{
+                "name": "totals", "kind": "test", "status": "timeout",
+                "score": 0.0, "max_score": 4.0,
+                "message": "did not finish within 5 s: possible deadlock or infinite loop in `totals` (threads waiting for each other, a lost wake-up, or a loop that never ends)",
+                "explanation": {"kind": "timeout", "limit_ms": 5000, "check": "totals"},
+                "duration_ms": 1, "seed": 3,
+                "replay": "cargo run -p grader -- replay 01-echo totals --seed 3"
+            }]
+        }]
+    }))
+    .unwrap();
+    let mut state = threadlings_grader::watch::WatchState::new(&course, 3).in_lang(Lang::Ko);
+    let first = state.screen(false, 40).join("\n");
+    assert!(first.contains("모든 연습 문제를 채점하는 중"), "{first}");
+    state.record(&report, None);
+    let screen = state.screen(false, 40).join("\n");
+    for korean in [
+        "지금: 01-echo",
+        "실패",
+        "시간 초과",
+        "5초 안에 끝나지 않았습니다: `totals`에서",
+        "재현: cargo run -p grader -- replay 01-echo totals --seed 3",
+        "진행 ",
+        "q 종료",
+        "· 시드 3 · 연습 문제 ",
+    ] {
+        assert!(screen.contains(korean), "{korean} missing:\n{screen}");
+    }
+    for english in [
+        "Now:",
+        "did not finish",
+        "replay:",
+        "Progress",
+        "q quit",
+        "timeout",
+    ] {
+        assert!(!screen.contains(english), "{english} left in:\n{screen}");
+    }
+    // English is still the default.
+    let mut english = threadlings_grader::watch::WatchState::new(&course, 3);
+    english.record(&report, None);
+    let screen = english.screen(false, 40).join("\n");
+    assert!(screen.contains("Now: 01-echo"), "{screen}");
+    assert!(screen.contains("did not finish within 5 s"), "{screen}");
+    assert!(!has_hangul(&screen), "{screen}");
 }
 
 #[test]

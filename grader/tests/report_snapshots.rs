@@ -24,6 +24,8 @@ fn check(
         score: if passed { points } else { 0.0 },
         max_score: if skipped { 0.0 } else { points },
         message: message.to_string(),
+        explanation: None,
+        findings: Vec::new(),
         duration_ms: 12,
         seed: 4242,
         replay: (!passed && !skipped)

@@ -50,6 +50,10 @@ pub struct IntegrityFlag {
     pub check: Option<String>,
     /// What was seen, in one sentence.
     pub detail: String,
+    /// What was seen, as data, when the sandbox saw it (`detail` is its
+    /// English rendering); absent for flags without one (a compile bound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<SandboxFinding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,7 +107,18 @@ pub struct CheckReport {
     pub score: f64,
     pub max_score: f64,
     /// Empty when passed; otherwise what was expected and what happened.
+    /// English: the check program's own text, or the rendering of
+    /// `explanation` (then `findings`, each after `; `).
     pub message: String,
+    /// Why the grader failed, skipped or did not run the check, as data,
+    /// when the grader wrote the message itself (a time-out, a crash, a
+    /// compile error); absent when the message is the check program's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+    /// What the sandbox saw while the check ran (a limit reached, processes
+    /// left behind, tampering), in the order `message` lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<SandboxFinding>,
     pub duration_ms: u64,
     pub seed: u64,
     /// The command that replays this check with the same seed.
@@ -132,6 +147,115 @@ pub struct CheckReport {
     /// with the budget's bounds (sent whether it passed or failed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+}
+
+/// Why the grader gave a check the status it has, when the grader (not the
+/// check program) decided it: the values, not the sentence, so every
+/// language phrases it from the same data (the grader's `messages` catalogs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Explanation {
+    /// The exercise builds, the hidden checks do not compile against it
+    /// (a public function renamed or re-typed).
+    ChecksDoNotCompile,
+    /// The exercise itself does not compile.
+    DoesNotCompile { package: String },
+    /// The graded directory has no sources for the exercise.
+    NoSources,
+    /// The check's build variant (`loom`, `shuttle`) does not compile with
+    /// the answer, although the plain build does.
+    VariantDoesNotCompile { variant: String },
+    /// The check outlived its time limit.
+    Timeout {
+        /// The limit in milliseconds (rendered in whole seconds).
+        limit_ms: u64,
+        check: String,
+    },
+    /// The check process was killed by a signal.
+    Crashed {
+        crash: Crash,
+        /// The harness had reported its verdict before the process died.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        after_finish: bool,
+    },
+    /// The process exited before the harness reported.
+    ExitedEarly { code: i32 },
+    /// The check program could not be started.
+    NotRun { error: String },
+    /// A task the check uses still calls `todo!()`; `detail` is what the
+    /// check saw (the `todo!()`'s message).
+    NotStarted { detail: String },
+    /// The exercise's sources are still the course's stubs: the checks did
+    /// not run.
+    StubsUntouched,
+    /// The code under test panicked.
+    Panicked {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        message: String,
+    },
+    /// The check skipped itself; `reason` is the check's own words.
+    Skipped { reason: String },
+    /// A race check not run: the answer bypasses the course facade.
+    OffFacade {
+        /// The first places found.
+        uses: Vec<FacadeUse>,
+        /// How many more places were found.
+        #[serde(default, skip_serializing_if = "is_zero_usize")]
+        more: usize,
+    },
+}
+
+/// One place an answer bypasses the course facade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacadeUse {
+    /// Relative to the exercise (`src/lib.rs`).
+    pub file: String,
+    pub line: usize,
+    /// What was found, e.g. "`std::sync::Mutex`" or "`unsafe`".
+    pub what: String,
+}
+
+/// How a check process crashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Crash {
+    StackOverflow,
+    Abort,
+    SegmentationFault,
+    BusError,
+    Killed,
+    ArithmeticError,
+    IllegalInstruction,
+    CpuTimeLimit,
+    BrokenPipe,
+    FileSizeLimit,
+    /// Another signal, by number.
+    Signal(i32),
+}
+
+/// What the sandbox saw while a check ran: a limit it reached, what it had
+/// to clean up, or signs that something other than the harness spoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SandboxFinding {
+    /// An allocation failed at the memory limit.
+    OutOfMemory { limit_mb: u64, peak_mb: u64 },
+    /// Starting a thread or process failed at the task limit.
+    TaskLimit { limit: u64 },
+    /// A file grew past the file size limit.
+    FileSize { limit_mb: u64 },
+    /// More output than the report keeps: `total_bytes` printed, the first
+    /// and last `kept_kb` kept.
+    OutputTruncated { total_bytes: u64, kept_kb: u64 },
+    /// Processes the check started were still running after it ended.
+    LeftoverProcesses { count: u32 },
+    /// Lines on the private result channel the harness did not write.
+    ResultChannelForged { lines: u32 },
+    /// The check process's memory or the grader's descriptors opened.
+    ForbiddenOpen,
+    /// Protocol-shaped verdict lines printed on stdout or stderr.
+    VerdictShapedOutput,
 }
 
 /// How much of the space of executions a race check covered, as numbers.
@@ -537,6 +661,10 @@ impl OutcomeTable {
         }
         out
     }
+}
+
+fn is_zero_usize(value: &usize) -> bool {
+    *value == 0
 }
 
 fn is_zero(value: &u32) -> bool {

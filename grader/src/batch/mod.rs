@@ -709,6 +709,7 @@ mod tests {
             kind,
             check: check.map(str::to_string),
             detail: String::new(),
+            finding: None,
         };
         let report = GradeReport {
             format_version: 1,

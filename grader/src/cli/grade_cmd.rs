@@ -29,7 +29,7 @@ pub fn run(
     {
         options.only = vec![course.resolve_name(exercise)?.name.clone()];
     }
-    let mut progress = Progress::new(progress_enabled(quiet));
+    let mut progress = Progress::in_lang(progress_enabled(quiet), lang);
     let report = grade(course, &subject, &options, &mut progress)?;
     if subject.label == "exercises" && options.only.is_empty() {
         // `grader list` shows the status of the last full grading.

@@ -127,8 +127,10 @@ struct CommonArgs {
     /// one bug.
     #[arg(long, short, global = true)]
     verbose: bool,
-    /// Language of the messages (default: Korean when LC_ALL, LC_MESSAGES or
-    /// LANG starts with `ko`, else English). Machine formats stay English.
+    /// Language of the messages: the human report, watch, the progress line,
+    /// list, hint and verify (default: Korean when LC_ALL, LC_MESSAGES or LANG
+    /// starts with `ko`, else English). Machine formats and this help stay
+    /// English.
     #[arg(long, value_enum, value_name = "LANG", global = true)]
     lang: Option<Lang>,
 }
@@ -147,7 +149,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Mutants(args)) => mutants_cmd::run(&course, &args, options),
         Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options, lang),
         Some(Command::Readmes(args)) => readmes_cmd::run(&course, &args, &options),
-        Some(Command::Watch) => watch_cmd::run(&course, options),
+        Some(Command::Watch) => watch_cmd::run(&course, options, lang),
         Some(Command::New(args)) => new_cmd::run(&course, &args),
         Some(Command::Export(args)) => export_cmd::run(&course, &args),
         Some(Command::Batch(args)) => batch_cmd::run(&course, &args, options, cli.common.seed),

@@ -61,7 +61,7 @@ pub fn run(
     let subject = choose_subject(course, &args.which)?;
     options.only = vec![plan.name.clone()];
     options.only_checks = vec![args.check.clone()];
-    let mut progress = Progress::new(progress_enabled(common.quiet));
+    let mut progress = Progress::in_lang(progress_enabled(common.quiet), lang);
     let report = grade(course, &subject, &options, &mut progress)
         .with_context(|| format!("cannot replay {} {}", plan.name, args.check))?;
     let text = match args.format {

@@ -80,7 +80,7 @@ pub fn run(
             }
         }
     }
-    let mut progress = Progress::new(progress_enabled(quiet));
+    let mut progress = Progress::in_lang(progress_enabled(quiet), lang);
     let mut rows = verify(course, &verify_options, &mut progress, &mut |row| {
         if human {
             let line =

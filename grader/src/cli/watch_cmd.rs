@@ -19,6 +19,7 @@ use crossterm::{cursor, execute, terminal};
 use notify::{RecursiveMode, Watcher};
 use threadlings_grader::course::Course;
 use threadlings_grader::grade::{GradeOptions, Silent, grade};
+use threadlings_grader::i18n::{self, Lang};
 use threadlings_grader::subject::Subject;
 use threadlings_grader::watch::{Action, WatchState, action_for, exercise_of};
 use threadlings_schema::report::GradeReport;
@@ -65,7 +66,7 @@ impl Drop for TerminalGuard {
     }
 }
 
-pub fn run(course: &Course, options: GradeOptions) -> Result<ExitCode> {
+pub fn run(course: &Course, options: GradeOptions, lang: Lang) -> Result<ExitCode> {
     if course.exercises.is_empty() {
         bail!("the course has no exercises to watch");
     }
@@ -107,7 +108,7 @@ pub fn run(course: &Course, options: GradeOptions) -> Result<ExitCode> {
         .context("cannot start the key reader")?;
 
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut state = WatchState::new(course, options.seed);
+    let mut state = WatchState::new(course, options.seed).in_lang(lang);
     let mut pending: BTreeSet<String> = BTreeSet::new();
     let mut pending_all = false;
 
@@ -128,7 +129,7 @@ pub fn run(course: &Course, options: GradeOptions) -> Result<ExitCode> {
         });
     };
 
-    state.status = "grading every exercise…".to_string();
+    state.status = i18n::watch_grading(lang, None);
     draw(&state, colour)?;
     start(Vec::new(), None);
     let mut grading = true;
@@ -169,7 +170,7 @@ pub fn run(course: &Course, options: GradeOptions) -> Result<ExitCode> {
                         state.status.clear();
                         state.last_duration = Some(started.elapsed());
                     }
-                    Err(error) => state.status = format!("grading failed: {error}"),
+                    Err(error) => state.status = i18n::watch_grading_failed(lang, &error),
                 }
             }
         }
@@ -177,11 +178,11 @@ pub fn run(course: &Course, options: GradeOptions) -> Result<ExitCode> {
             if pending_all {
                 pending_all = false;
                 pending.clear();
-                state.status = "grading every exercise…".to_string();
+                state.status = i18n::watch_grading(lang, None);
                 start(Vec::new(), None);
                 grading = true;
             } else if let Some(name) = pending.pop_first() {
-                state.status = format!("grading {name}…");
+                state.status = i18n::watch_grading(lang, Some(&name));
                 start(vec![name.clone()], Some(name));
                 grading = true;
             }

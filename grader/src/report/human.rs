@@ -13,6 +13,7 @@ use threadlings_schema::report::{
 
 use super::story;
 use crate::i18n::{self, Lang};
+use crate::messages;
 
 /// Lines of compiler output shown per exercise before cutting.
 const MAX_BUILD_LINES: usize = 40;
@@ -42,8 +43,9 @@ pub fn render(report: &GradeReport, colour: bool) -> String {
     render_in(report, colour, Lang::En)
 }
 
-/// [`render`] in `lang`: the report's own words are translated, and so are
-/// the explanations the grader wrote into check messages (see [`i18n`]).
+/// [`render`] in `lang`: the report's own words are translated, and the
+/// explanations the grader gave for checks are worded in `lang` from their
+/// data (see [`crate::messages`]); a check's own text is printed as it is.
 pub fn render_in(report: &GradeReport, colour: bool, lang: Lang) -> String {
     render_with_packages(report, colour, lang, &|_| None)
 }
@@ -170,7 +172,10 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
             out,
             "    {} {}",
             s.bad.apply_to(i18n::integrity_label(lang)),
-            i18n::check_message(lang, &flag.detail)
+            match &flag.finding {
+                Some(finding) => messages::finding(lang, finding),
+                None => flag.detail.clone(),
+            }
         );
     }
     match e.status {
@@ -186,7 +191,8 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
         }
         ExerciseStatus::CompileError => {
             for check in &e.checks {
-                let _ = writeln!(out, "    {}", i18n::check_message(lang, &check.message));
+                let message = messages::render(lang, check, &|own| own.to_string());
+                let _ = writeln!(out, "    {message}");
             }
             if let Some(errors) = &e.build_errors {
                 let lines: Vec<&str> = errors.lines().collect();
@@ -253,7 +259,7 @@ fn render_also(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
 fn status_line(c: &CheckReport, s: &Styles, lang: Lang) -> String {
     // A check that failed only because its task is still `todo!()` says so
     // in its status word too (the JSON status stays `failed`: it scores 0).
-    let not_started = c.status == CheckStatus::Failed && i18n::is_not_started_message(&c.message);
+    let not_started = c.status == CheckStatus::Failed && messages::is_not_started(c);
     let word = if not_started {
         i18n::check_not_started(lang)
     } else {
@@ -300,12 +306,11 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang, verbo
     if c.status == CheckStatus::Passed {
         return;
     }
-    let message = if verbose {
-        c.message.clone()
-    } else {
-        story::plain_message(&c.message)
+    let own = |text: &str| match verbose {
+        true => text.to_string(),
+        false => story::plain_message(text),
     };
-    for line in i18n::check_message(lang, &message).lines() {
+    for line in messages::render(lang, c, &own).lines() {
         let _ = writeln!(out, "        {line}");
     }
     if let Some(scenario) = &c.scenario {

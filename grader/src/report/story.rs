@@ -298,6 +298,8 @@ This is deterministic: the same interleaving fails on every run"
             score: 0.0,
             max_score: 2.0,
             message: String::new(),
+            explanation: None,
+            findings: Vec::new(),
             duration_ms: 0,
             seed: 1,
             replay: None,

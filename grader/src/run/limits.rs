@@ -5,6 +5,8 @@
 //! `course.toml` `[defaults]`, and for one check in its `checks.toml` entry
 //! (`memory_mb`, `max_tasks`, `output_kb`, `file_mb`). See docs/sandbox.md.
 
+use threadlings_schema::report::SandboxFinding;
+
 /// What one check process (and everything it starts) may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -117,64 +119,36 @@ impl Tamper {
 }
 
 impl LimitHit {
-    /// One sentence for the report.
-    pub fn describe(&self) -> String {
-        match self {
-            LimitHit::Memory { limit_mb, peak_kb } => format!(
-                "out of memory: an allocation failed at the check's memory limit of {limit_mb} MB \
-                 (peak resident memory {} MB); unbounded growth, or a collection that is never \
-                 emptied?",
-                peak_kb / 1024
-            ),
-            LimitHit::Tasks { limit } => format!(
-                "reached the task limit: at most {limit} threads and processes may run at once; \
-                 threads or processes started without bound?"
-            ),
-            LimitHit::FileSize { limit_mb } => {
-                format!("a file grew past the check's file size limit of {limit_mb} MB")
-            }
+    /// What the report records: the finding as data.
+    pub fn finding(&self) -> SandboxFinding {
+        match *self {
+            LimitHit::Memory { limit_mb, peak_kb } => SandboxFinding::OutOfMemory {
+                limit_mb,
+                peak_mb: peak_kb / 1024,
+            },
+            LimitHit::Tasks { limit } => SandboxFinding::TaskLimit { limit },
+            LimitHit::FileSize { limit_mb } => SandboxFinding::FileSize { limit_mb },
             LimitHit::Output {
                 limit_kb,
                 total_bytes,
-            } => format!(
-                "printed {} of output; the report keeps the first and last {} KB",
-                human_bytes(*total_bytes),
-                limit_kb / 2
-            ),
-            LimitHit::LeftRunning { processes } => format!(
-                "{processes} process{} started by the code under test {} still running after the \
-                 check ended and {} killed: every process it starts must end (and be waited for) \
-                 before it returns",
-                if *processes == 1 { "" } else { "es" },
-                if *processes == 1 { "was" } else { "were" },
-                if *processes == 1 { "was" } else { "were" },
-            ),
-            LimitHit::Tampered(Tamper::ForeignResultLines { lines }) => format!(
-                "the code under test wrote {lines} line(s) on the grader's private result channel: \
-                 only the check harness may; the check fails and the submission is flagged for \
-                 the instructor"
-            ),
-            LimitHit::Tampered(Tamper::ForbiddenOpen) => {
-                "the code under test tried to open the check process's memory or the grader's \
-                 private descriptors (/proc/self/mem, /proc/self/fd/3 or 4): the check fails and \
-                 the submission is flagged for the instructor"
-                    .to_string()
+            } => SandboxFinding::OutputTruncated {
+                total_bytes,
+                kept_kb: limit_kb / 2,
+            },
+            LimitHit::LeftRunning { processes } => {
+                SandboxFinding::LeftoverProcesses { count: processes }
             }
-            LimitHit::Tampered(Tamper::VerdictShapedOutput) => {
-                "the code under test printed lines shaped like the grader's verdicts: the check \
-                 fails and the submission is flagged for the instructor"
-                    .to_string()
+            LimitHit::Tampered(Tamper::ForeignResultLines { lines }) => {
+                SandboxFinding::ResultChannelForged { lines }
             }
+            LimitHit::Tampered(Tamper::ForbiddenOpen) => SandboxFinding::ForbiddenOpen,
+            LimitHit::Tampered(Tamper::VerdictShapedOutput) => SandboxFinding::VerdictShapedOutput,
         }
     }
-}
 
-fn human_bytes(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= 10 * MB {
-        format!("{} MB", bytes / MB)
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
+    /// One sentence for the report, in English (`crate::messages::en`).
+    pub fn describe(&self) -> String {
+        crate::messages::en::finding(&self.finding())
     }
 }
 

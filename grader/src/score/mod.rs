@@ -1,14 +1,20 @@
 //! Score stage: turn how each check process ended into points and a message a
 //! student can act on, using the points and limits from the course metadata.
+//!
+//! What the grader itself has to say about a check (it timed out, crashed,
+//! did not compile) goes into the report as an [`Explanation`] and the
+//! sandbox's findings as a list; the English `message` is rendered from them
+//! by `crate::messages`, never worded here.
 
 use threadlings_schema::protocol::Verdict;
 use threadlings_schema::report::{
-    CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, IntegrityFlag,
-    IntegrityKind,
+    CheckKind, CheckReport, CheckStatus, Crash, ExerciseReport, ExerciseStatus, Explanation,
+    IntegrityFlag, IntegrityKind,
 };
 
 use crate::build::ExerciseBuild;
 use crate::course::{CheckPlan, ExercisePlan};
+use crate::messages;
 use crate::run::{CheckRun, LimitHit, RunOutcome};
 
 /// What happened to one check: it ran, or its build variant did not compile.
@@ -20,7 +26,7 @@ pub enum CheckAttempt {
     NotBuilt(String),
     /// Not run: the answer bypasses the course facade this race check
     /// watches it through (`subject::scan`); carries the reason.
-    Refused(String),
+    Refused(Explanation),
 }
 
 /// Scores one exercise. `attempts` holds one entry per check in plan order;
@@ -63,6 +69,7 @@ pub fn score_exercise(
                             kind: tamper.kind(),
                             check: Some(check.name.clone()),
                             detail: hit.describe(),
+                            finding: Some(hit.finding()),
                         });
                     }
                 }
@@ -80,31 +87,24 @@ pub fn score_exercise(
                     kind: IntegrityKind::CompileBound,
                     check: None,
                     detail: bound.clone(),
+                    finding: None,
                 });
             }
-            let message = if *in_checks {
-                "the hidden checks do not compile against your code: did you change a public \
-                 function's name or signature? Keep the API given in src/lib.rs."
-                    .to_string()
+            let explanation = if *in_checks {
+                Explanation::ChecksDoNotCompile
             } else {
-                format!(
-                    "your code does not compile; fix the errors below (`cargo build -p {}` shows \
-                     them in colour)",
-                    plan.package
-                )
+                Explanation::DoesNotCompile {
+                    package: plan.package.clone(),
+                }
             };
             (
-                vec![build_check(plan, &message, seed)],
+                vec![build_check(plan, explanation, seed)],
                 Some(errors.clone()),
                 ExerciseStatus::CompileError,
             )
         }
         ExerciseBuild::Missing => (
-            vec![build_check(
-                plan,
-                "no sources for this exercise in the graded directory (expected NN-topic/src/)",
-                seed,
-            )],
+            vec![build_check(plan, Explanation::NoSources, seed)],
             None,
             ExerciseStatus::CompileError,
         ),
@@ -124,14 +124,16 @@ pub fn score_exercise(
     }
 }
 
-fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
+fn build_check(plan: &ExercisePlan, explanation: Explanation, seed: u64) -> CheckReport {
     CheckReport {
         name: "build".to_string(),
         kind: CheckKind::Build,
         status: CheckStatus::CompileError,
         score: 0.0,
         max_score: plan.checks.iter().map(|c| c.points).sum(),
-        message: message.to_string(),
+        message: messages::en::explanation(&explanation),
+        explanation: Some(explanation),
+        findings: Vec::new(),
         duration_ms: 0,
         seed,
         replay: None,
@@ -145,20 +147,18 @@ fn build_check(plan: &ExercisePlan, message: &str, seed: u64) -> CheckReport {
 }
 
 fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckReport {
-    let variant = check.variant.as_deref().unwrap_or("plain");
+    let explanation = Explanation::VariantDoesNotCompile {
+        variant: check.variant.as_deref().unwrap_or("plain").to_string(),
+    };
     CheckReport {
         name: check.name.clone(),
         kind: check.kind,
         status: CheckStatus::CompileError,
         score: 0.0,
         max_score: check.points,
-        message: format!(
-            "the `{variant}` build of the checks does not compile with your code. Exercises \
-             checked this way must use the course's `threadlings::sync` and \
-             `threadlings::thread` instead of `std::sync` and `std::thread`, and keep locks \
-             and atomics out of `static`s (a model check creates them afresh for every \
-             interleaving it explores)."
-        ),
+        message: messages::en::explanation(&explanation),
+        explanation: Some(explanation),
+        findings: Vec::new(),
         duration_ms: 0,
         seed,
         replay: None,
@@ -171,14 +171,16 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
     }
 }
 
-fn refused_check(check: &CheckPlan, reason: &str, seed: u64) -> CheckReport {
+fn refused_check(check: &CheckPlan, reason: &Explanation, seed: u64) -> CheckReport {
     CheckReport {
         name: check.name.clone(),
         kind: check.kind,
         status: CheckStatus::Failed,
         score: 0.0,
         max_score: check.points,
-        message: reason.to_string(),
+        message: messages::en::explanation(reason),
+        explanation: Some(reason.clone()),
+        findings: Vec::new(),
         duration_ms: 0,
         seed,
         replay: None,
@@ -214,17 +216,22 @@ fn score_check(
     seed: u64,
     replay: &dyn Fn(&str) -> String,
 ) -> CheckReport {
-    let (status, mut message) = status_and_message(check, &run.outcome);
+    let (status, head) = status_and_head(check, &run.outcome);
     let passed = status == CheckStatus::Passed;
     let skipped = status == CheckStatus::Skipped;
     let failed = !(passed || skipped);
-    if failed {
-        // What the sandbox saw: a limit reached, processes left behind.
-        for hit in &run.limits_hit {
-            message.push_str("; ");
-            message.push_str(&hit.describe());
-        }
-    }
+    // What the sandbox saw: a limit reached, processes left behind.
+    let findings: Vec<_> = match failed {
+        true => run.limits_hit.iter().map(LimitHit::finding).collect(),
+        false => Vec::new(),
+    };
+    let (message, explanation) = match head {
+        Head::Grader(explanation) => (
+            messages::message(&messages::en::explanation(&explanation), &findings),
+            Some(explanation),
+        ),
+        Head::Own(text) => (messages::message(&text, &findings), None),
+    };
     CheckReport {
         name: check.name.clone(),
         kind: check.kind,
@@ -232,6 +239,8 @@ fn score_check(
         score: if passed { check.points } else { 0.0 },
         max_score: if skipped { 0.0 } else { check.points },
         message,
+        explanation,
+        findings,
         duration_ms: run.duration.as_millis() as u64,
         seed,
         replay: failed.then(|| replay(&check.name)),
@@ -244,82 +253,90 @@ fn score_check(
     }
 }
 
-fn status_and_message(check: &CheckPlan, outcome: &RunOutcome) -> (CheckStatus, String) {
+/// The head of a check's message: the grader's explanation, or what the
+/// check program wrote.
+enum Head {
+    Grader(Explanation),
+    Own(String),
+}
+
+fn status_and_head(check: &CheckPlan, outcome: &RunOutcome) -> (CheckStatus, Head) {
+    let grader = |status, explanation| (status, Head::Grader(explanation));
     match outcome {
         RunOutcome::Reported(verdict) => verdict_status(verdict),
-        RunOutcome::TimedOut { limit } => (
+        RunOutcome::TimedOut { limit } => grader(
             CheckStatus::Timeout,
-            format!(
-                "did not finish within {:.0} s: possible deadlock or infinite loop in `{}` \
-                 (threads waiting for each other, a lost wake-up, or a loop that never ends)",
-                limit.as_secs_f64(),
-                check.name
-            ),
+            Explanation::Timeout {
+                limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                check: check.name.clone(),
+            },
         ),
         RunOutcome::Signaled {
             signal,
             stack_overflow,
             verdict,
-        } => {
-            let what = if *stack_overflow {
-                "stack overflow (unbounded recursion, or a huge value on the stack)".to_string()
-            } else {
-                signal_description(*signal)
-            };
-            let after = if verdict.is_some() {
-                " after the check finished (a thread left running crashed the process)"
-            } else {
-                ""
-            };
-            (CheckStatus::Crashed, format!("crashed: {what}{after}"))
-        }
-        RunOutcome::ExitedEarly { code } => (
+        } => grader(
             CheckStatus::Crashed,
-            format!(
-                "the process exited (code {code}) before the check finished: does the code call \
-                 std::process::exit, or panic while panicking?"
-            ),
+            Explanation::Crashed {
+                crash: if *stack_overflow {
+                    Crash::StackOverflow
+                } else {
+                    crash_of(*signal)
+                },
+                after_finish: verdict.is_some(),
+            },
         ),
-        RunOutcome::NotRun(error) => (
+        RunOutcome::ExitedEarly { code } => grader(
             CheckStatus::Crashed,
-            format!("the check program could not be started: {error}"),
+            Explanation::ExitedEarly { code: *code },
+        ),
+        RunOutcome::NotRun(error) => grader(
+            CheckStatus::Crashed,
+            Explanation::NotRun {
+                error: error.clone(),
+            },
         ),
     }
 }
 
-fn verdict_status(verdict: &Verdict) -> (CheckStatus, String) {
+fn verdict_status(verdict: &Verdict) -> (CheckStatus, Head) {
     match verdict {
-        Verdict::Passed => (CheckStatus::Passed, String::new()),
-        Verdict::Failed(failure) => (CheckStatus::Failed, failure.render()),
+        Verdict::Passed => (CheckStatus::Passed, Head::Own(String::new())),
+        Verdict::Failed(failure) => (CheckStatus::Failed, Head::Own(failure.render())),
         Verdict::NotStarted { message } => (
             CheckStatus::Failed,
-            format!("{} ({message})", crate::i18n::NOT_STARTED_MESSAGE),
+            Head::Grader(Explanation::NotStarted {
+                detail: message.clone(),
+            }),
         ),
         Verdict::Panicked { message, location } => (
             CheckStatus::Crashed,
-            match location {
-                Some(location) => format!("panicked at {location}: {message}"),
-                None => format!("panicked: {message}"),
-            },
+            Head::Grader(Explanation::Panicked {
+                location: location.clone(),
+                message: message.clone(),
+            }),
         ),
-        Verdict::Skipped { reason } => (CheckStatus::Skipped, format!("skipped: {reason}")),
+        Verdict::Skipped { reason } => (
+            CheckStatus::Skipped,
+            Head::Grader(Explanation::Skipped {
+                reason: reason.clone(),
+            }),
+        ),
     }
 }
 
-fn signal_description(signal: i32) -> String {
-    let name = match signal {
-        libc::SIGABRT => {
-            "aborted (SIGABRT): std::process::abort, a panic that could not unwind, or a failed allocation"
-        }
-        libc::SIGSEGV => "segmentation fault (SIGSEGV): invalid memory access in unsafe code",
-        libc::SIGBUS => "bus error (SIGBUS): invalid memory access",
-        libc::SIGKILL => "killed (SIGKILL): out of memory, or a resource limit",
-        libc::SIGFPE => "arithmetic error (SIGFPE)",
-        libc::SIGILL => "illegal instruction (SIGILL)",
-        libc::SIGXCPU => "CPU time limit exceeded (SIGXCPU)",
-        libc::SIGPIPE => "broken pipe (SIGPIPE)",
-        libc::SIGXFSZ => "file size limit exceeded (SIGXFSZ)",
-        _ => return format!("killed by signal {signal}"),
-    };
-    name.to_string()
+/// The crash a signal means.
+fn crash_of(signal: i32) -> Crash {
+    match signal {
+        libc::SIGABRT => Crash::Abort,
+        libc::SIGSEGV => Crash::SegmentationFault,
+        libc::SIGBUS => Crash::BusError,
+        libc::SIGKILL => Crash::Killed,
+        libc::SIGFPE => Crash::ArithmeticError,
+        libc::SIGILL => Crash::IllegalInstruction,
+        libc::SIGXCPU => Crash::CpuTimeLimit,
+        libc::SIGPIPE => Crash::BrokenPipe,
+        libc::SIGXFSZ => Crash::FileSizeLimit,
+        other => Crash::Signal(other),
+    }
 }

@@ -26,6 +26,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use threadlings_schema::report::{Explanation, FacadeUse};
+
 use crate::course::ExercisePlan;
 use crate::error::{Error, Result};
 
@@ -131,32 +133,27 @@ pub fn scan(src_dir: &Path, policy: &FacadePolicy) -> Vec<Finding> {
     findings
 }
 
-/// The report message for checks not graded because of `findings`.
-pub fn refusal(findings: &[Finding]) -> Option<String> {
+/// Why checks are not graded because of `findings` (the first five, and
+/// how many more); `crate::messages` words it.
+pub fn refusal(findings: &[Finding]) -> Option<Explanation> {
     if findings.is_empty() {
         return None;
     }
-    let shown: Vec<String> = findings
-        .iter()
-        .take(5)
-        .map(|f| format!("{}:{} uses {}", f.file, f.line, f.what))
-        .collect();
-    let more = if findings.len() > shown.len() {
-        format!(" (and {} more)", findings.len() - shown.len())
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "not graded: this race check watches your locks, atomics and threads through the \
-         course facade, but {}{more}. Take them from threadlings::sync and threadlings::thread \
-         (same names and methods as std) and do without `unsafe` unless the exercise asks \
-         for it; then this check grades your answer.",
-        shown.join("; ")
-    ))
+    const SHOWN: usize = 5;
+    Some(Explanation::OffFacade {
+        uses: findings
+            .iter()
+            .take(SHOWN)
+            .map(|f| FacadeUse {
+                file: f.file.clone(),
+                line: f.line,
+                what: f.what.clone(),
+            })
+            .collect(),
+        more: findings.len().saturating_sub(SHOWN),
+    })
 }
 
-/// Why each exercise's race checks are not graded, for the exercises whose
-/// subject sources bypass the facade. `src_of` gives the subject's `src/`.
 /// Every `unsafe` in the sources under `src_dir`: what an instructor reads
 /// when an exercise allows `unsafe` (see `IntegrityKind::UnsafeReview`).
 pub fn unsafe_uses(src_dir: &Path) -> Vec<Finding> {
@@ -168,10 +165,12 @@ pub fn unsafe_uses(src_dir: &Path) -> Vec<Finding> {
     scan(src_dir, &policy)
 }
 
+/// Why each exercise's race checks are not graded, for the exercises whose
+/// subject sources bypass the facade. `src_of` gives the subject's `src/`.
 pub fn refusals(
     exercises: &[&ExercisePlan],
     src_of: impl Fn(&str) -> PathBuf,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<BTreeMap<String, Explanation>> {
     let mut out = BTreeMap::new();
     for exercise in exercises {
         let Some(policy) = policy(exercise)? else {

@@ -4,6 +4,8 @@
 //! The screen always answers "where am I, and what is wrong": the exercise in
 //! focus (the one just edited while it fails, otherwise the first one not
 //! passing), its checks, and the full message of its first failing check.
+//! It speaks the grader's language (`--lang`): the words are `crate::i18n`'s
+//! and the grader's explanations `crate::messages`'.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -14,6 +16,8 @@ use console::Style;
 use threadlings_schema::report::{CheckStatus, ExerciseReport, ExerciseStatus, GradeReport};
 
 use crate::course::Course;
+use crate::i18n::{self, Lang};
+use crate::messages;
 use crate::report::human::points;
 
 /// What a key press asks for.
@@ -86,6 +90,7 @@ pub struct WatchState {
     pub status: String,
     /// How long the last grading took.
     pub last_duration: Option<Duration>,
+    lang: Lang,
 }
 
 impl WatchState {
@@ -98,7 +103,18 @@ impl WatchState {
             just_passed: None,
             status: String::new(),
             last_duration: None,
+            lang: Lang::En,
         }
+    }
+
+    /// The same state, its screen in `lang`.
+    pub fn in_lang(self, lang: Lang) -> Self {
+        WatchState { lang, ..self }
+    }
+
+    /// The language of the screen.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Takes in a grading; `edited` is the exercise whose save caused it.
@@ -155,11 +171,12 @@ impl WatchState {
             format!(
                 "{} {}",
                 bold.apply_to("Threadlings watch"),
-                dim.apply_to(format!(
-                    "· seed {} · {passed}/{} exercises pass · {} points",
+                dim.apply_to(i18n::watch_summary(
+                    self.lang,
                     self.seed,
+                    passed,
                     self.order.len(),
-                    points(score, max)
+                    &points(score, max)
                 ))
             ),
             String::new(),
@@ -167,7 +184,7 @@ impl WatchState {
         if let Some(name) = &self.just_passed {
             top.push(format!(
                 "{}",
-                good.apply_to(format!("✓ {name} passes now. Well done!"))
+                good.apply_to(i18n::watch_passes_now(self.lang, name))
             ));
             top.push(String::new());
         }
@@ -176,15 +193,12 @@ impl WatchState {
         match self.focus.as_deref().and_then(|f| self.reports.get(f)) {
             Some(exercise) => self.render_focus(&mut body, exercise, &good, &bad, &dim, &bold),
             None if !self.reports.is_empty() && self.first_unsolved().is_none() => {
-                body.push(format!(
-                    "{}",
-                    good.apply_to("Everything passes. Well done!")
-                ));
+                body.push(format!("{}", good.apply_to(i18n::all_passed(self.lang))));
             }
-            None => body.push("Grading every exercise to find where you are…".to_string()),
+            None => body.push(i18n::watch_first_grading(self.lang).to_string()),
         }
 
-        let mut progress = String::from("Progress ");
+        let mut progress = format!("{} ", i18n::watch_progress(self.lang));
         for name in &self.order {
             let number = name.split_once('-').map_or(name.as_str(), |(n, _)| n);
             let mark = match self.reports.get(name).map(|e| e.status) {
@@ -195,15 +209,10 @@ impl WatchState {
             let _ = write!(progress, " {mark}");
         }
         let mut bottom = vec![String::new(), progress];
-        let took = self
-            .last_duration
-            .map(|d| format!(" (last grading {:.1} s)", d.as_secs_f64()))
-            .unwrap_or_default();
+        let took = self.last_duration.map(|d| d.as_secs_f64());
         bottom.push(format!(
             "{}",
-            dim.apply_to(format!(
-                "Save a file in exercises/*/src to re-grade it · r re-grade all · q quit{took}"
-            ))
+            dim.apply_to(i18n::watch_help(self.lang, took))
         ));
         if !self.status.is_empty() {
             bottom.push(self.status.clone());
@@ -215,7 +224,7 @@ impl WatchState {
             body.truncate(room - 1);
             body.push(format!(
                 "{}",
-                dim.apply_to(format!("… {cut} more lines (make the terminal taller)"))
+                dim.apply_to(i18n::watch_more_lines(self.lang, cut))
             ));
         }
         top.into_iter().chain(body).chain(bottom).collect()
@@ -230,29 +239,30 @@ impl WatchState {
         dim: &Style,
         bold: &Style,
     ) {
+        let lang = self.lang;
+        let word = i18n::exercise_status(lang, e.status);
         let status = match e.status {
-            ExerciseStatus::Passed => good.apply_to("passed"),
-            ExerciseStatus::Failed => bad.apply_to("failed"),
-            ExerciseStatus::CompileError => bad.apply_to("does not compile"),
-            ExerciseStatus::NotStarted => dim.apply_to("not started"),
+            ExerciseStatus::Passed => good.apply_to(word),
+            ExerciseStatus::Failed => bad.apply_to(word),
+            ExerciseStatus::CompileError => bad.apply_to(word),
+            ExerciseStatus::NotStarted => dim.apply_to(word),
         };
         out.push(format!(
-            "Now: {}  {}  {}  {status}",
+            "{} {}  {}  {}  {status}",
+            i18n::watch_now(lang),
             bold.apply_to(&e.name),
             e.title,
             points(e.score, e.max_score)
         ));
         match e.status {
             ExerciseStatus::NotStarted => {
-                out.push(format!(
-                    "  Start here: read exercises/{}/README.md, then replace the todo!()s in src/lib.rs.",
-                    e.name
-                ));
+                out.push(format!("  {}", i18n::start_here(lang, &e.name)));
                 return;
             }
             ExerciseStatus::CompileError => {
                 for check in &e.checks {
-                    out.push(format!("  {}", check.message));
+                    let message = messages::render(lang, check, &|own| own.to_string());
+                    out.push(format!("  {message}"));
                 }
                 if let Some(errors) = &e.build_errors {
                     out.extend(errors.lines().map(|l| format!("    {}", dim.apply_to(l))));
@@ -275,9 +285,9 @@ impl WatchState {
         });
         for (i, check) in e.checks.iter().enumerate() {
             let (mark, word) = match check.status {
-                CheckStatus::Passed => (good.apply_to("✓"), String::new()),
-                CheckStatus::Skipped => (dim.apply_to("-"), "skipped".to_string()),
-                other => (bad.apply_to("✗"), other.as_str().replace('_', " ")),
+                CheckStatus::Passed => (good.apply_to("✓"), ""),
+                CheckStatus::Skipped => (dim.apply_to("-"), i18n::check_status(lang, check.status)),
+                other => (bad.apply_to("✗"), i18n::check_status(lang, other)),
             };
             out.push(format!(
                 "  {mark} {:<34} {:<7} {:>7}  {word}",
@@ -286,20 +296,20 @@ impl WatchState {
                 points(check.score, check.max_score)
             ));
             if detailed == Some(i) {
-                let message = crate::report::story::plain_message(&check.message);
+                let message = messages::render(lang, check, &crate::report::story::plain_message);
                 out.extend(message.lines().map(|l| format!("      {l}")));
                 if let Some(trace) = &check.trace {
-                    let text = crate::report::trace::render(trace, crate::i18n::Lang::En, "      ");
+                    let text = crate::report::trace::render(trace, lang, "      ");
                     out.extend(text.lines().map(str::to_string));
                 }
                 // A timing check's evidence: when each task ran, on which thread.
                 let mut timeline = String::new();
                 crate::report::timeline::render_for_check(&mut timeline, check, "      ");
-                out.extend(timeline.lines().map(str::to_string));
+                out.extend(i18n::timeline(lang, &timeline).lines().map(str::to_string));
                 if let Some(replay) = &check.replay {
                     out.push(format!(
                         "      {}",
-                        dim.apply_to(format!("replay: {replay}"))
+                        dim.apply_to(i18n::replay(lang, replay))
                     ));
                 }
             }

@@ -1,0 +1,173 @@
+//! The English catalog: the one place the grader's own explanations are
+//! worded in English. The score stage, the sandbox and the facade scan
+//! render their `CheckReport.message` from here (the JSON keeps that
+//! rendering), and the English human report prints it.
+//!
+//! Each function is an exhaustive `match` over its enum: a new explanation
+//! does not compile until it has its English words (and, in `ko.rs`, its
+//! Korean ones). Keep the wording stable: JSON readers and reviews' tests
+//! compare these sentences.
+
+use threadlings_schema::report::{Crash, Explanation, SandboxFinding};
+
+/// The start of every "a task still calls `todo!()`" explanation; the human
+/// report keys its "not started" status word on it for reports written
+/// before explanations were data.
+pub const NOT_STARTED: &str = "not started yet: a task this check uses still calls todo!()";
+
+/// An explanation in English.
+pub fn explanation(e: &Explanation) -> String {
+    match e {
+        Explanation::ChecksDoNotCompile => {
+            "the hidden checks do not compile against your code: did you change a public \
+             function's name or signature? Keep the API given in src/lib.rs."
+                .to_string()
+        }
+        Explanation::DoesNotCompile { package } => format!(
+            "your code does not compile; fix the errors below (`cargo build -p {package}` shows \
+             them in colour)"
+        ),
+        Explanation::NoSources => {
+            "no sources for this exercise in the graded directory (expected NN-topic/src/)"
+                .to_string()
+        }
+        Explanation::VariantDoesNotCompile { variant } => format!(
+            "the `{variant}` build of the checks does not compile with your code. Exercises \
+             checked this way must use the course's `threadlings::sync` and \
+             `threadlings::thread` instead of `std::sync` and `std::thread`, and keep locks \
+             and atomics out of `static`s (a model check creates them afresh for every \
+             interleaving it explores)."
+        ),
+        Explanation::Timeout { limit_ms, check } => format!(
+            "did not finish within {} s: possible deadlock or infinite loop in `{check}` \
+             (threads waiting for each other, a lost wake-up, or a loop that never ends)",
+            super::whole_seconds(*limit_ms)
+        ),
+        Explanation::Crashed {
+            crash,
+            after_finish,
+        } => {
+            let after = if *after_finish {
+                " after the check finished (a thread left running crashed the process)"
+            } else {
+                ""
+            };
+            format!("crashed: {}{after}", self::crash(*crash))
+        }
+        Explanation::ExitedEarly { code } => format!(
+            "the process exited (code {code}) before the check finished: does the code call \
+             std::process::exit, or panic while panicking?"
+        ),
+        Explanation::NotRun { error } => {
+            format!("the check program could not be started: {error}")
+        }
+        Explanation::NotStarted { detail } => format!("{NOT_STARTED} ({detail})"),
+        Explanation::StubsUntouched => format!(
+            "{NOT_STARTED} (the sources are still the course's stubs; the checks run once you \
+             change them)"
+        ),
+        Explanation::Panicked {
+            location: Some(location),
+            message,
+        } => format!("panicked at {location}: {message}"),
+        Explanation::Panicked {
+            location: None,
+            message,
+        } => format!("panicked: {message}"),
+        Explanation::Skipped { reason } => format!("skipped: {reason}"),
+        Explanation::OffFacade { uses, more } => {
+            let shown: Vec<String> = uses
+                .iter()
+                .map(|u| format!("{}:{} uses {}", u.file, u.line, u.what))
+                .collect();
+            let more = match more {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            format!(
+                "not graded: this race check watches your locks, atomics and threads through the \
+                 course facade, but {}{more}. Take them from threadlings::sync and \
+                 threadlings::thread (same names and methods as std) and do without `unsafe` \
+                 unless the exercise asks for it; then this check grades your answer.",
+                shown.join("; ")
+            )
+        }
+    }
+}
+
+/// What a crash was, after `crashed: `.
+fn crash(crash: Crash) -> String {
+    match crash {
+        Crash::StackOverflow => {
+            "stack overflow (unbounded recursion, or a huge value on the stack)"
+        }
+        Crash::Abort => {
+            "aborted (SIGABRT): std::process::abort, a panic that could not unwind, or a failed \
+             allocation"
+        }
+        Crash::SegmentationFault => {
+            "segmentation fault (SIGSEGV): invalid memory access in unsafe code"
+        }
+        Crash::BusError => "bus error (SIGBUS): invalid memory access",
+        Crash::Killed => "killed (SIGKILL): out of memory, or a resource limit",
+        Crash::ArithmeticError => "arithmetic error (SIGFPE)",
+        Crash::IllegalInstruction => "illegal instruction (SIGILL)",
+        Crash::CpuTimeLimit => "CPU time limit exceeded (SIGXCPU)",
+        Crash::BrokenPipe => "broken pipe (SIGPIPE)",
+        Crash::FileSizeLimit => "file size limit exceeded (SIGXFSZ)",
+        Crash::Signal(signal) => return format!("killed by signal {signal}"),
+    }
+    .to_string()
+}
+
+/// One sandbox finding in English.
+pub fn finding(f: &SandboxFinding) -> String {
+    match f {
+        SandboxFinding::OutOfMemory { limit_mb, peak_mb } => format!(
+            "out of memory: an allocation failed at the check's memory limit of {limit_mb} MB \
+             (peak resident memory {peak_mb} MB); unbounded growth, or a collection that is \
+             never emptied?"
+        ),
+        SandboxFinding::TaskLimit { limit } => format!(
+            "reached the task limit: at most {limit} threads and processes may run at once; \
+             threads or processes started without bound?"
+        ),
+        SandboxFinding::FileSize { limit_mb } => {
+            format!("a file grew past the check's file size limit of {limit_mb} MB")
+        }
+        SandboxFinding::OutputTruncated {
+            total_bytes,
+            kept_kb,
+        } => format!(
+            "printed {} of output; the report keeps the first and last {kept_kb} KB",
+            super::human_bytes(*total_bytes)
+        ),
+        SandboxFinding::LeftoverProcesses { count: 1 } => {
+            "1 process started by the code under test was still running after the check ended \
+             and was killed: every process it starts must end (and be waited for) before it \
+             returns"
+                .to_string()
+        }
+        SandboxFinding::LeftoverProcesses { count } => format!(
+            "{count} processes started by the code under test were still running after the \
+             check ended and were killed: every process it starts must end (and be waited for) \
+             before it returns"
+        ),
+        SandboxFinding::ResultChannelForged { lines } => format!(
+            "the code under test wrote {lines} line(s) on the grader's private result channel: \
+             only the check harness may; the check fails and the submission is flagged for the \
+             instructor"
+        ),
+        SandboxFinding::ForbiddenOpen => {
+            "the code under test tried to open the check process's memory or the grader's \
+             private descriptors (/proc/self/mem, /proc/self/fd/3 or 4): the check fails and \
+             the submission is flagged for the instructor"
+                .to_string()
+        }
+        SandboxFinding::VerdictShapedOutput => {
+            "the code under test printed lines shaped like the grader's verdicts: the check \
+             fails and the submission is flagged for the instructor"
+                .to_string()
+        }
+    }
+}

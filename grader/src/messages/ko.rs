@@ -1,0 +1,156 @@
+//! The Korean catalog: every explanation and sandbox finding of the English
+//! catalog (`en.rs`), phrased in Korean from the same data. Values the
+//! grader did not choose (a panic message, a check's reason for skipping,
+//! an OS error) are quoted as they are.
+//!
+//! Each function is an exhaustive `match`, like the English one: an
+//! explanation added to the report model does not compile until it is
+//! worded here too.
+
+use threadlings_schema::report::{Crash, Explanation, SandboxFinding};
+
+/// An explanation in Korean.
+pub fn explanation(e: &Explanation) -> String {
+    match e {
+        Explanation::ChecksDoNotCompile => {
+            "숨겨진 검사가 여러분의 코드와 함께 컴파일되지 않습니다: 공개 함수의 이름이나 \
+             시그니처를 바꾸지 않았나요? src/lib.rs에 주어진 API를 그대로 유지하세요."
+                .to_string()
+        }
+        Explanation::DoesNotCompile { package } => format!(
+            "코드가 컴파일되지 않습니다. 아래 오류를 고치세요(`cargo build -p {package}`를 \
+             실행하면 색으로 구분해 보여 줍니다)"
+        ),
+        Explanation::NoSources => {
+            "채점하는 디렉터리에 이 연습 문제의 소스가 없습니다(NN-topic/src/가 있어야 합니다)"
+                .to_string()
+        }
+        Explanation::VariantDoesNotCompile { variant } => format!(
+            "검사의 `{variant}` 빌드가 여러분의 코드와 함께 컴파일되지 않습니다. 이 방식으로 \
+             검사하는 연습 문제에서는 `std::sync`와 `std::thread` 대신 코스의 \
+             `threadlings::sync`와 `threadlings::thread`를 써야 하고, 락과 원자적 변수를 \
+             `static`에 두면 안 됩니다(모델 검사는 탐색하는 인터리빙마다 이것들을 새로 \
+             만듭니다)."
+        ),
+        Explanation::Timeout { limit_ms, check } => format!(
+            "{}초 안에 끝나지 않았습니다: `{check}`에서 교착 상태나 무한 루프가 \
+             의심됩니다(서로를 기다리는 스레드, 놓친 깨우기 신호, 끝나지 않는 루프)",
+            super::whole_seconds(*limit_ms)
+        ),
+        Explanation::Crashed {
+            crash,
+            after_finish,
+        } => {
+            let after = if *after_finish {
+                " (검사가 끝난 뒤: 실행 중으로 남겨 둔 스레드가 프로세스를 비정상 \
+                 종료시켰습니다)"
+            } else {
+                ""
+            };
+            format!("비정상 종료: {}{after}", self::crash(*crash))
+        }
+        Explanation::ExitedEarly { code } => format!(
+            "검사가 끝나기 전에 프로세스가 종료되었습니다(종료 코드 {code}): 코드가 \
+             std::process::exit를 호출하거나, 패닉을 처리하는 중에 다시 패닉을 일으키지 \
+             않나요?"
+        ),
+        Explanation::NotRun { error } => format!("검사 프로그램을 시작할 수 없습니다: {error}"),
+        Explanation::NotStarted { detail } => format!(
+            "아직 시작하지 않았습니다: 이 검사가 쓰는 과제가 아직 todo!()를 호출합니다({detail})"
+        ),
+        Explanation::StubsUntouched => {
+            "아직 시작하지 않았습니다: 이 검사가 쓰는 과제가 아직 todo!()를 호출합니다(소스가 \
+             아직 코스의 스텁 그대로입니다. 소스를 바꾸면 검사가 실행됩니다)"
+                .to_string()
+        }
+        Explanation::Panicked {
+            location: Some(location),
+            message,
+        } => format!("{location}에서 패닉: {message}"),
+        Explanation::Panicked {
+            location: None,
+            message,
+        } => format!("패닉: {message}"),
+        Explanation::Skipped { reason } => format!("건너뜀: {reason}"),
+        Explanation::OffFacade { uses, more } => {
+            let shown: Vec<String> = uses
+                .iter()
+                .map(|u| format!("{}:{}에서 {} 사용", u.file, u.line, u.what))
+                .collect();
+            let more = match more {
+                0 => String::new(),
+                n => format!(" (그 밖에 {n}곳)"),
+            };
+            format!(
+                "채점하지 않음: 이 경쟁 상태 검사는 코스 퍼사드를 통해 여러분의 락, 원자적 \
+                 변수, 스레드를 지켜보는데, 코드가 퍼사드를 거치지 않습니다: {}{more}. \
+                 이것들을 threadlings::sync와 threadlings::thread에서 가져오고(이름과 \
+                 메서드는 std와 같습니다), 연습 문제가 요구하지 않는 한 `unsafe` 없이 \
+                 작성하세요. 그러면 이 검사가 답을 채점합니다.",
+                shown.join("; ")
+            )
+        }
+    }
+}
+
+/// What a crash was, after `비정상 종료: `.
+fn crash(crash: Crash) -> String {
+    match crash {
+        Crash::StackOverflow => "스택 오버플로(끝없는 재귀, 또는 스택에 놓인 거대한 값)",
+        Crash::Abort => {
+            "중단됨(SIGABRT): std::process::abort, 되감을 수 없는 패닉, 또는 메모리 할당 실패"
+        }
+        Crash::SegmentationFault => "세그멘테이션 오류(SIGSEGV): unsafe 코드의 잘못된 메모리 접근",
+        Crash::BusError => "버스 오류(SIGBUS): 잘못된 메모리 접근",
+        Crash::Killed => "강제 종료됨(SIGKILL): 메모리 부족, 또는 자원 한도",
+        Crash::ArithmeticError => "산술 오류(SIGFPE)",
+        Crash::IllegalInstruction => "잘못된 명령어(SIGILL)",
+        Crash::CpuTimeLimit => "CPU 시간 한도 초과(SIGXCPU)",
+        Crash::BrokenPipe => "끊어진 파이프(SIGPIPE)",
+        Crash::FileSizeLimit => "파일 크기 한도 초과(SIGXFSZ)",
+        Crash::Signal(signal) => return format!("시그널 {signal}로 종료됨"),
+    }
+    .to_string()
+}
+
+/// One sandbox finding in Korean.
+pub fn finding(f: &SandboxFinding) -> String {
+    const FLAGGED: &str = "검사는 실패로 처리되고, 제출물은 강사가 확인하도록 표시됩니다";
+    match f {
+        SandboxFinding::OutOfMemory { limit_mb, peak_mb } => format!(
+            "메모리 부족: 검사의 메모리 한도 {limit_mb} MB에서 할당이 실패했습니다(최대 상주 \
+             메모리 {peak_mb} MB). 끝없이 커지는 데이터나, 한 번도 비우지 않는 컬렉션이 있지 \
+             않나요?"
+        ),
+        SandboxFinding::TaskLimit { limit } => format!(
+            "작업 한도에 도달했습니다: 스레드와 프로세스는 동시에 최대 {limit}개까지 실행할 수 \
+             있습니다. 스레드나 프로세스를 제한 없이 시작하지 않았나요?"
+        ),
+        SandboxFinding::FileSize { limit_mb } => {
+            format!("파일이 검사의 파일 크기 한도 {limit_mb} MB를 넘었습니다")
+        }
+        SandboxFinding::OutputTruncated {
+            total_bytes,
+            kept_kb,
+        } => format!(
+            "출력이 {}에 이릅니다. 보고서에는 처음과 마지막 {kept_kb} KB만 남깁니다",
+            super::human_bytes(*total_bytes)
+        ),
+        SandboxFinding::LeftoverProcesses { count } => format!(
+            "검사한 코드가 시작한 프로세스 {count}개가 검사가 끝난 뒤에도 실행 중이어서 강제 \
+             종료되었습니다: 함수가 반환하기 전에, 시작한 모든 프로세스가 끝나야(그리고 \
+             wait로 회수되어야) 합니다"
+        ),
+        SandboxFinding::ResultChannelForged { lines } => format!(
+            "검사한 코드가 채점기 전용 결과 채널에 {lines}줄을 썼습니다. 이 채널에는 검사 \
+             하네스만 쓸 수 있습니다. {FLAGGED}"
+        ),
+        SandboxFinding::ForbiddenOpen => format!(
+            "검사한 코드가 검사 프로세스의 메모리나 채점기 전용 파일 디스크립터(/proc/self/mem, \
+             /proc/self/fd/3 또는 4)를 열려고 했습니다. {FLAGGED}"
+        ),
+        SandboxFinding::VerdictShapedOutput => {
+            format!("검사한 코드가 채점기의 판정처럼 생긴 줄을 출력했습니다. {FLAGGED}")
+        }
+    }
+}
