@@ -527,8 +527,8 @@ pub fn progress_check_done(lang: Lang, passed: bool) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------
-// Reading the kit's English labels back (a timeline's heading, a trace's
-// execution label, a lock's description) to word them in Korean.
+// Reading the kit's English labels back (a trace's execution label, a lock's
+// description) to word them in Korean: the kit sends them as text, not data.
 
 /// The values of `text` if it is `template` with its `{}`s filled in. Each
 /// value ends at the first occurrence of the literal text after it, except
@@ -554,58 +554,48 @@ fn match_template<'a>(template: &str, text: &'a str) -> Option<Vec<&'a str>> {
     Some(values)
 }
 
-/// A timing check's timeline (as drawn by `report::timeline`) in `lang`:
-/// its heading, the "one after another" verdict and the cut note are
-/// translated; task names, the label and the measurements are not.
-pub fn timeline(lang: Lang, text: &str) -> String {
-    if lang == Lang::En {
-        return text.to_string();
+/// The heading of a timing check's timeline (`report::timeline`): the
+/// check's label, then how many tasks ran on how many threads.
+pub fn timeline_heading(
+    lang: Lang,
+    label: &str,
+    tasks: usize,
+    threads: u32,
+    peak_in_flight: u32,
+) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match lang {
+        Lang::En => format!(
+            "timeline: {label}: {tasks} task{} on {threads} thread{}, at most {peak_in_flight} \
+             at once",
+            plural(tasks),
+            plural(threads as usize),
+        ),
+        Lang::Ko => format!(
+            "타임라인: {label}: 작업 {tasks}개, 스레드 {threads}개, 동시에 최대 {peak_in_flight}개"
+        ),
     }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let (body, newline) = match line.strip_suffix('\n') {
-            Some(body) => (body, "\n"),
-            None => (line, ""),
-        };
-        let indent = &body[..body.len() - body.trim_start().len()];
-        let rest = body.trim_start();
-        let translated = timeline_line(rest);
-        match translated {
-            Some(translated) => {
-                out.push_str(indent);
-                out.push_str(&translated);
-            }
-            None => out.push_str(body),
-        }
-        out.push_str(newline);
-    }
-    out
 }
 
-fn timeline_line(line: &str) -> Option<String> {
-    if let Some(heading) = line.strip_prefix("timeline: ") {
-        let (label, counts) = heading.rsplit_once(": ")?;
-        let values = match_template("{} task{} on {} thread{}, at most {} at once", counts)?;
-        return Some(format!(
-            "타임라인: {label}: 작업 {}개, 스레드 {}개, 동시에 최대 {}개",
-            values[0], values[2], values[4]
-        ));
+/// In place of a timeline task's end: it had not ended.
+pub fn timeline_still_running(lang: Lang) -> &'static str {
+    lang.pick("still running", "아직 실행 중")
+}
+
+/// Timeline rows left out.
+pub fn timeline_more(lang: Lang, hidden: usize) -> String {
+    match lang {
+        Lang::En => format!("({hidden} more not shown)"),
+        Lang::Ko => format!("(나머지 {hidden}개는 생략)"),
     }
-    if line == "the tasks ran one after another: never two at the same time" {
-        return Some(
-            "작업이 하나씩 차례로 실행되었습니다: 두 작업이 동시에 실행된 적이 없습니다"
-                .to_string(),
-        );
-    }
-    if let Some(values) = match_template("({} more not shown)", line) {
-        return Some(format!("(나머지 {}개는 생략)", values[0]));
-    }
-    if line.contains('│') {
-        return line
-            .strip_suffix("still running")
-            .map(|bar| format!("{bar}아직 실행 중"));
-    }
-    None
+}
+
+/// Under a timeline whose tasks never overlapped.
+pub fn timeline_sequential(lang: Lang) -> &'static str {
+    lang.pick(
+        "the tasks ran one after another: never two at the same time",
+        "작업이 하나씩 차례로 실행되었습니다: 두 작업이 동시에 실행된 적이 없습니다",
+    )
 }
 
 // ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use threadlings_grader::build::ExerciseBuild;
 use threadlings_grader::course::{CheckPlan, ExercisePlan};
-use threadlings_grader::i18n::{self, Lang};
+use threadlings_grader::i18n::Lang;
 use threadlings_grader::messages;
 use threadlings_grader::report::{human, timeline};
 use threadlings_grader::run::{CheckRun, LimitHit, Limits, RunOutcome, Tamper};
@@ -781,26 +781,24 @@ fn watch_speaks_the_graders_language() {
 
 #[test]
 fn the_timeline_drawn_by_the_report_is_translated() {
-    let drawn = timeline::render(
-        &Timeline {
-            label: "fetch_all(20 resources, at most 3 at once)".to_string(),
-            events: (0..14)
-                .map(|i| {
-                    event(
-                        &format!("fetch {i}"),
-                        i * 10,
-                        (i != 5).then_some(i * 10 + 10),
-                    )
-                })
-                .collect(),
-            omitted: 6,
-            peak_in_flight: 1,
-            threads: 1,
-            notes: vec!["took 140 ms".to_string()],
-        },
-        "    ",
-    );
-    let korean = i18n::timeline(Lang::Ko, &drawn);
+    let sequential = Timeline {
+        label: "fetch_all(20 resources, at most 3 at once)".to_string(),
+        events: (0..14)
+            .map(|i| {
+                event(
+                    &format!("fetch {i}"),
+                    i * 10,
+                    (i != 5).then_some(i * 10 + 10),
+                )
+            })
+            .collect(),
+        omitted: 6,
+        peak_in_flight: 1,
+        threads: 1,
+        notes: vec!["took 140 ms".to_string()],
+    };
+    let drawn = timeline::render(&sequential, "    ");
+    let korean = timeline::render_in(&sequential, "    ", Lang::Ko);
     for english in [
         "timeline:",
         "tasks on",
@@ -814,8 +812,13 @@ fn the_timeline_drawn_by_the_report_is_translated() {
     }
     assert!(korean.contains("fetch_all(20 resources, at most 3 at once)"));
     assert!(korean.contains("    타임라인: "), "{korean}");
+    assert!(korean.contains("(나머지 8개는 생략)"), "{korean}");
+    assert!(
+        korean.contains("    took 140 ms"),
+        "the check's note stays: {korean}"
+    );
     assert_eq!(drawn.lines().count(), korean.lines().count());
-    assert_eq!(i18n::timeline(Lang::En, &drawn), drawn);
+    assert_eq!(timeline::render_in(&sequential, "    ", Lang::En), drawn);
 }
 
 // ---------------------------------------------------------------------------

@@ -322,8 +322,8 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang, verbo
         out.push_str(&super::trace::render(trace, lang, "        "));
     }
     let mut timeline = String::new();
-    super::timeline::render_for_check(&mut timeline, c, "        ");
-    out.push_str(&i18n::timeline(lang, &timeline));
+    super::timeline::render_for_check_in(&mut timeline, c, "        ", lang);
+    out.push_str(&timeline);
     let show_output = verbose || c.kind != CheckKind::Race;
     if let Some(output) = c.output.as_ref().filter(|_| show_output) {
         let lines: Vec<&str> = output.lines().collect();

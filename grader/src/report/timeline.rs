@@ -9,10 +9,15 @@
 //!   ...
 //!   the tasks ran one after another: never two at the same time
 //! ```
+//!
+//! Its words are drawn in the reader's language (`crate::i18n`); the label,
+//! task names and measurement notes are the check's and stay as sent.
 
 use std::fmt::Write;
 
 use threadlings_schema::report::{CheckReport, CheckStatus, Timeline};
+
+use crate::i18n::{self, Lang};
 
 /// Columns of the bar area.
 const WIDTH: usize = 40;
@@ -24,27 +29,39 @@ const MAX_NAME: usize = 18;
 /// Draws the check's timeline (if it has one and did not pass) into `out`,
 /// indented by `indent`.
 pub fn render_for_check(out: &mut String, check: &CheckReport, indent: &str) {
+    render_for_check_in(out, check, indent, Lang::En);
+}
+
+/// [`render_for_check`] in `lang`.
+pub fn render_for_check_in(out: &mut String, check: &CheckReport, indent: &str, lang: Lang) {
     if matches!(check.status, CheckStatus::Passed | CheckStatus::Skipped) {
         return;
     }
     if let Some(timeline) = &check.timeline {
-        out.push_str(&render(timeline, indent));
+        out.push_str(&render_in(timeline, indent, lang));
     }
 }
 
 /// The timeline as text lines, each starting with `indent`.
 pub fn render(timeline: &Timeline, indent: &str) -> String {
+    render_in(timeline, indent, Lang::En)
+}
+
+/// [`render`] in `lang`.
+pub fn render_in(timeline: &Timeline, indent: &str, lang: Lang) -> String {
     let mut out = String::new();
     let events = &timeline.events;
     let total_tasks = events.len() + timeline.omitted as usize;
     let _ = writeln!(
         out,
-        "{indent}timeline: {}: {total_tasks} task{} on {} thread{}, at most {} at once",
-        timeline.label,
-        plural(total_tasks),
-        timeline.threads,
-        plural(timeline.threads as usize),
-        timeline.peak_in_flight
+        "{indent}{}",
+        i18n::timeline_heading(
+            lang,
+            &timeline.label,
+            total_tasks,
+            timeline.threads,
+            timeline.peak_in_flight
+        )
     );
     if !events.is_empty() {
         let span_end = events
@@ -77,7 +94,7 @@ pub fn render(timeline: &Timeline, indent: &str) -> String {
                 .collect();
             let until = match event.end_us {
                 Some(end) => format!("{:>time_width$} ms", time(end)),
-                None => "still running".to_string(),
+                None => i18n::timeline_still_running(lang).to_string(),
             };
             let _ = writeln!(
                 out,
@@ -88,23 +105,16 @@ pub fn render(timeline: &Timeline, indent: &str) -> String {
         }
         let hidden = total_tasks.saturating_sub(MAX_ROWS.min(events.len()));
         if hidden > 0 {
-            let _ = writeln!(out, "{indent}  ({hidden} more not shown)");
+            let _ = writeln!(out, "{indent}  {}", i18n::timeline_more(lang, hidden));
         }
     }
     if total_tasks > 1 && timeline.peak_in_flight <= 1 {
-        let _ = writeln!(
-            out,
-            "{indent}  the tasks ran one after another: never two at the same time"
-        );
+        let _ = writeln!(out, "{indent}  {}", i18n::timeline_sequential(lang));
     }
     for note in &timeline.notes {
         let _ = writeln!(out, "{indent}  {note}");
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -304,8 +304,8 @@ impl WatchState {
                 }
                 // A timing check's evidence: when each task ran, on which thread.
                 let mut timeline = String::new();
-                crate::report::timeline::render_for_check(&mut timeline, check, "      ");
-                out.extend(i18n::timeline(lang, &timeline).lines().map(str::to_string));
+                crate::report::timeline::render_for_check_in(&mut timeline, check, "      ", lang);
+                out.extend(timeline.lines().map(str::to_string));
                 if let Some(replay) = &check.replay {
                     out.push(format!(
                         "      {}",
