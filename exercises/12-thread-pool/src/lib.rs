@@ -29,9 +29,9 @@ impl ThreadPool {
     ///
     /// - All `size` threads are started here, once: a job never gets a thread
     ///   of its own.
-    /// - Each worker loops: take the next job from the queue (waiting, without
-    ///   spinning, while the queue is empty), run it, repeat, until the queue
-    ///   is closed and empty.
+    /// - Each worker loops: take the oldest job from the queue (first in,
+    ///   first out; waiting, without spinning, while the queue is empty), run
+    ///   it, repeat, until the queue is closed and empty.
     /// - The workers share the receiving end of the queue
     ///   (`Arc<Mutex<Receiver<Job>>>`). Hold the lock only while *taking* a
     ///   job, never while running it, or the workers run one at a time.
@@ -51,8 +51,9 @@ impl ThreadPool {
     /// Task 1: queues `job`; one of the workers will run it.
     ///
     /// Returns at once, never runs the job on the calling thread, and never
-    /// waits for it to finish. Python: `executor.submit(job)` without looking
-    /// at the future.
+    /// waits for it to finish. Jobs leave the queue in the order they were
+    /// queued: with one worker, they start in that order. Python:
+    /// `executor.submit(job)` without looking at the future.
     pub fn execute<F>(&self, job: F)
     where
         F: FnOnce() + Send + 'static,

@@ -28,8 +28,10 @@ use threadlings_kit::timing::{
 };
 use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
 
+mod lin;
 mod race;
 
+use lin::{job_queue_lin, job_queue_lin_explore};
 use race::{pool_explore, pool_stress};
 
 threadlings_kit::checks![
@@ -42,6 +44,8 @@ threadlings_kit::checks![
     panicking_job_keeps_worker,
     drop_finishes_queued_jobs,
     drop_joins_every_worker,
+    job_queue_lin,
+    job_queue_lin_explore,
 ];
 
 /// Limit for one scenario with the pool.
