@@ -36,7 +36,8 @@ fn minimal_course() -> tempfile::TempDir {
         root,
         "grader/checks/01-demo/checks.toml",
         "format_version = 1\n[exercise]\ntitle = \"Demo\"\ntopic = \"demo\"\n\
-         [[check]]\nname = \"a\"\n[[check]]\nname = \"b\"\nkind = \"timing\"\npoints = 3\n",
+         [[check]]\nname = \"a\"\n[[check]]\nname = \"b\"\nkind = \"timing\"\npoints = 3\n\
+         [[check]]\nname = \"c\"\nkind = \"timing\"\npoints = 1\nexclusive = false\n",
     );
     dir
 }
@@ -63,9 +64,13 @@ fn a_valid_course_resolves_defaults_and_discovers_exercises() {
     assert!(!exercise.checks[0].exclusive);
     assert!(
         exercise.checks[1].exclusive,
-        "timing checks always run alone"
+        "timing checks run alone by default"
     );
-    assert_eq!(course.max_score(), 5.0);
+    assert!(
+        !exercise.checks[2].exclusive,
+        "a structural timing check may share the machine"
+    );
+    assert_eq!(course.max_score(), 6.0);
     assert_eq!(course.resolve_name("demo").unwrap().name, "01-demo");
     assert_eq!(course.resolve_name("01").unwrap().name, "01-demo");
     assert!(course.resolve_name("other").is_err());

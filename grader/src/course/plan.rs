@@ -322,7 +322,7 @@ fn load_exercise(
             budget,
             limits,
             variant: entry.variant,
-            exclusive: entry.exclusive || entry.kind == CheckKind::Timing,
+            exclusive: entry.exclusive.unwrap_or(entry.kind == CheckKind::Timing),
             timeout: Duration::from_millis(entry.timeout_ms.unwrap_or(defaults.timeout_ms)),
             name: entry.name,
             kind: entry.kind,

@@ -170,9 +170,12 @@ pub struct CheckEntry {
     pub points: Option<f64>,
     /// Wall-clock limit in milliseconds; defaults to the course default.
     pub timeout_ms: Option<u64>,
-    /// Run alone, never beside another check (timing checks always do).
+    /// Run alone, never beside another check. Timing checks default to
+    /// alone; `exclusive = false` lets one whose proofs are all structural
+    /// (rendezvous, peaks, thread counts: they hold under any load) run
+    /// beside others. The kit refuses a clock-deciding proof in such a check.
     #[serde(default)]
-    pub exclusive: bool,
+    pub exclusive: Option<bool>,
     /// Build variant (from course.toml `[variants]`) the check program is
     /// compiled as; the plain build when absent.
     pub variant: Option<String>,

@@ -119,6 +119,10 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
         args.push(c_string(b"--budget")?);
         args.push(c_string(job.budget.to_string().as_bytes())?);
     }
+    if !job.exclusive {
+        // Runs beside other work: the kit then refuses clock-deciding proofs.
+        args.push(c_string(b"--shared")?);
+    }
     let launch = Launch {
         program: sandbox::c_path(&program)?,
         args,

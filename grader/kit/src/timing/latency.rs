@@ -68,6 +68,7 @@ impl Latency {
         tries: usize,
         mut attempt: impl FnMut() -> Result<Duration, Stop>,
     ) -> Result<LatencyMeasurement, Stop> {
+        super::claim_machine("Latency::measure");
         assert!(
             self.sequential >= self.concurrent * 2,
             "a latency check needs sequential >= 2 x concurrent to leave 50% slack"

@@ -60,6 +60,7 @@ impl LimitProbe {
     /// `patience` [`super::PATIENCE`].
     pub fn new(limit: usize, settle: Duration, patience: Duration) -> Self {
         assert!(limit >= 1, "a limit probe needs a limit of at least 1");
+        super::claim_machine("LimitProbe");
         LimitProbe {
             limit,
             settle,
@@ -179,6 +180,7 @@ pub fn wait_until_settled(
     quiet: Duration,
     patience: Duration,
 ) -> usize {
+    super::claim_machine("wait_until_settled");
     let started = Instant::now();
     let mut last = value();
     let mut last_change = started;

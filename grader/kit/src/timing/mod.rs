@@ -85,6 +85,7 @@ mod recorder;
 mod speedup;
 mod threads;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 pub use self::cores::{Cores, cgroup_quota, cores, process_cpu_time};
@@ -110,6 +111,42 @@ pub const PATIENCE: Duration = Duration::from_secs(5);
 /// limit is reached. A correct answer pays it once per check.
 pub const SETTLE: Duration = Duration::from_millis(800);
 
+/// Set when the grader runs this check beside others (`exclusive = false` in
+/// checks.toml, passed as `--shared`): the check then may not measure with a
+/// clock.
+static SHARED: AtomicBool = AtomicBool::new(false);
+
+/// Marks this process as running a check that shares the machine.
+pub(crate) fn run_shared() {
+    SHARED.store(true, Ordering::Relaxed);
+}
+
+/// Called by every proof that decides with a clock ([`require_cores`], which
+/// every speed measurement starts with, [`Latency::measure`],
+/// [`LimitProbe::new`], [`wait_until_settled`]): their
+/// windows and ratios assume the machine to themselves, so a check that
+/// uses one and is marked shareable is a metadata error, reported on the
+/// first run of `verify` instead of as a wrong verdict under load.
+/// Structural proofs ([`Rendezvous`], [`Recorder`], thread counts) hold
+/// under any load and never call it.
+pub(crate) fn claim_machine(proof: &str) {
+    if let Some(problem) = shared_clock_problem(SHARED.load(Ordering::Relaxed), proof) {
+        panic!("{problem}");
+    }
+}
+
+/// The metadata error of a clock-deciding `proof` in a check that shares
+/// the machine, if it does.
+fn shared_clock_problem(shared: bool, proof: &str) -> Option<String> {
+    shared.then(|| {
+        format!(
+            "metadata error: `{proof}` decides with a clock and needs the machine to itself, \
+             but this check's checks.toml entry lets it share the machine \
+             (`exclusive = false`); remove that line, or prove the property structurally"
+        )
+    })
+}
+
 /// Sends `timeline` to the grader as the evidence of the running check (the
 /// last one sent counts).
 pub fn send_evidence(ctx: &Ctx, timeline: Timeline) {
@@ -125,4 +162,20 @@ fn send_timeline(check: &str, timeline: Timeline) {
         check: check.to_string(),
         timeline,
     });
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::shared_clock_problem;
+
+    #[test]
+    fn a_clock_proof_in_a_shared_check_is_a_metadata_error() {
+        let problem = shared_clock_problem(true, "LimitProbe").expect("shared must be refused");
+        assert!(
+            problem.starts_with("metadata error: `LimitProbe`"),
+            "{problem}"
+        );
+        assert!(problem.contains("exclusive = false"), "{problem}");
+        assert_eq!(shared_clock_problem(false, "LimitProbe"), None);
+    }
 }

@@ -194,6 +194,8 @@ impl SpeedupTrial {
 
 /// Skips the check (with the reason) unless `n` cores are usable.
 pub fn require_cores(n: usize) -> Result<Cores, Stop> {
+    // Every speed measurement starts here, the check's own ones included.
+    super::claim_machine("require_cores");
     let cores = cores();
     if cores.usable() < n {
         return Err(Stop::Skip(format!(
