@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for _ in 1 2 3; do
-    cargo test -q -p grader --test sandbox -- --ignored --exact bench_per_check_cost --nocapture 2>&1 \
+    cargo test -q -p grader --test suite -- --ignored --exact sandbox::bench_per_check_cost --nocapture 2>&1 \
         | grep '^per check'
 done

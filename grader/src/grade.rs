@@ -128,7 +128,7 @@ pub fn grade(
     }
 
     observer.run_started(jobs.len());
-    let lock = crate::machine_lock::MachineLock::new(&options.work_dir);
+    let lock = crate::machine_lock::MachineLock::for_machine();
     let runs = run::run_all(
         &jobs,
         options.parallelism,

@@ -1,16 +1,18 @@
 //! One measurement at a time on one machine.
 //!
 //! Within one grader, exclusive checks (timing) already run alone. But several
-//! graders may share a machine and a work directory: the project's own tests
-//! grade the stubs, the solutions and every wrong answer at once, `verify`
+//! graders may share a machine: the project's own tests grade the stubs, the
+//! solutions, every wrong answer and small fixture courses at once, `verify`
 //! grades wrong answers on parallel workers, a student leaves `watch` running
-//! and grades by hand. Without coordination a timing check of one grader
-//! competes for the CPU with another grader's build, and a correct answer can
-//! lose a speedup check (we saw it: 1.38x measured, 1.48x needed).
+//! and grades by hand, perhaps in a second course copy. Without coordination
+//! a timing check of one grader competes for the CPU with another grader's
+//! build, and a correct answer can lose a speedup check (we saw it: 1.38x
+//! measured, 1.48x needed).
 //!
 //! So every build, public-test run and shareable check holds a *shared* lock
-//! on a file in the work directory, and every exclusive check holds it
-//! *exclusively*. A second file is a turnstile that keeps a waiting exclusive
+//! on a file of the machine (in the temporary directory, whatever the course
+//! or work directory: the CPU is the machine's), and every exclusive check
+//! holds it *exclusively*. A second file is a turnstile that keeps a waiting exclusive
 //! check from being starved by a stream of shared holders: shared holders
 //! pass through it (take and drop it shared) before taking the main lock,
 //! and an exclusive waiter holds it while it waits. `flock` locks belong to
@@ -39,11 +41,17 @@ pub struct Held {
 }
 
 impl MachineLock {
-    /// The lock of the graders that share `work_dir`.
-    pub fn new(work_dir: &Path) -> MachineLock {
+    /// The lock of every grader on this machine: files in the temporary
+    /// directory (`TMPDIR`, else `/tmp`).
+    pub fn for_machine() -> MachineLock {
+        MachineLock::in_dir(&std::env::temp_dir())
+    }
+
+    /// The lock kept in `dir` (tests use a directory of their own).
+    pub fn in_dir(dir: &Path) -> MachineLock {
         MachineLock {
-            main: work_dir.join(".machine.lock"),
-            turnstile: work_dir.join(".machine.turnstile"),
+            main: dir.join("threadlings-machine.lock"),
+            turnstile: dir.join("threadlings-machine.turnstile"),
         }
     }
 
@@ -77,7 +85,13 @@ fn lock(path: &Path, operation: FlockOperation) -> Option<File> {
     Some(file)
 }
 
+/// `flock` needs only a readable descriptor, so a lock file another user
+/// created (mode 0644 in a shared `/tmp`) still serves: open it for reading,
+/// and create it only when it is missing.
 fn open(path: &Path) -> Option<File> {
+    if let Ok(file) = File::open(path) {
+        return Some(file);
+    }
     if let Some(parent) = path.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
@@ -98,9 +112,34 @@ mod tests {
     use super::MachineLock;
 
     #[test]
+    fn every_grader_on_the_machine_shares_one_lock() {
+        // Not the work directory: graders of two course copies (or of a
+        // fixture course and the real one) compete for the same cores.
+        let lock = MachineLock::for_machine();
+        assert_eq!(lock.main.parent(), Some(std::env::temp_dir().as_path()));
+        assert_eq!(lock.main, MachineLock::for_machine().main);
+    }
+
+    #[test]
+    fn a_lock_file_this_user_cannot_write_still_locks() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let lock = MachineLock::in_dir(dir.path());
+        for file in [&lock.main, &lock.turnstile] {
+            std::fs::write(file, "").unwrap();
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        }
+        let held = lock.exclusive();
+        assert!(
+            held._file.is_some(),
+            "a read-only lock file must still lock"
+        );
+    }
+
+    #[test]
     fn shared_holders_overlap() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = MachineLock::new(dir.path());
+        let lock = MachineLock::in_dir(dir.path());
         let _a = lock.shared();
         let _b = lock.shared(); // would block forever if shared were exclusive
     }
@@ -108,7 +147,7 @@ mod tests {
     #[test]
     fn an_exclusive_holder_waits_for_shared_ones_and_blocks_new_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = MachineLock::new(dir.path());
+        let lock = MachineLock::in_dir(dir.path());
         let building = lock.shared();
         let measuring = Arc::new(AtomicBool::new(false));
         let started = Arc::new(Barrier::new(2));

@@ -32,7 +32,7 @@ pub fn run(ws: &BuildWorkspace, exercise: &ExercisePlan, work_dir: &Path) -> Res
     if !exercise.exercise_dir.join("tests").is_dir() {
         return Ok(PublicTests::Missing);
     }
-    let _shared = crate::machine_lock::MachineLock::new(work_dir).shared();
+    let _shared = crate::machine_lock::MachineLock::for_machine().shared();
     let log_path = ws.root.join(format!("public-tests-{}.log", exercise.name));
     let log =
         File::create(&log_path).map_err(Error::io(format!("create {}", log_path.display())))?;

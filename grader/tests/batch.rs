@@ -1,7 +1,7 @@
 //! `grader batch`: one gradebook row per student, a broken or malicious
 //! submission costs only its own row, and an interrupted batch resumes.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use std::path::Path;
 use std::time::Duration;

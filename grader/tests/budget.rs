@@ -5,7 +5,7 @@
 //! error instead of being ignored. On the small fixture course, with stress
 //! checks whose verdicts do not depend on the schedule.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use threadlings_schema::report::{CheckReport, CheckStatus, GradeReport};
 

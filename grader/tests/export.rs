@@ -1,7 +1,7 @@
 //! `grader export DIR`: the student repository holds no solutions, no wrong
 //! answers and no private check, and builds and grades on its own, offline.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

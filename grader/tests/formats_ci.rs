@@ -3,7 +3,7 @@
 //! submission that rewrites the hidden checks, the points, the exercise
 //! manifest or adds a build script gains nothing (docs/ci/github-classroom.md).
 
-mod fixture_course;
+use crate::fixture_course;
 
 use serde_json::Value;
 

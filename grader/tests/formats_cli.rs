@@ -2,7 +2,7 @@
 //! half solved, fixed seed), snapshotted with times and paths redacted, and
 //! the GitHub Actions side effects (job summary, annotations, step output).
 
-mod fixture_course;
+use crate::fixture_course;
 
 use std::path::Path;
 

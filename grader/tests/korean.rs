@@ -4,7 +4,7 @@
 //! `messages` catalogs), and the JSON report the same byte for byte whatever
 //! the language.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use std::time::Duration;
 

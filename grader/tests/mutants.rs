@@ -7,7 +7,7 @@
 //! can tell them apart: survivors), and swapping two read locks changes
 //! nothing (a survivor too).
 
-mod fixture_course;
+use crate::fixture_course;
 
 use predicates::prelude::*;
 

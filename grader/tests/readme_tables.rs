@@ -2,7 +2,7 @@
 //! finds a missing or edited table, `--fix` writes it, and `grader verify`
 //! fails while a README's table is stale.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use predicates::prelude::*;
 use serde_json::Value;

@@ -938,7 +938,12 @@ fn unprivileged_mode_contains_the_same_attacks() {
     open_to_all(&test_binary);
     let programs = staged_programs;
     let output = std::process::Command::new(&test_binary)
-        .args(["--exact", "unprivileged_child", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "sandbox::unprivileged_child",
+            "--ignored",
+            "--nocapture",
+        ])
         .args(["--test-threads", "1"])
         .env("SANDBOX_CHILD_PROGRAMS", &programs)
         .env("SANDBOX_CHILD_SEED", seed.to_string())

@@ -2,7 +2,7 @@
 //! exercise around one placeholder task, and `verify` refuses it while its
 //! placeholders are left, naming each one.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use predicates::prelude::*;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! committed stub, which lets grading skip untouched exercises. A stale entry
 //! only makes grading slower (the exercise is built as usual), so this test is
 //! what keeps the shortcut working after a stub is edited:
-//! `UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock` rewrites it.
+//! `UPDATE_STUBS_LOCK=1 cargo test -p grader --test suite stubs_lock::` rewrites it.
 
 use std::path::PathBuf;
 
@@ -30,6 +30,6 @@ fn the_stubs_lock_matches_the_committed_stubs() {
     assert!(
         stale.is_empty(),
         "the stub fingerprints of {stale:?} are stale (a stub changed, or an exercise was \
-         added): rewrite them with `UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock`"
+         added): rewrite them with `UPDATE_STUBS_LOCK=1 cargo test -p grader --test suite stubs_lock::`"
     );
 }

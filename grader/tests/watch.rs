@@ -3,7 +3,7 @@
 //! Plus the pieces without a terminal: which saves count, which keys quit,
 //! what the screen shows.
 
-mod fixture_course;
+use crate::fixture_course;
 
 use std::path::Path;
 use std::process::Command;

@@ -82,7 +82,7 @@ pub fn build(
     };
     // A build competes for the CPU like a check: no timing check of another
     // grader runs meanwhile.
-    let _shared = crate::machine_lock::MachineLock::new(work_dir).shared();
+    let _shared = crate::machine_lock::MachineLock::for_machine().shared();
     let members: Vec<&ExercisePlan> = present.iter().map(|e| **e).collect();
     let mut command = cargo_command(ws, "build", &members, &build_dir, &target_dir)?;
     command.args(["--keep-going", "--profile", PROFILE]);

@@ -4,7 +4,7 @@
 //! The working copy a student edits is `exercises/` of the course itself, so
 //! the stubs cannot be read back from there: their fingerprints are committed
 //! in each exercise's checks directory, [`LOCK_FILE`] (regenerate them with
-//! `UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock`). A stale or
+//! `UPDATE_STUBS_LOCK=1 cargo test -p grader --test suite stubs_lock::`). A stale or
 //! missing entry only costs speed: the exercise is then built and graded as
 //! usual. A match is never wrong about the score, because `verify` grades the
 //! stubs with every check and proves they score 0.
@@ -69,7 +69,7 @@ pub fn render(course: &Course, exercise: &ExercisePlan) -> Result<String> {
     Ok(format!(
         "# Fingerprint of the committed stub (exercises/{}/src/**): grading says \"not started\"\n\
          # without building while the sources match. Regenerate after editing the stub:\n\
-         # UPDATE_STUBS_LOCK=1 cargo test -p grader --test stubs_lock\n{:016x}\n",
+         # UPDATE_STUBS_LOCK=1 cargo test -p grader --test suite stubs_lock::\n{:016x}\n",
         exercise.name,
         fingerprint(&src)?
     ))
