@@ -10,6 +10,12 @@
 //! the grader or is not a directory gets an `error` row (or a row of zeros for
 //! what did not compile), never a stopped batch.
 //!
+//! The limit is wall time, and it includes time a submission's grader waits
+//! for the machine lock (`machine_lock`: no build runs during another
+//! grader's timing check, batch's other workers included). Set it for the
+//! slowest honest submission plus the longest timing phase of a neighbour;
+//! the default is generous for that reason.
+//!
 //! Resumable: each finished submission is saved in the state directory
 //! (`<id>.json`, or `<id>.error.txt`) before the CSV is rewritten, and a later
 //! run skips what is saved, with the seed the batch started with. Kill it at
