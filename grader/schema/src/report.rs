@@ -761,7 +761,10 @@ impl TraceObjectWhat {
                 lock,
                 protects: Some(protects),
                 created_at,
-            } => format!("{} protecting {protects}, created at {created_at}", lock.as_str()),
+            } => format!(
+                "{} protecting {protects}, created at {created_at}",
+                lock.as_str()
+            ),
             TraceObjectWhat::Lock {
                 lock,
                 protects: None,

@@ -288,7 +288,10 @@ pub fn trace_samples() -> (Vec<TraceCause>, Vec<TraceExecution>, Vec<TraceObject
         writer: s("writer"),
         stored: s("1"),
     });
-    for waiters in [vec![s("consumer-0")], vec![s("consumer-0"), s("consumer-1")]] {
+    for waiters in [
+        vec![s("consumer-0")],
+        vec![s("consumer-0"), s("consumer-1")],
+    ] {
         for last_notify in [Some(s("producer")), None] {
             causes.push(TraceCause::LostWakeup {
                 condvar: s("condvar #2"),

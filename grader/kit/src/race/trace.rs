@@ -961,9 +961,6 @@ mod tests {
 
     #[test]
     fn nothing_recorded_is_no_evidence() {
-        assert_eq!(
-            evidence(&Raw::default(), X, Ending::Failed),
-            None
-        );
+        assert_eq!(evidence(&Raw::default(), X, Ending::Failed), None);
     }
 }
