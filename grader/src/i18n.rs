@@ -168,14 +168,13 @@ pub fn earlier_output_lines(lang: Lang, count: usize) -> String {
 }
 
 /// After the status line of a check that caught the bug another check's
-/// evidence shows (`report::story`), with the execution it caught it in.
+/// evidence shows (`report::story`), with the execution it caught it in
+/// (worded in `lang`: `messages::trace_label`).
 pub fn also_caught(lang: Lang, label: Option<&str>) -> String {
     match (lang, label) {
         (Lang::En, Some(label)) => format!("same bug as above, caught in {label}"),
         (Lang::En, None) => "same bug as above".to_string(),
-        (Lang::Ko, Some(label)) => {
-            format!("위와 같은 버그를 잡았습니다({})", trace_label_ko(label))
-        }
+        (Lang::Ko, Some(label)) => format!("위와 같은 버그를 잡았습니다({label})"),
         (Lang::Ko, None) => "위와 같은 버그를 잡았습니다".to_string(),
     }
 }
@@ -526,34 +525,6 @@ pub fn progress_check_done(lang: Lang, passed: bool) -> &'static str {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Reading the kit's English labels back (a trace's execution label, a lock's
-// description) to word them in Korean: the kit sends them as text, not data.
-
-/// The values of `text` if it is `template` with its `{}`s filled in. Each
-/// value ends at the first occurrence of the literal text after it, except
-/// the last, which ends where the template's closing text begins.
-fn match_template<'a>(template: &str, text: &'a str) -> Option<Vec<&'a str>> {
-    let pieces: Vec<&str> = template.split("{}").collect();
-    let (first, rest) = pieces.split_first()?;
-    let Some((last, middle)) = rest.split_last() else {
-        return (template == text).then(Vec::new);
-    };
-    let inner = text.strip_prefix(first)?.strip_suffix(last)?;
-    let mut values = Vec::with_capacity(rest.len());
-    let mut at = 0;
-    for literal in middle {
-        if literal.is_empty() {
-            return None;
-        }
-        let found = inner[at..].find(literal)?;
-        values.push(&inner[at..at + found]);
-        at += found + literal.len();
-    }
-    values.push(&inner[at..]);
-    Some(values)
-}
-
 /// The heading of a timing check's timeline (`report::timeline`): the
 /// check's label, then how many tasks ran on how many threads.
 pub fn timeline_heading(
@@ -599,31 +570,17 @@ pub fn timeline_sequential(lang: Lang) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------
-// The interleaving of a failed race check (report::trace). Its sentences are
-// phrased here from the trace's data (`TraceCause`), not matched back from
-// the English summary, so a reworded English sentence cannot leave the
-// Korean one behind.
+// The chrome around a failed race check's interleaving (report::trace). Its
+// data (which execution, what went wrong, what each object is) is worded in
+// the catalogs, `crate::messages::{en,ko}`, from the trace's fields.
 
-/// `interleaving of the failing execution (loom execution 2):`
+/// `interleaving of the failing execution (loom execution 2):`, with the
+/// execution already worded in `lang` (`messages::trace_label`).
 pub fn trace_heading(lang: Lang, label: &str) -> String {
     match lang {
         Lang::En => format!("interleaving of the failing execution ({label}):"),
-        Lang::Ko => format!("실패한 실행의 스레드 실행 순서({}):", trace_label_ko(label)),
+        Lang::Ko => format!("실패한 실행의 스레드 실행 순서({label}):"),
     }
-}
-
-/// The kit's labels (`shuttle schedule 2 of 1000`, `loom execution 2`).
-fn trace_label_ko(label: &str) -> String {
-    if let Some(values) = match_template("shuttle schedule {} of {}", label) {
-        return format!("shuttle 스케줄 {}/{}", values[0], values[1]);
-    }
-    if let Some(rest) = label.strip_prefix("loom execution ") {
-        return format!("loom 실행 {rest}");
-    }
-    if let Some(values) = match_template("stress round {} of {}", label) {
-        return format!("스트레스 라운드 {}/{}", values[0], values[1]);
-    }
-    label.to_string()
 }
 
 /// `… 12 steps omitted`
@@ -648,122 +605,9 @@ pub fn trace_values(lang: Lang, read: Option<&str>, wrote: Option<&str>) -> Opti
     })
 }
 
-/// What went wrong, in one sentence, from the trace's cause.
-pub fn trace_summary(lang: Lang, trace: &threadlings_schema::report::Trace) -> String {
-    use threadlings_schema::report::TraceCause;
-    if lang == Lang::En {
-        return trace.summary.clone();
-    }
-    match &trace.cause {
-        Some(TraceCause::LostUpdate {
-            object,
-            reader,
-            read,
-            writer,
-            overwritten,
-            stored,
-            stale_read: false,
-        }) => format!(
-            "스레드 {reader}이(가) {object}에서 {read}을(를) 읽은 뒤 스레드 {writer}이(가) \
-             {overwritten}을(를) 저장했고, {reader}이(가) 다시 읽지 않고 저장한 {stored}이(가) \
-             {writer}의 {overwritten}을(를) 덮어썼습니다: 갱신 하나가 사라졌습니다."
-        ),
-        Some(TraceCause::LostUpdate {
-            object,
-            reader,
-            read,
-            writer,
-            overwritten,
-            stored,
-            stale_read: true,
-        }) => format!(
-            "스레드 {writer}이(가) {object}에 {overwritten}을(를) 이미 저장했는데도 스레드 \
-             {reader}은(는) {read}을(를) 읽었고(그 저장을 읽기보다 앞에 두는 순서가 없었습니다), \
-             {reader}이(가) 저장한 {stored}이(가) {writer}의 {overwritten}을(를) \
-             덮어썼습니다: 갱신 하나가 사라졌습니다."
-        ),
-        Some(TraceCause::StaleRead {
-            object,
-            reader,
-            read,
-            writer,
-            stored,
-        }) => format!(
-            "스레드 {writer}이(가) {object}에 {stored}을(를) 먼저 저장했는데도 스레드 {reader}은(는) \
-             {read}을(를) 읽었습니다: 그 저장을 이 읽기보다 앞에 두는 순서가 없어서 더 오래된 \
-             값을 읽을 수 있었고, 실제로 그랬습니다."
-        ),
-        Some(TraceCause::LostWakeup {
-            condvar,
-            waiters,
-            last_notify: Some(notifier),
-        }) => format!(
-            "{}이(가) {condvar}에서 기다리는데(→ 표시) 그 뒤로 {condvar}에 대한 notify가 없었습니다: \
-             마지막 notify는 {notifier}이(가) 기다림이 시작되기 전에 보냈으므로 이 기다림을 \
-             끝낼 수 없습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
-            waiters.join(", ")
-        ),
-        Some(TraceCause::LostWakeup {
-            condvar,
-            waiters,
-            last_notify: None,
-        }) => format!(
-            "{}이(가) {condvar}에서 기다리는데(→ 표시) 어떤 스레드도 {condvar}에 notify하지 \
-             않았습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
-            waiters.join(", ")
-        ),
-        Some(TraceCause::Deadlock { threads }) => format!(
-            "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
-             다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
-            threads.join(", ")
-        ),
-        Some(TraceCause::Failed) | None => {
-            "실패한 실행을 단계별로 보여 줍니다(길면 중요한 부분만).".to_string()
-        }
-    }
-}
-
-/// What a lock or atomic is (`mutex protecting u64, created at
-/// src/lib.rs:61:20`; an atomic's type alone).
-pub fn trace_object(lang: Lang, detail: &str) -> String {
-    if lang == Lang::En {
-        return detail.to_string();
-    }
-    if let Some(values) = match_template("{} protecting {}, created at {}", detail) {
-        return format!(
-            "{}을(를) 보호하는 {}, {}에서 생성",
-            values[1], values[0], values[2]
-        );
-    }
-    if let Some(values) = match_template("{}, created at {}", detail) {
-        return format!("{}, {}에서 생성", values[0], values[1]);
-    }
-    detail.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn templates_match_their_own_shape() {
-        assert_eq!(
-            match_template(
-                "panicked at {}: {}",
-                "panicked at src/lib.rs:4:5: boom: bad"
-            ),
-            Some(vec!["src/lib.rs:4:5", "boom: bad"])
-        );
-        assert_eq!(match_template("panicked: {}", "panicked at x: y"), None);
-        assert_eq!(match_template("no values", "no values"), Some(vec![]));
-        assert_eq!(
-            match_template(
-                "a timeline of {} (and more)",
-                "a timeline of f(x) (y) (and more)"
-            ),
-            Some(vec!["f(x) (y)"])
-        );
-    }
 
     #[test]
     fn coverage_reads_as_a_phrase_in_each_language() {

@@ -94,10 +94,12 @@ fn trace() -> Trace {
     steps[3].omitted_before = 2;
     Trace {
         label: "loom execution 2".to_string(),
+        execution: None,
         threads: vec!["main".to_string(), "adder".to_string()],
         objects: vec![TraceObject {
             label: "mutex #1".to_string(),
             detail: "mutex protecting u64, created at src/lib.rs:47:20".to_string(),
+            what: None,
         }],
         steps,
         cause: Some(TraceCause::LostUpdate {

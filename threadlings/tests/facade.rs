@@ -224,7 +224,7 @@ fn audits_name_every_acquisition_and_its_mode() {
 
 #[test]
 fn the_trace_records_values_threads_and_atomics_and_only_while_recording() {
-    use instrument::trace::{self, Mode, Op, Target, Value};
+    use instrument::trace::{self, Mode, ObjectWhat, Op, Target, Value};
     let _serial = serial();
     instrument::enable(Config::registry_only());
     trace::record(true);
@@ -282,15 +282,21 @@ fn the_trace_records_values_threads_and_atomics_and_only_while_recording() {
     );
     assert!(recorded.objects[0].label.starts_with("mutex #"));
     assert!(
-        recorded.objects[0]
-            .detail
-            .starts_with("mutex protecting u64, created at ")
-            && recorded.objects[0].detail.contains("facade.rs:"),
+        matches!(
+            &recorded.objects[0].what,
+            Some(ObjectWhat::Lock { kind: instrument::LockKind::Mutex, type_name, created_at })
+                if type_name == "u64" && created_at.contains("facade.rs:")
+        ),
         "{:?}",
         recorded.objects[0]
     );
     assert_eq!(recorded.objects[1].label, "atomic #1");
-    assert_eq!(recorded.objects[1].detail, "AtomicUsize");
+    assert_eq!(
+        recorded.objects[1].what,
+        Some(ObjectWhat::Atomic {
+            type_name: "AtomicUsize".to_string()
+        })
+    );
     let helper = recorded.threads.iter().position(|t| t == "helper").unwrap();
     assert_eq!(recorded.steps[5].target, Target::Thread(helper));
 }

@@ -308,8 +308,13 @@ pub enum CoverageTool {
 /// sentence saying what happened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
-    /// Which execution this is, e.g. `shuttle schedule 2 of 1000`.
+    /// Which execution this is, e.g. `shuttle schedule 2 of 1000`: the
+    /// English rendering of `execution` when there is one.
     pub label: String,
+    /// Which execution this is, as data (the renderers word it per
+    /// language); absent in traces older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<TraceExecution>,
     /// Thread names; a step's `thread` indexes this list.
     pub threads: Vec<String>,
     /// The locks and atomics the steps name, with what each one is.
@@ -320,7 +325,8 @@ pub struct Trace {
     /// What went wrong, as data (the renderers phrase it per language).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<TraceCause>,
-    /// What went wrong, in one English sentence.
+    /// What went wrong, in one English sentence: the English rendering of
+    /// `cause` ([`TraceCause::to_english`]).
     pub summary: String,
     /// Steps of the execution left out (the sum of the steps'
     /// `omitted_before`, and the steps before the first one kept).
@@ -365,9 +371,68 @@ pub struct TraceStep {
 pub struct TraceObject {
     /// As the steps name it, e.g. `mutex #1`.
     pub label: String,
-    /// What it is, e.g. `mutex protecting u64, created at src/lib.rs:61:20`.
+    /// What it is, e.g. `mutex protecting u64, created at src/lib.rs:61:20`:
+    /// the English rendering of `what` when there is one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
+    /// What it is, as data (the renderers word it per language); absent
+    /// when the facade did not know, and in traces older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what: Option<TraceObjectWhat>,
+}
+
+/// Which execution of a race check a [`Trace`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tool", rename_all = "snake_case")]
+pub enum TraceExecution {
+    /// Round `round` (from 1) of a stress run of `rounds`.
+    Stress { round: u64, rounds: u64 },
+    /// Schedule `schedule` (from 1) of a shuttle exploration of `schedules`.
+    Exploration { schedule: u64, schedules: u64 },
+    /// Execution `execution` of a loom model check (it has no budget: it
+    /// runs until it has seen every interleaving within its bound).
+    Model { execution: u64 },
+}
+
+/// What a lock or atomic of a [`Trace`] is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TraceObjectWhat {
+    /// A lock (or condition variable, or barrier) of the course facade.
+    Lock {
+        lock: TraceLockKind,
+        /// The type of the value it protects (`u64`), when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protects: Option<String>,
+        /// Where the code under test created it (`src/lib.rs:61:20`).
+        created_at: String,
+    },
+    /// An atomic, by its type (`AtomicBool`).
+    Atomic { type_name: String },
+}
+
+/// The kind of a lock in a [`TraceObjectWhat::Lock`]: the facade's type
+/// names, which the reports keep as they are in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceLockKind {
+    Mutex,
+    Rwlock,
+    Condvar,
+    Barrier,
+}
+
+impl TraceLockKind {
+    /// `mutex`, `rwlock`, `condvar`, `barrier`: how the steps and every
+    /// language name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceLockKind::Mutex => "mutex",
+            TraceLockKind::Rwlock => "rwlock",
+            TraceLockKind::Condvar => "condvar",
+            TraceLockKind::Barrier => "barrier",
+        }
+    }
 }
 
 /// What a [`Trace`] shows went wrong, recognised from its steps.
@@ -660,6 +725,152 @@ impl OutcomeTable {
             out.push_str(&format!("  {note}\n"));
         }
         out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The English words of a trace's data. They live here, not in the grader's
+// `messages::en` catalog, because the kit writes them into the `Trace` it
+// sends (`label`, `summary`, `detail`: the English the JSON has always had)
+// and the kit cannot depend on the grader; the grader's `messages::en`
+// takes them from here and `messages::ko` words the same data in Korean.
+// Each is an exhaustive `match`: a new variant has no words in either
+// language until it is given them.
+
+impl TraceExecution {
+    /// `stress round 3 of 150`, `shuttle schedule 2 of 1000`, `loom
+    /// execution 7`.
+    pub fn to_english(&self) -> String {
+        match *self {
+            TraceExecution::Stress { round, rounds } => format!("stress round {round} of {rounds}"),
+            TraceExecution::Exploration {
+                schedule,
+                schedules,
+            } => format!("shuttle schedule {schedule} of {schedules}"),
+            TraceExecution::Model { execution } => format!("loom execution {execution}"),
+        }
+    }
+}
+
+impl TraceObjectWhat {
+    /// `mutex protecting u64, created at src/lib.rs:61:20`, `condvar,
+    /// created at src/lib.rs:9:5`, `AtomicBool`.
+    pub fn to_english(&self) -> String {
+        match self {
+            TraceObjectWhat::Lock {
+                lock,
+                protects: Some(protects),
+                created_at,
+            } => format!(
+                "{} protecting {protects}, created at {created_at}",
+                lock.as_str()
+            ),
+            TraceObjectWhat::Lock {
+                lock,
+                protects: None,
+                created_at,
+            } => format!("{}, created at {created_at}", lock.as_str()),
+            TraceObjectWhat::Atomic { type_name } => type_name.clone(),
+        }
+    }
+}
+
+impl TraceCause {
+    /// What went wrong, in one English sentence (a [`Trace`]'s `summary`).
+    pub fn to_english(&self) -> String {
+        match self {
+            TraceCause::LostUpdate {
+                object,
+                reader,
+                read,
+                writer,
+                overwritten,
+                stored,
+                stale_read: false,
+            } => format!(
+                "{} read {read} from {object}, then {} stored {overwritten}; {reader}'s store of \
+                 {stored} overwrote {writer}'s store of {overwritten} without reading it: one \
+                 update was lost.",
+                thread_in_sentence(reader),
+                thread_in_sentence(writer),
+            ),
+            TraceCause::LostUpdate {
+                object,
+                reader,
+                read,
+                writer,
+                overwritten,
+                stored,
+                stale_read: true,
+            } => format!(
+                "{} read {read} from {object} although {} had stored {overwritten} there \
+                 (nothing ordered that store before the load); {reader}'s store of {stored} \
+                 overwrote {writer}'s store of {overwritten}: one update was lost.",
+                thread_in_sentence(reader),
+                thread_in_sentence(writer),
+            ),
+            TraceCause::StaleRead {
+                object,
+                reader,
+                read,
+                writer,
+                stored,
+            } => format!(
+                "{} read {read} from {object} although {} had stored {stored} there before: \
+                 nothing ordered that store before the load, so the load could return an older \
+                 value, and did.",
+                thread_in_sentence(reader),
+                thread_in_sentence(writer),
+            ),
+            TraceCause::LostWakeup {
+                condvar,
+                waiters,
+                last_notify,
+            } => {
+                let (waits, it) = if waiters.len() == 1 {
+                    ("waits", "it")
+                } else {
+                    ("wait", "them")
+                };
+                let waiters = waiters.join(", ");
+                match last_notify {
+                    Some(notifier) => format!(
+                        "{waiters} {waits} on {condvar} (marked), and no notify on {condvar} came \
+                         after: the last one, by {notifier}, came before the wait started, so it \
+                         cannot end it. Nothing is left to wake {it}: a lost wake-up."
+                    ),
+                    None => format!(
+                        "{waiters} {waits} on {condvar} (marked), and no thread ever notified \
+                         {condvar}. Nothing is left to wake {it}: a lost wake-up."
+                    ),
+                }
+            }
+            TraceCause::Deadlock { threads } => match threads.as_slice() {
+                [one] => format!(
+                    "no thread can run: {one} waits at its last request (marked) for what another \
+                     thread holds or has yet to do."
+                ),
+                _ => format!(
+                    "no thread can run: each of {} waits at its last request (marked) for what \
+                     another blocked thread holds or has yet to do.",
+                    threads.join(", ")
+                ),
+            },
+            TraceCause::Failed => {
+                "the failing execution step by step (when it is long, the parts that matter)."
+                    .to_string()
+            }
+        }
+    }
+}
+
+/// `thread main`, `thread “add(1) on thread 2”`: a thread in an English
+/// sentence.
+fn thread_in_sentence(name: &str) -> String {
+    if name.contains(' ') {
+        format!("thread “{name}”")
+    } else {
+        format!("thread {name}")
     }
 }
 

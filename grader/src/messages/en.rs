@@ -8,7 +8,9 @@
 //! Korean ones). Keep the wording stable: JSON readers and reviews' tests
 //! compare these sentences.
 
-use threadlings_schema::report::{Crash, Explanation, SandboxFinding};
+use threadlings_schema::report::{
+    Crash, Explanation, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
+};
 
 /// The start of every "a task still calls `todo!()`" explanation; the human
 /// report keys its "not started" status word on it for reports written
@@ -170,4 +172,28 @@ pub fn finding(f: &SandboxFinding) -> String {
                 .to_string()
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// A failed race check's interleaving (`Trace`). Its English words are the
+// schema's own (`to_english`, each an exhaustive `match` next to the types):
+// the kit writes them into the trace it sends (`label`, `summary`, an
+// object's `detail`, the English the JSON has always had) and cannot depend
+// on the grader, so they cannot live in this file without being written
+// twice. The grader takes them from here; `ko.rs` words the same data.
+
+/// Which execution a trace shows: `shuttle schedule 2 of 1000`.
+pub fn trace_execution(e: &TraceExecution) -> String {
+    e.to_english()
+}
+
+/// What went wrong in a trace, in one sentence.
+pub fn trace_cause(c: &TraceCause) -> String {
+    c.to_english()
+}
+
+/// What a lock or atomic is: `mutex protecting u64, created at
+/// src/lib.rs:61:20`.
+pub fn trace_object(w: &TraceObjectWhat) -> String {
+    w.to_english()
 }

@@ -7,7 +7,9 @@
 //! explanation added to the report model does not compile until it is
 //! worded here too.
 
-use threadlings_schema::report::{Crash, Explanation, SandboxFinding};
+use threadlings_schema::report::{
+    Crash, Explanation, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
+};
 
 /// An explanation in Korean.
 pub fn explanation(e: &Explanation) -> String {
@@ -152,5 +154,111 @@ pub fn finding(f: &SandboxFinding) -> String {
         SandboxFinding::VerdictShapedOutput => {
             format!("검사한 코드가 채점기의 판정처럼 생긴 줄을 출력했습니다. {FLAGGED}")
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A failed race check's interleaving (`Trace`), from its data.
+
+/// Which execution a trace shows: `shuttle 스케줄 2/1000`.
+pub fn trace_execution(e: &TraceExecution) -> String {
+    match *e {
+        TraceExecution::Stress { round, rounds } => format!("스트레스 라운드 {round}/{rounds}"),
+        TraceExecution::Exploration {
+            schedule,
+            schedules,
+        } => format!("shuttle 스케줄 {schedule}/{schedules}"),
+        TraceExecution::Model { execution } => format!("loom 실행 {execution}"),
+    }
+}
+
+/// What went wrong in a trace, in one sentence. Thread and object names
+/// are the trace's own.
+pub fn trace_cause(c: &TraceCause) -> String {
+    match c {
+        TraceCause::LostUpdate {
+            object,
+            reader,
+            read,
+            writer,
+            overwritten,
+            stored,
+            stale_read: false,
+        } => format!(
+            "스레드 {reader}이(가) {object}에서 {read}을(를) 읽은 뒤 스레드 {writer}이(가) \
+             {overwritten}을(를) 저장했고, {reader}이(가) 다시 읽지 않고 저장한 {stored}이(가) \
+             {writer}의 {overwritten}을(를) 덮어썼습니다: 갱신 하나가 사라졌습니다."
+        ),
+        TraceCause::LostUpdate {
+            object,
+            reader,
+            read,
+            writer,
+            overwritten,
+            stored,
+            stale_read: true,
+        } => format!(
+            "스레드 {writer}이(가) {object}에 {overwritten}을(를) 이미 저장했는데도 스레드 \
+             {reader}은(는) {read}을(를) 읽었고(그 저장을 읽기보다 앞에 두는 순서가 없었습니다), \
+             {reader}이(가) 저장한 {stored}이(가) {writer}의 {overwritten}을(를) \
+             덮어썼습니다: 갱신 하나가 사라졌습니다."
+        ),
+        TraceCause::StaleRead {
+            object,
+            reader,
+            read,
+            writer,
+            stored,
+        } => format!(
+            "스레드 {writer}이(가) {object}에 {stored}을(를) 먼저 저장했는데도 스레드 {reader}은(는) \
+             {read}을(를) 읽었습니다: 그 저장을 이 읽기보다 앞에 두는 순서가 없어서 더 오래된 \
+             값을 읽을 수 있었고, 실제로 그랬습니다."
+        ),
+        TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: Some(notifier),
+        } => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 그 뒤로 {condvar}에 대한 notify가 없었습니다: \
+             마지막 notify는 {notifier}이(가) 기다림이 시작되기 전에 보냈으므로 이 기다림을 \
+             끝낼 수 없습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
+        TraceCause::LostWakeup {
+            condvar,
+            waiters,
+            last_notify: None,
+        } => format!(
+            "{}이(가) {condvar}에서 기다리는데(→ 표시) 어떤 스레드도 {condvar}에 notify하지 \
+             않았습니다. 깨워 줄 스레드가 남아 있지 않습니다: 깨우기 신호를 잃어버렸습니다.",
+            waiters.join(", ")
+        ),
+        TraceCause::Deadlock { threads } => format!(
+            "어떤 스레드도 진행할 수 없습니다: {}이(가) 각자 마지막 요청(→ 표시)에서, 막혀 있는 \
+             다른 스레드가 쥐고 있거나 아직 하지 않은 일을 기다립니다.",
+            threads.join(", ")
+        ),
+        TraceCause::Failed => "실패한 실행을 단계별로 보여 줍니다(길면 중요한 부분만).".to_string(),
+    }
+}
+
+/// What a lock or atomic is: `u64을(를) 보호하는 mutex, src/lib.rs:61:20에서
+/// 생성`. The facade's type names (`mutex`, `AtomicBool`) stay as they are.
+pub fn trace_object(w: &TraceObjectWhat) -> String {
+    match w {
+        TraceObjectWhat::Lock {
+            lock,
+            protects: Some(protects),
+            created_at,
+        } => format!(
+            "{protects}을(를) 보호하는 {}, {created_at}에서 생성",
+            lock.as_str()
+        ),
+        TraceObjectWhat::Lock {
+            lock,
+            protects: None,
+            created_at,
+        } => format!("{}, {created_at}에서 생성", lock.as_str()),
+        TraceObjectWhat::Atomic { type_name } => type_name.clone(),
     }
 }

@@ -14,7 +14,10 @@
 pub mod en;
 pub mod ko;
 
-use threadlings_schema::report::{CheckReport, Explanation, SandboxFinding};
+use threadlings_schema::report::{
+    CheckReport, Explanation, SandboxFinding, Trace, TraceCause, TraceExecution, TraceObject,
+    TraceObjectWhat,
+};
 
 use crate::i18n::Lang;
 
@@ -31,6 +34,59 @@ pub fn finding(lang: Lang, f: &SandboxFinding) -> String {
     match lang {
         Lang::En => en::finding(f),
         Lang::Ko => ko::finding(f),
+    }
+}
+
+/// Which execution a trace shows, in `lang`.
+pub fn trace_execution(lang: Lang, e: &TraceExecution) -> String {
+    match lang {
+        Lang::En => en::trace_execution(e),
+        Lang::Ko => ko::trace_execution(e),
+    }
+}
+
+/// What went wrong in a trace, in `lang`.
+pub fn trace_cause(lang: Lang, c: &TraceCause) -> String {
+    match lang {
+        Lang::En => en::trace_cause(c),
+        Lang::Ko => ko::trace_cause(c),
+    }
+}
+
+/// What a lock or atomic of a trace is, in `lang`.
+pub fn trace_object_what(lang: Lang, w: &TraceObjectWhat) -> String {
+    match lang {
+        Lang::En => en::trace_object(w),
+        Lang::Ko => ko::trace_object(w),
+    }
+}
+
+/// A trace's execution label in `lang`. English is the label the report
+/// carries (the English rendering of its `execution`); a trace without the
+/// data (older than it, or made by hand) keeps its label in every language.
+pub fn trace_label(lang: Lang, trace: &Trace) -> String {
+    match (lang, &trace.execution) {
+        (Lang::Ko, Some(e)) => ko::trace_execution(e),
+        _ => trace.label.clone(),
+    }
+}
+
+/// A trace's one sentence in `lang`: the report's own `summary` in
+/// English, its `cause` worded in any other language (the last steps, when
+/// it has none).
+pub fn trace_summary(lang: Lang, trace: &Trace) -> String {
+    match lang {
+        Lang::En => trace.summary.clone(),
+        Lang::Ko => ko::trace_cause(trace.cause.as_ref().unwrap_or(&TraceCause::Failed)),
+    }
+}
+
+/// What a trace's object is in `lang`: its `detail` in English, its `what`
+/// worded in any other language (the `detail`, when it has no data).
+pub fn trace_object(lang: Lang, object: &TraceObject) -> String {
+    match (lang, &object.what) {
+        (Lang::Ko, Some(w)) => ko::trace_object(w),
+        _ => object.detail.clone(),
     }
 }
 
@@ -208,6 +264,81 @@ pub fn samples() -> (Vec<Explanation>, Vec<SandboxFinding>) {
     (explanations, findings)
 }
 
+/// One of every trace cause, execution and object description, for the
+/// catalogs' tests and the report tests that must cover them all.
+pub fn trace_samples() -> (Vec<TraceCause>, Vec<TraceExecution>, Vec<TraceObjectWhat>) {
+    use threadlings_schema::report::TraceLockKind;
+    let s = str::to_string;
+    let mut causes = Vec::new();
+    for stale_read in [false, true] {
+        causes.push(TraceCause::LostUpdate {
+            object: s("mutex #1"),
+            reader: s("adder-1"),
+            read: s("0"),
+            writer: s("add(1) on thread 2"),
+            overwritten: s("1"),
+            stored: s("1"),
+            stale_read,
+        });
+    }
+    causes.push(TraceCause::StaleRead {
+        object: s("atomic #1"),
+        reader: s("main"),
+        read: s("0"),
+        writer: s("writer"),
+        stored: s("1"),
+    });
+    for waiters in [
+        vec![s("consumer-0")],
+        vec![s("consumer-0"), s("consumer-1")],
+    ] {
+        for last_notify in [Some(s("producer")), None] {
+            causes.push(TraceCause::LostWakeup {
+                condvar: s("condvar #2"),
+                waiters: waiters.clone(),
+                last_notify,
+            });
+        }
+    }
+    causes.push(TraceCause::Deadlock {
+        threads: vec![s("philosopher-0")],
+    });
+    causes.push(TraceCause::Deadlock {
+        threads: vec![s("philosopher-0"), s("philosopher-1")],
+    });
+    causes.push(TraceCause::Failed);
+    let executions = vec![
+        TraceExecution::Stress {
+            round: 3,
+            rounds: 150,
+        },
+        TraceExecution::Exploration {
+            schedule: 2,
+            schedules: 1000,
+        },
+        TraceExecution::Model { execution: 7 },
+    ];
+    let mut objects = Vec::new();
+    for lock in [
+        TraceLockKind::Mutex,
+        TraceLockKind::Rwlock,
+        TraceLockKind::Condvar,
+        TraceLockKind::Barrier,
+    ] {
+        for protects in [Some(s("u64")), None] {
+            objects.push(TraceObjectWhat::Lock {
+                lock,
+                protects,
+                created_at: s("src/lib.rs:61:20"),
+            });
+        }
+    }
+    objects.push(TraceObjectWhat::Atomic {
+        type_name: s("AtomicBool"),
+    });
+    (causes, executions, objects)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +446,107 @@ mod tests {
             en::explanation(&Explanation::StubsUntouched).starts_with(en::NOT_STARTED),
             "the not-started status word keys on this prefix"
         );
+    }
+
+    #[test]
+    fn every_trace_cause_reads_in_each_language() {
+        let (causes, executions, _) = trace_samples();
+        for c in &causes {
+            let english = trace_cause(Lang::En, c);
+            let korean = trace_cause(Lang::Ko, c);
+            assert!(!english.is_empty() && !has_hangul(&english), "{english}");
+            assert!(has_hangul(&korean), "not Korean: {korean}");
+            for phrase in english_phrases(&english) {
+                assert!(!korean.contains(&phrase), "{phrase} left in {korean}");
+            }
+            // The trace's own names (a thread named after its operation)
+            // stay as they are.
+            let words = korean.replace("add(1) on thread 2", "");
+            for word in ["thread ", "read ", "wait", "store", "lost", "marked"] {
+                assert!(!words.contains(word), "{c:?}: {word} in {korean}");
+            }
+        }
+        for e in &executions {
+            let korean = trace_execution(Lang::Ko, e);
+            assert!(has_hangul(&korean), "not Korean: {korean}");
+            for word in ["round", "schedule", "execution", " of "] {
+                assert!(!korean.contains(word), "{e:?}: {word} in {korean}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_trace_object_reads_in_each_language() {
+        let (_, _, objects) = trace_samples();
+        for w in &objects {
+            let english = trace_object_what(Lang::En, w);
+            let korean = trace_object_what(Lang::Ko, w);
+            assert!(!has_hangul(&english), "{english}");
+            if matches!(w, TraceObjectWhat::Atomic { .. }) {
+                // An atomic is its type's name in every language.
+                assert_eq!(korean, english);
+                continue;
+            }
+            assert!(has_hangul(&korean), "not Korean: {korean}");
+            for word in ["protecting", "created at"] {
+                assert!(!korean.contains(word), "{w:?}: {word} in {korean}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_trace_english_is_the_one_the_kit_has_always_sent() {
+        let (causes, executions, objects) = trace_samples();
+        assert_eq!(
+            en::trace_cause(&causes[0]),
+            "thread adder-1 read 0 from mutex #1, then thread “add(1) on thread 2” stored 1; \
+             adder-1's store of 1 overwrote add(1) on thread 2's store of 1 without reading it: \
+             one update was lost."
+        );
+        assert_eq!(
+            en::trace_cause(&causes[1]),
+            "thread adder-1 read 0 from mutex #1 although thread “add(1) on thread 2” had \
+             stored 1 there (nothing ordered that store before the load); adder-1's store of 1 \
+             overwrote add(1) on thread 2's store of 1: one update was lost."
+        );
+        assert_eq!(
+            en::trace_cause(&causes[3]),
+            "consumer-0 waits on condvar #2 (marked), and no notify on condvar #2 came after: \
+             the last one, by producer, came before the wait started, so it cannot end it. \
+             Nothing is left to wake it: a lost wake-up."
+        );
+        assert_eq!(
+            en::trace_cause(&causes[6]),
+            "consumer-0, consumer-1 wait on condvar #2 (marked), and no thread ever notified \
+             condvar #2. Nothing is left to wake them: a lost wake-up."
+        );
+        assert_eq!(
+            en::trace_cause(&causes[7]),
+            "no thread can run: philosopher-0 waits at its last request (marked) for what \
+             another thread holds or has yet to do."
+        );
+        let labels: Vec<String> = executions.iter().map(en::trace_execution).collect();
+        assert_eq!(
+            labels,
+            [
+                "stress round 3 of 150",
+                "shuttle schedule 2 of 1000",
+                "loom execution 7"
+            ]
+        );
+        assert_eq!(
+            en::trace_object(&objects[0]),
+            "mutex protecting u64, created at src/lib.rs:61:20"
+        );
+        assert_eq!(
+            en::trace_object(&objects[5]),
+            "condvar, created at src/lib.rs:61:20"
+        );
+        assert_eq!(
+            ko::trace_object(&objects[0]),
+            "u64을(를) 보호하는 mutex, src/lib.rs:61:20에서 생성"
+        );
+        assert_eq!(ko::trace_execution(&executions[1]), "shuttle 스케줄 2/1000");
     }
 
     fn report(message: &str, findings: Vec<SandboxFinding>) -> CheckReport {

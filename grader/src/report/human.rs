@@ -246,12 +246,12 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
 /// A check of a story that is not its lead: its status line and, on the
 /// same line, that it caught the bug shown above (and where).
 fn render_also(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang) {
-    let label = c.trace.as_ref().map(|t| t.label.as_str());
+    let label = c.trace.as_ref().map(|t| messages::trace_label(lang, t));
     let _ = writeln!(
         out,
         "{}  {}",
         status_line(c, s, lang),
-        s.dim.apply_to(i18n::also_caught(lang, label))
+        s.dim.apply_to(i18n::also_caught(lang, label.as_deref()))
     );
 }
 

@@ -17,7 +17,9 @@
 //! in the code (the objects' `detail`, e.g. `mutex protecting u64, created
 //! at src/lib.rs:47:20`). docs/design.md has the rule and why.
 
-use threadlings_schema::report::{CheckKind, CheckReport, CheckStatus, TraceCause};
+use threadlings_schema::report::{
+    CheckKind, CheckReport, CheckStatus, Trace, TraceCause, TraceExecution,
+};
 
 /// The tool suffixes of check names, the clearest evidence first.
 const TOOL_SUFFIXES: [(&str, u8); 3] = [("_model", 3), ("_explore", 2), ("_stress", 1)];
@@ -146,10 +148,19 @@ fn same_cause(a: &CheckReport, b: &CheckReport) -> bool {
 
 /// How clear a check's evidence is: a trace beats none, then a model check
 /// (every interleaving, the smallest scenario) beats an exploration beats a
-/// stress round. The tool is read from the trace's label, else from the
-/// check's name.
+/// stress round. The tool is read from the trace's execution, else from
+/// the check's name.
 pub fn clarity(check: &CheckReport) -> (bool, u8) {
     let tool = match &check.trace {
+        Some(Trace {
+            execution: Some(execution),
+            ..
+        }) => match execution {
+            TraceExecution::Model { .. } => 3,
+            TraceExecution::Exploration { .. } => 2,
+            TraceExecution::Stress { .. } => 1,
+        },
+        // A trace older than its data: the tool is its label's first word.
         Some(trace) if trace.label.starts_with("loom") => 3,
         Some(trace) if trace.label.starts_with("shuttle") => 2,
         Some(trace) if trace.label.starts_with("stress") => 1,
@@ -338,13 +349,14 @@ This is deterministic: the same interleaving fails on every run"
 
     #[test]
     fn the_same_cause_on_the_same_lock_is_one_story_and_a_trace_leads() {
-        use threadlings_schema::report::{Trace, TraceObject};
+        use threadlings_schema::report::TraceObject;
         let traced = |name: &str, label: &str, detail: &str| CheckReport {
             trace: Some(Trace {
                 label: label.to_string(),
                 objects: vec![TraceObject {
                     label: "mutex #1".to_string(),
                     detail: detail.to_string(),
+                    what: None,
                 }],
                 cause: Some(TraceCause::Deadlock { threads: vec![] }),
                 ..Trace::default()

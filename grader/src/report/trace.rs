@@ -11,6 +11,7 @@ use threadlings_schema::report::{Trace, TraceStep};
 use console::measure_text_width as width;
 
 use crate::i18n::{self, Lang};
+use crate::messages;
 
 /// Widest a column gets; a longer cell is cut with `…`.
 const MAX_CELL: usize = 36;
@@ -60,7 +61,7 @@ pub fn render(trace: &Trace, lang: Lang, indent: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{indent}{}\n",
-        i18n::trace_heading(lang, &trace.label)
+        i18n::trace_heading(lang, &messages::trace_label(lang, trace))
     ));
     let header: Vec<String> = (0..threads)
         .map(|c| {
@@ -91,28 +92,30 @@ pub fn render(trace: &Trace, lang: Lang, indent: &str) -> String {
     if after > 0 {
         out.push_str(&format!("{indent}  {}\n", i18n::trace_omitted(lang, after)));
     }
-    out.push_str(&format!("{indent}{}\n", i18n::trace_summary(lang, trace)));
+    out.push_str(&format!(
+        "{indent}{}\n",
+        messages::trace_summary(lang, trace)
+    ));
     // Objects made at one place (five forks) share one line.
-    let mut details: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut details: Vec<(String, Vec<&str>)> = Vec::new();
     for object in trace.objects.iter().filter(|o| !o.detail.is_empty()) {
-        match details.iter_mut().find(|(d, _)| *d == object.detail) {
+        let detail = messages::trace_object(lang, object);
+        match details.iter_mut().find(|(d, _)| *d == detail) {
             Some((_, labels)) => labels.push(&object.label),
-            None => details.push((&object.detail, vec![&object.label])),
+            None => details.push((detail, vec![&object.label])),
         }
     }
     for (detail, labels) in details {
-        out.push_str(&format!(
-            "{indent}  {}: {}\n",
-            labels.join(", "),
-            i18n::trace_object(lang, detail)
-        ));
+        out.push_str(&format!("{indent}  {}: {detail}\n", labels.join(", ")));
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use threadlings_schema::report::{TraceCause, TraceObject};
+    use threadlings_schema::report::{
+        TraceCause, TraceExecution, TraceLockKind, TraceObject, TraceObjectWhat,
+    };
 
     use super::*;
 
@@ -142,10 +145,16 @@ mod tests {
         steps[7].mark = true;
         Trace {
             label: "loom execution 2".to_string(),
+            execution: Some(TraceExecution::Model { execution: 2 }),
             threads: vec!["main".to_string(), "add(1) on thread 2".to_string()],
             objects: vec![TraceObject {
                 label: "mutex #1".to_string(),
                 detail: "mutex protecting u64, created at src/lib.rs:61:20".to_string(),
+                what: Some(TraceObjectWhat::Lock {
+                    lock: TraceLockKind::Mutex,
+                    protects: Some("u64".to_string()),
+                    created_at: "src/lib.rs:61:20".to_string(),
+                }),
             }],
             steps,
             cause: Some(TraceCause::LostUpdate {
@@ -228,7 +237,7 @@ thread “add(1) on thread 2” read 0 from mutex #1, then thread main stored 1;
                 summary: "an English sentence".to_string(),
                 ..lost_update()
             };
-            let korean = i18n::trace_summary(Lang::Ko, &trace);
+            let korean = messages::trace_summary(Lang::Ko, &trace);
             assert!(
                 korean.chars().any(|c| ('가'..='힣').contains(&c)),
                 "{cause:?}: {korean}"
@@ -236,7 +245,10 @@ thread “add(1) on thread 2” read 0 from mutex #1, then thread main stored 1;
             for english in ["thread", "read ", "wait", "store", "English"] {
                 assert!(!korean.contains(english), "{cause:?}: {korean}");
             }
-            assert_eq!(i18n::trace_summary(Lang::En, &trace), "an English sentence");
+            assert_eq!(
+                messages::trace_summary(Lang::En, &trace),
+                "an English sentence"
+            );
         }
     }
 
@@ -249,5 +261,21 @@ thread “add(1) on thread 2” read 0 from mutex #1, then thread main stored 1;
         assert!(!text.contains("overwrote"), "{text}");
         assert!(!text.contains("interleaving"), "{text}");
         assert!(!text.contains("created at"), "{text}");
+        assert!(text.contains("(loom 실행 2)"), "{text}");
+        assert!(
+            text.contains("u64을(를) 보호하는 mutex, src/lib.rs:61:20에서 생성"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_trace_without_data_keeps_its_english_words() {
+        // A report older than the data: its label and details as they are.
+        let mut old = lost_update();
+        old.execution = None;
+        old.objects[0].what = None;
+        let text = render(&old, Lang::Ko, "");
+        assert!(text.contains("(loom execution 2)"), "{text}");
+        assert!(text.contains("mutex protecting u64"), "{text}");
     }
 }

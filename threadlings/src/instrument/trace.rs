@@ -282,8 +282,27 @@ pub struct Object {
     /// Short, unique in the trace: its [`name`](super::name), or `mutex #1`,
     /// `atomic #2`.
     pub label: String,
-    /// What it is, e.g. `protecting u64, created at src/lib.rs:61:20`.
-    pub detail: String,
+    /// What it is, when the facade knows (a report words it per language).
+    pub what: Option<ObjectWhat>,
+}
+
+/// What a traced object is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectWhat {
+    /// A lock, condition variable or barrier of the facade.
+    Lock {
+        /// Mutex, RwLock, Condvar or Barrier.
+        kind: super::LockKind,
+        /// The type it protects (`u64`), empty for condvars and barriers.
+        type_name: String,
+        /// Where it was created (`src/lib.rs:61:20`).
+        created_at: String,
+    },
+    /// An atomic.
+    Atomic {
+        /// Its type's last path segment (`AtomicBool`).
+        type_name: String,
+    },
 }
 
 /// The recorded steps of the current (or last) execution.
@@ -364,37 +383,33 @@ fn describe(r: &rt::Registry, key: rt::Obj) -> Object {
                     super::LockKind::Condvar => "condvar",
                     super::LockKind::Barrier => "barrier",
                 };
-                let mut detail = String::new();
-                if !info.type_name.is_empty() {
-                    detail.push_str(&format!("{kind} protecting {}, ", info.type_name));
-                } else {
-                    detail.push_str(&format!("{kind}, "));
-                }
-                detail.push_str(&format!("created at {}", info.created_at));
                 Object {
                     label: info.name.unwrap_or_else(|| format!("{kind} #{}", info.id)),
-                    detail,
+                    what: Some(ObjectWhat::Lock {
+                        kind: info.kind,
+                        type_name: info.type_name,
+                        created_at: info.created_at,
+                    }),
                 }
             }
             None => Object {
                 label: format!("lock #{id}"),
-                detail: String::new(),
+                what: None,
             },
         },
         rt::Obj::Atomic(index) => {
             let type_name = log.atomics.get(index as usize).map_or("", |(_, t)| t);
+            let type_name = type_name.rsplit("::").next().unwrap_or_default();
             Object {
                 label: format!("atomic #{}", index + 1),
-                detail: type_name
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
+                what: (!type_name.is_empty()).then(|| ObjectWhat::Atomic {
+                    type_name: type_name.to_string(),
+                }),
             }
         }
         rt::Obj::Thread(_) | rt::Obj::Call(_) => Object {
             label: String::new(),
-            detail: String::new(),
+            what: None,
         },
     }
 }

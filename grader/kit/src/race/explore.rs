@@ -194,7 +194,7 @@ mod imp {
     use shuttle::scheduler::{PctScheduler, RandomScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
     use threadlings::instrument::{self, Config as Instrument};
-    use threadlings_schema::report::{Coverage, CoverageTool};
+    use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
 
     use super::{Explore, Outcome, Scheduler};
     use crate::race::deadlock::{describe_threads, diagnose};
@@ -308,7 +308,10 @@ mod imp {
                     && panics::text(payload.as_ref()).starts_with(SHUTTLE_DEADLOCK);
                 trace::send(
                     ctx.name(),
-                    format!("shuttle schedule {explored} of {}", explore.iterations),
+                    TraceExecution::Exploration {
+                        schedule: explored as u64,
+                        schedules: explore.iterations as u64,
+                    },
                     if deadlocked {
                         Ending::Deadlock
                     } else {

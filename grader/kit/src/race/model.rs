@@ -109,7 +109,7 @@ mod imp {
 
     use threadlings::instrument::{self, Config};
     use threadlings_schema::protocol::{Message, Verdict};
-    use threadlings_schema::report::{Coverage, CoverageTool};
+    use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
 
     use super::Model;
     use crate::race::deadlock::{describe_threads, diagnose};
@@ -174,7 +174,9 @@ mod imp {
         if outcome.is_err() {
             trace::send(
                 ctx.name(),
-                format!("loom execution {explored}"),
+                TraceExecution::Model {
+                    execution: explored as u64,
+                },
                 Ending::FailedUnderWeakMemory,
             );
         }
@@ -238,7 +240,9 @@ mod imp {
                 let snapshot = instrument::try_snapshot().unwrap_or_default();
                 trace::send(
                     &check,
-                    format!("loom execution {explored}"),
+                    TraceExecution::Model {
+                        execution: explored as u64,
+                    },
                     Ending::Deadlock,
                 );
                 let (summary, threads) = match diagnose(&snapshot) {

@@ -19,7 +19,7 @@ use super::panics;
 use super::replay::replay_command;
 use crate::{CheckResult, Ctx, Failure, Stop};
 use threadlings_schema::budget::Budget;
-use threadlings_schema::report::{Coverage, CoverageTool};
+use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
 
 /// An invariant that did not hold after a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -477,9 +477,13 @@ impl Stress {
         ))
     }
 
-    /// `stress round 3 of 150`: which execution a trace shows.
-    fn round_label(&self, round: usize) -> String {
-        format!("stress round {} of {}", round + 1, self.rounds)
+    /// Round 3 of 150 (`stress round 3 of 150`): which execution a trace
+    /// shows.
+    fn round_label(&self, round: usize) -> TraceExecution {
+        TraceExecution::Stress {
+            round: round as u64 + 1,
+            rounds: self.rounds as u64,
+        }
     }
 
     fn violation_failure(&self, round: usize, violation: &Violation) -> Failure {

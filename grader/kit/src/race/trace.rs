@@ -16,9 +16,12 @@
 //! is left out is counted where it was, so the report can say "… 12 steps
 //! omitted" in its place.
 
-use threadlings::instrument::trace::{self as facade, Mode, Op, Target};
+use threadlings::instrument::LockKind;
+use threadlings::instrument::trace::{self as facade, Mode, ObjectWhat, Op, Target};
 use threadlings_schema::protocol::Message;
-use threadlings_schema::report::{Trace, TraceCause, TraceObject, TraceStep};
+use threadlings_schema::report::{
+    Trace, TraceCause, TraceExecution, TraceLockKind, TraceObject, TraceObjectWhat, TraceStep,
+};
 
 /// Most steps a report shows (a screenful, three or four columns wide).
 pub const MAX_STEPS: usize = 24;
@@ -39,9 +42,9 @@ pub enum Ending {
 /// Sends the trace of the execution that just failed (what the facade
 /// recorded) to the grader as the running check's evidence; nothing when
 /// nothing was recorded.
-pub fn send(check: &str, label: String, ending: Ending) {
+pub fn send(check: &str, execution: TraceExecution, ending: Ending) {
     let raw = facade::try_current().unwrap_or_default();
-    if let Some(trace) = evidence(&raw, label, ending) {
+    if let Some(trace) = evidence(&raw, execution, ending) {
         crate::channel::send(Message::Trace {
             check: check.to_string(),
             trace,
@@ -49,9 +52,11 @@ pub fn send(check: &str, label: String, ending: Ending) {
     }
 }
 
-/// The report's trace of `raw`, labelled `label`; `None` when it has no
-/// steps.
-pub fn evidence(raw: &facade::Trace, label: String, ending: Ending) -> Option<Trace> {
+/// The report's trace of `raw`, the execution `execution` of its check;
+/// `None` when it has no steps. Its `label`, `summary` and objects'
+/// `detail` are the English renderings of its data (the schema's
+/// `to_english`), as the JSON has always had them.
+pub fn evidence(raw: &facade::Trace, execution: TraceExecution, ending: Ending) -> Option<Trace> {
     if raw.steps.is_empty() {
         return None;
     }
@@ -62,7 +67,7 @@ pub fn evidence(raw: &facade::Trace, label: String, ending: Ending) -> Option<Tr
             .or_else(|| stale_read(raw))
             .unwrap_or_else(|| last_step(raw)),
     };
-    Some(cut(raw, label, &found))
+    Some(cut(raw, execution, &found))
 }
 
 /// What was recognised: the cause, the steps that matter (`marked` among
@@ -70,7 +75,6 @@ pub fn evidence(raw: &facade::Trace, label: String, ending: Ending) -> Option<Tr
 #[derive(Debug, Clone, PartialEq)]
 struct Found {
     cause: TraceCause,
-    summary: String,
     marked: Vec<usize>,
     important: Vec<usize>,
     objects: Option<Vec<usize>>,
@@ -91,8 +95,6 @@ fn last_step(raw: &facade::Trace) -> Found {
     };
     Found {
         cause: TraceCause::Failed,
-        summary: "the failing execution step by step (when it is long, the parts that matter)."
-            .to_string(),
         marked: Vec::new(),
         important,
         objects: None,
@@ -214,29 +216,7 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
                 },
             };
             let overwritten = other.wrote.unwrap_or(value_read);
-            let name = |t: usize| thread_name(raw, t);
             let label = raw.objects[object].label.clone();
-            let summary = if stale_read {
-                format!(
-                    "{} read {value_read} from {label} although {} had stored {overwritten} \
-                     there (nothing ordered that store before the load); {}'s store of {stored} \
-                     overwrote {}'s store of {overwritten}: one update was lost.",
-                    name(write.thread),
-                    name(other.thread),
-                    raw.threads[write.thread],
-                    raw.threads[other.thread],
-                )
-            } else {
-                format!(
-                    "{} read {value_read} from {label}, then {} stored {overwritten}; {}'s store \
-                     of {stored} overwrote {}'s store of {overwritten} without reading it: one \
-                     update was lost.",
-                    name(write.thread),
-                    name(other.thread),
-                    raw.threads[write.thread],
-                    raw.threads[other.thread],
-                )
-            };
             let span = write.step - read.step;
             if best.as_ref().is_some_and(|(best_span, found)| {
                 (*best_span, found.marked[0]) <= (span, write.step)
@@ -255,7 +235,6 @@ fn lost_update(raw: &facade::Trace) -> Option<Found> {
                         stored: stored.to_string(),
                         stale_read,
                     },
-                    summary,
                     marked: vec![write.step],
                     important: vec![
                         read.step.min(other.step),
@@ -293,13 +272,6 @@ fn stale_read(raw: &facade::Trace) -> Option<Found> {
                 break;
             }
             let label = raw.objects[object].label.clone();
-            let summary = format!(
-                "{} read {value} from {label} although {} had stored {stored} there before: \
-                 nothing ordered that store before the load, so the load could return an older \
-                 value, and did.",
-                thread_name(raw, load.thread),
-                thread_name(raw, store.thread),
-            );
             first = Some((
                 load.step,
                 Found {
@@ -310,7 +282,6 @@ fn stale_read(raw: &facade::Trace) -> Option<Found> {
                         writer: raw.threads[store.thread].clone(),
                         stored: stored.to_string(),
                     },
-                    summary,
                     marked: vec![load.step],
                     important: vec![store.step, load.step, raw.steps.len() - 1],
                     objects: None,
@@ -320,16 +291,6 @@ fn stale_read(raw: &facade::Trace) -> Option<Found> {
         }
     }
     first.map(|(_, found)| found)
-}
-
-/// `thread main`, `thread “add(1) on thread 2”`: a thread in a sentence.
-fn thread_name(raw: &facade::Trace, thread: usize) -> String {
-    let name = &raw.threads[thread];
-    if name.contains(' ') {
-        format!("thread “{name}”")
-    } else {
-        format!("thread {name}")
-    }
 }
 
 /// Each thread whose last step is a request it never saw through (a lock
@@ -389,22 +350,10 @@ fn blocked_requests(raw: &facade::Trace) -> Found {
     if let Some(found) = lost_wakeup(raw, &marked, &threads, &objects) {
         return found;
     }
-    let summary = match threads.as_slice() {
-        [one] => format!(
-            "no thread can run: {one} waits at its last request (marked) for what another thread \
-             holds or has yet to do."
-        ),
-        _ => format!(
-            "no thread can run: each of {} waits at its last request (marked) for what another \
-             blocked thread holds or has yet to do.",
-            threads.join(", ")
-        ),
-    };
     Found {
         cause: TraceCause::Deadlock {
             threads: threads.clone(),
         },
-        summary,
         important: marked.clone(),
         marked,
         objects: Some(objects),
@@ -438,24 +387,7 @@ fn lost_wakeup(
     }
     let last_notify = raw.steps[..first].iter().rposition(notify);
     let label = raw.objects[object].label.clone();
-    let waiters = threads.join(", ");
     let notifier = last_notify.map(|n| raw.threads[raw.steps[n].thread].clone());
-    let (waits, it) = if threads.len() == 1 {
-        ("waits", "it")
-    } else {
-        ("wait", "them")
-    };
-    let summary = match &notifier {
-        Some(notifier) => format!(
-            "{waiters} {waits} on {label} (marked), and no notify on {label} came after: the \
-             last one, by {notifier}, came before the wait started, so it cannot end it. Nothing \
-             is left to wake {it}: a lost wake-up."
-        ),
-        None => format!(
-            "{waiters} {waits} on {label} (marked), and no thread ever notified {label}. Nothing \
-             is left to wake {it}: a lost wake-up."
-        ),
-    };
     let mut important = marked.to_vec();
     important.extend(last_notify);
     important.sort_unstable();
@@ -465,7 +397,6 @@ fn lost_wakeup(
             waiters: threads.to_vec(),
             last_notify: notifier,
         },
-        summary,
         marked: marked.to_vec(),
         important,
         objects: Some(objects.to_vec()),
@@ -475,7 +406,7 @@ fn lost_wakeup(
 /// Keeps the steps that matter, at most [`MAX_STEPS`]: the steps on the
 /// objects involved (and spawns and joins), nearest the important steps
 /// first; the rest is counted as omitted where it was.
-fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
+fn cut(raw: &facade::Trace, execution: TraceExecution, found: &Found) -> Trace {
     let relevant: Vec<usize> = (0..raw.steps.len())
         .filter(|&i| {
             let s = &raw.steps[i];
@@ -578,19 +509,50 @@ fn cut(raw: &facade::Trace, label: String, found: &Found) -> Trace {
         omitted = omitted.saturating_add((raw.steps.len() - 1 - last) as u32);
     }
     Trace {
-        label,
+        label: execution.to_english(),
+        execution: Some(execution),
         threads: threads.iter().map(|&t| raw.threads[t].clone()).collect(),
         objects: objects
             .iter()
-            .map(|&o| TraceObject {
-                label: raw.objects[o].label.clone(),
-                detail: raw.objects[o].detail.clone(),
+            .map(|&o| {
+                let what = raw.objects[o].what.as_ref().map(object_what);
+                TraceObject {
+                    label: raw.objects[o].label.clone(),
+                    detail: what
+                        .as_ref()
+                        .map(TraceObjectWhat::to_english)
+                        .unwrap_or_default(),
+                    what,
+                }
             })
             .collect(),
         steps,
+        summary: found.cause.to_english(),
         cause: Some(found.cause.clone()),
-        summary: found.summary.clone(),
         omitted,
+    }
+}
+
+/// What the facade knows of an object, as the report's data.
+fn object_what(what: &ObjectWhat) -> TraceObjectWhat {
+    match what {
+        ObjectWhat::Lock {
+            kind,
+            type_name,
+            created_at,
+        } => TraceObjectWhat::Lock {
+            lock: match kind {
+                LockKind::Mutex => TraceLockKind::Mutex,
+                LockKind::RwLock => TraceLockKind::Rwlock,
+                LockKind::Condvar => TraceLockKind::Condvar,
+                LockKind::Barrier => TraceLockKind::Barrier,
+            },
+            protects: (!type_name.is_empty()).then(|| type_name.clone()),
+            created_at: created_at.clone(),
+        },
+        ObjectWhat::Atomic { type_name } => TraceObjectWhat::Atomic {
+            type_name: type_name.clone(),
+        },
     }
 }
 
@@ -644,6 +606,9 @@ mod tests {
 
     use super::*;
 
+    /// The execution every test's trace is labelled with.
+    const X: TraceExecution = TraceExecution::Model { execution: 2 };
+
     fn locked(thread: usize, seen: u64) -> Step {
         Step {
             thread,
@@ -672,7 +637,11 @@ mod tests {
             threads: vec!["main".to_string(), "adder".to_string()],
             objects: vec![Object {
                 label: "mutex #1".to_string(),
-                detail: "mutex protecting u64, created at src/lib.rs:1:1".to_string(),
+                what: Some(ObjectWhat::Lock {
+                    kind: LockKind::Mutex,
+                    type_name: "u64".to_string(),
+                    created_at: "src/lib.rs:1:1".to_string(),
+                }),
             }],
             steps,
             calls: Vec::new(),
@@ -697,7 +666,7 @@ mod tests {
 
     #[test]
     fn a_write_from_a_stale_read_is_a_lost_update() {
-        let trace = evidence(&split_add(), "x".to_string(), Ending::Failed).unwrap();
+        let trace = evidence(&split_add(), X, Ending::Failed).unwrap();
         assert_eq!(
             trace.cause,
             Some(TraceCause::LostUpdate {
@@ -724,6 +693,21 @@ mod tests {
         assert_eq!(trace.steps[2].read.as_deref(), Some("0"));
         assert_eq!(trace.threads, vec!["main", "adder"]);
         assert_eq!(trace.omitted, 0);
+        // The English the JSON has always had, rendered from the data.
+        assert_eq!(trace.label, "loom execution 2");
+        assert_eq!(trace.execution, Some(X));
+        assert_eq!(
+            trace.objects[0].detail,
+            "mutex protecting u64, created at src/lib.rs:1:1"
+        );
+        assert_eq!(
+            trace.objects[0].what,
+            Some(TraceObjectWhat::Lock {
+                lock: TraceLockKind::Mutex,
+                protects: Some("u64".to_string()),
+                created_at: "src/lib.rs:1:1".to_string(),
+            })
+        );
     }
 
     #[test]
@@ -736,7 +720,7 @@ mod tests {
             locked(0, 2),
             unlock(0, None),
         ]);
-        let trace = evidence(&correct, "x".to_string(), Ending::Failed).unwrap();
+        let trace = evidence(&correct, X, Ending::Failed).unwrap();
         assert_eq!(trace.cause, Some(TraceCause::Failed));
         assert!(trace.steps.iter().all(|s| !s.mark));
     }
@@ -762,7 +746,7 @@ mod tests {
                 ),
                 atomic(0, Op::Store { value: v(6) }),
             ]),
-            "x".to_string(),
+            X,
             Ending::Failed,
         )
         .unwrap();
@@ -791,7 +775,7 @@ mod tests {
                 atomic(1, Op::Load { value: v(0) }),
                 atomic(1, Op::Store { value: v(1) }),
             ]),
-            "x".to_string(),
+            X,
             Ending::Failed,
         )
         .unwrap();
@@ -824,10 +808,12 @@ mod tests {
         ]);
         mailbox.objects.push(Object {
             label: "atomic #2".to_string(),
-            detail: "AtomicBool".to_string(),
+            what: Some(ObjectWhat::Atomic {
+                type_name: "AtomicBool".to_string(),
+            }),
         });
         mailbox.objects[0].label = "atomic #1".to_string();
-        let trace = evidence(&mailbox, "x".to_string(), Ending::FailedUnderWeakMemory).unwrap();
+        let trace = evidence(&mailbox, X, Ending::FailedUnderWeakMemory).unwrap();
         assert!(
             matches!(&trace.cause, Some(TraceCause::StaleRead { reader, read, stored, .. })
                 if reader == "main" && read == "0" && stored == "1"),
@@ -835,7 +821,7 @@ mod tests {
         );
         assert!(trace.steps[3].mark);
         // Without weak memory the same steps are only the last steps.
-        let plain = evidence(&mailbox, "x".to_string(), Ending::Failed).unwrap();
+        let plain = evidence(&mailbox, X, Ending::Failed).unwrap();
         assert_eq!(plain.cause, Some(TraceCause::Failed));
     }
 
@@ -865,7 +851,7 @@ mod tests {
             steps.push(unlock(0, Some(value)));
         }
         let total = steps.len();
-        let trace = evidence(&raw(steps), "x".to_string(), Ending::Failed).unwrap();
+        let trace = evidence(&raw(steps), X, Ending::Failed).unwrap();
         assert!(trace.steps.len() <= MAX_STEPS, "{}", trace.steps.len());
         assert_eq!(
             trace.omitted as usize + trace.steps.len(),
@@ -892,11 +878,11 @@ mod tests {
             objects: vec![
                 Object {
                     label: "fork-0".to_string(),
-                    detail: String::new(),
+                    what: None,
                 },
                 Object {
                     label: "fork-1".to_string(),
-                    detail: String::new(),
+                    what: None,
                 },
             ],
             steps: vec![
@@ -932,7 +918,7 @@ mod tests {
             calls: Vec::new(),
             dropped: 0,
         };
-        let trace = evidence(&two, "x".to_string(), Ending::Deadlock).unwrap();
+        let trace = evidence(&two, X, Ending::Deadlock).unwrap();
         let marked: Vec<(u32, &str)> = trace
             .steps
             .iter()
@@ -956,7 +942,7 @@ mod tests {
             on(1, Op::Wait),
         ]);
         lost.objects[0].label = "condvar #1".to_string();
-        let trace = evidence(&lost, "x".to_string(), Ending::Deadlock).unwrap();
+        let trace = evidence(&lost, X, Ending::Deadlock).unwrap();
         assert_eq!(
             trace.cause,
             Some(TraceCause::LostWakeup {
@@ -975,9 +961,6 @@ mod tests {
 
     #[test]
     fn nothing_recorded_is_no_evidence() {
-        assert_eq!(
-            evidence(&Raw::default(), "x".to_string(), Ending::Failed),
-            None
-        );
+        assert_eq!(evidence(&Raw::default(), X, Ending::Failed), None);
     }
 }
