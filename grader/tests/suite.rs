@@ -36,6 +36,8 @@ mod korean;
 mod mutants;
 #[path = "readme_tables.rs"]
 mod readme_tables;
+#[path = "real_reports.rs"]
+mod real_reports;
 #[path = "report_snapshots.rs"]
 mod report_snapshots;
 #[path = "sandbox.rs"]
