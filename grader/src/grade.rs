@@ -267,6 +267,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             outcomes: None,
             trace: None,
             coverage: None,
+            race: None,
         })
         .collect();
     ExerciseReport {

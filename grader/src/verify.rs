@@ -537,6 +537,7 @@ mod tests {
                 outcomes: None,
                 trace: None,
                 coverage: None,
+                race: None,
             })
             .collect();
         GradeReport {

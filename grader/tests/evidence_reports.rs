@@ -142,6 +142,7 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 

@@ -62,6 +62,7 @@ fn check(
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 
@@ -549,6 +550,7 @@ fn a_checks_own_message_stays_english_and_its_limits_are_translated() {
         message: "the counter lost updates; 3 of 4000 increments are missing".to_string(),
         expected: Some("4000".to_string()),
         actual: Some("3997".to_string()),
+        race: None,
     };
     let english = failure.render();
     let plain = scored(
@@ -1065,4 +1067,274 @@ fn verify_speaks_korean() {
     if text.contains("✗ ") {
         assert!(text.contains("      놓침: "), "{text}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// A failed race check's message: the kit's sentences are data
+// (`Failure::race`, `CheckReport::race`) and read Korean; the check
+// author's words and the code's panic message stay as they are.
+
+fn race_failures() -> Vec<threadlings_schema::report::RaceFailure> {
+    use threadlings_schema::report::{
+        CycleLink, DeadlockSummary, ExplorationAt, ExplorationScheduler, RaceDeadlock, RaceFailure,
+        RaceHint, RaceLock, RacePanic, RaceReplay, RaceThread, RaceThreadState, RaceViolation,
+        ShuttleSchedule, ThreadWait, TraceLockKind, TraceObjectWhat, WatchedRun,
+    };
+    let replay = RaceReplay {
+        seed: 7,
+        command: "cargo run -p check-bank -- transfer_stress --seed 7".to_string(),
+    };
+    let thread = |name: &str| RaceThread::Live {
+        name: name.to_string(),
+        doing: None,
+    };
+    let mutex = RaceLock {
+        label: "mutex #2".to_string(),
+        what: Some(TraceObjectWhat::Lock {
+            lock: TraceLockKind::Mutex,
+            protects: Some("u64".to_string()),
+            created_at: "src/lib.rs:9:5".to_string(),
+        }),
+        access: None,
+    };
+    let deadlock = |summary| RaceDeadlock {
+        summary,
+        threads: vec![
+            RaceThreadState {
+                thread: thread("consumer-1"),
+                state: ThreadWait::Condvar {
+                    condvar: mutex.clone(),
+                    mutex: mutex.clone(),
+                },
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: thread("main"),
+                state: ThreadWait::Join {
+                    thread: RaceThread::Finished { id: 3 },
+                },
+                holds: vec![mutex.clone()],
+            },
+        ],
+        checker: None,
+    };
+    let at = ExplorationAt {
+        scheduler: ExplorationScheduler::Pct { depth: 3 },
+        schedule: 2,
+        schedules: 1000,
+        shuttle_seed: 42,
+    };
+    let panic = RacePanic {
+        message: "AUTHOR-PANIC".to_string(),
+        location: Some("src/lib.rs:57:38".to_string()),
+        hint: Some(RaceHint::Unsynchronized),
+    };
+    let violation = RaceViolation {
+        invariant: "AUTHOR-INVARIANT".to_string(),
+        expected: Some("AUTHOR-EXPECTED".to_string()),
+        seen: "AUTHOR-SEEN".to_string(),
+    };
+    let schedule = ShuttleSchedule::Encoded {
+        schedule: "9102".to_string(),
+    };
+    let what = "AUTHOR-WHAT".to_string();
+    let stress = WatchedRun::Stress {
+        what: what.clone(),
+        round: 2,
+        rounds: 60,
+        replay: replay.clone(),
+    };
+    vec![
+        RaceFailure::ModelFailed {
+            what: what.clone(),
+            execution: 3,
+            preemption_bound: 3,
+            panic: panic.clone(),
+            replay: replay.clone(),
+        },
+        RaceFailure::ModelDeadlock {
+            what: what.clone(),
+            execution: 2,
+            deadlock: deadlock(DeadlockSummary::LostWakeup),
+            replay: replay.clone(),
+        },
+        RaceFailure::ExplorationViolation {
+            what: what.clone(),
+            at,
+            violation: violation.clone(),
+            schedule: schedule.clone(),
+            replay: replay.clone(),
+        },
+        RaceFailure::ExplorationDeadlock {
+            what: what.clone(),
+            at,
+            deadlock: deadlock(DeadlockSummary::Cycle {
+                links: vec![
+                    CycleLink {
+                        thread: thread("philosopher-0"),
+                        lock: Some(mutex.clone()),
+                    },
+                    CycleLink {
+                        thread: thread("philosopher-1"),
+                        lock: None,
+                    },
+                ],
+            }),
+            schedule: ShuttleSchedule::TooLong {
+                steps: 900,
+                chars: 2400,
+            },
+            replay: replay.clone(),
+        },
+        RaceFailure::ExplorationFailed {
+            what: what.clone(),
+            at,
+            panic: RacePanic {
+                hint: Some(RaceHint::SpinsWithoutEnd),
+                ..panic.clone()
+            },
+            schedule,
+            replay: replay.clone(),
+        },
+        RaceFailure::StressViolation {
+            what: what.clone(),
+            round: 1,
+            rounds: 150,
+            threads: 4,
+            operations: 60,
+            violation,
+            replay: replay.clone(),
+        },
+        RaceFailure::StressPanic {
+            thread: "worker-2".to_string(),
+            doing: Some("AUTHOR-DOING".to_string()),
+            round: 1,
+            rounds: 150,
+            what: what.clone(),
+            panic: RacePanic {
+                hint: None,
+                ..panic
+            },
+            replay,
+        },
+        RaceFailure::Deadlock {
+            run: stress.clone(),
+            deadlock: deadlock(DeadlockSummary::HoldsItself {
+                thread: thread("worker-0"),
+                lock: mutex.clone(),
+            }),
+            stall_ms: 2000,
+        },
+        RaceFailure::Deadlock {
+            run: WatchedRun::Run { what: what.clone() },
+            deadlock: deadlock(DeadlockSummary::NoneLeft),
+            stall_ms: 2000,
+        },
+        RaceFailure::Hang {
+            run: stress,
+            limit_ms: 20_000,
+            threads: deadlock(DeadlockSummary::NoThreadCanRun).threads,
+        },
+    ]
+}
+
+#[test]
+fn a_failed_race_checks_message_reads_korean_around_the_authors_words() {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    for race in race_failures() {
+        let failure = Failure::race(race.clone());
+        let checks = scored_checks(
+            &ready,
+            vec![CheckAttempt::Ran(run(
+                RunOutcome::Reported(Verdict::Failed(failure.clone())),
+                Vec::new(),
+            ))],
+        );
+        let check = &checks[0];
+        // The JSON keeps the English the kit has always written.
+        assert_eq!(check.message, failure.render());
+        assert_eq!(check.race.as_ref(), Some(&race));
+        assert_eq!(in_lang(Lang::En, check), failure.render());
+        let korean = in_lang(Lang::Ko, check);
+        assert!(has_hangul(&korean), "{korean}");
+        for english in [
+            "deadlock",
+            "the model checker",
+            "schedule exploration",
+            "invariant violated",
+            "found by",
+            "This is deterministic",
+            "The schedules are",
+            "every thread",
+            "waits ",
+            "held by",
+            "holds",
+            "created at",
+            "protecting",
+            "finished",
+            "while running",
+            "did not finish",
+            "panicked",
+            "in round",
+            "expected:",
+            "actual:",
+            "Two threads",
+            "A thread spins",
+            "steps, ",
+        ] {
+            assert!(!korean.contains(english), "`{english}` in\n{korean}");
+        }
+        // (A cycle names each thread again where the English says
+        // "which": thread names are only checked for presence.)
+        for name in ["worker-", "philosopher-", "consumer-1"] {
+            assert_eq!(
+                korean.contains(name),
+                check.message.contains(name),
+                "{korean}"
+            );
+        }
+        for own in ["AUTHOR-", "src/lib.rs:", "mutex #2"] {
+            let english = check.message.matches(own).count();
+            assert_eq!(
+                korean.matches(own).count(),
+                english,
+                "`{own}` in\n{korean}\nvs\n{}",
+                check.message
+            );
+        }
+        // The check program's replay command: only where `own` keeps it
+        // (the human report's default view drops it from the English).
+        assert_eq!(
+            korean.contains("check-bank"),
+            check.message.contains("check-bank"),
+            "{korean}"
+        );
+        let plain = messages::render(
+            Lang::Ko,
+            check,
+            &threadlings_grader::report::story::plain_message,
+        );
+        assert!(!plain.contains("check-bank"), "{plain}");
+        assert!(!plain.contains("9102"), "{plain}");
+    }
+}
+
+#[test]
+fn a_race_failure_reworded_by_its_check_keeps_the_checks_words() {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let mut failure = Failure::race(race_failures().remove(0));
+    failure.message.push_str("\n(and the check's own note)");
+    let checks = scored_checks(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(failure.clone())),
+            Vec::new(),
+        ))],
+    );
+    assert_eq!(checks[0].race, None);
+    assert_eq!(in_lang(Lang::Ko, &checks[0]), failure.render());
 }

@@ -88,9 +88,34 @@ fn snapshot(name: &str, exercise: &str, check: &str, wrong: &str) -> [String; 3]
     [en, ko, html]
 }
 
+/// The kit's own words in the message above the trace, in Korean: its
+/// sentences around the check author's scenario and the code's panic
+/// message (both quoted as they are), the deadlock's threads and locks.
+fn assert_message_in_korean(ko: &str) {
+    let end = ko.find("실패한 실행의 스레드 실행 순서").expect("a trace");
+    let message = &ko[..end];
+    for english in [
+        "the model checker",
+        "found by",
+        "that fails",
+        "This is deterministic",
+        "every run",
+        "every thread",
+        "deadlock:",
+        "waits on",
+        "waits for",
+        "created at",
+        "protecting",
+        "released",
+        "preemption bound",
+        "execution ",
+    ] {
+        assert!(!message.contains(english), "`{english}` in\n{message}");
+    }
+}
+
 /// The words of the trace that are the grader's own, in Korean: the
 /// trace's heading, its execution, its sentence and what each object is.
-/// (The message above the trace is the kit's, and stays English.)
 fn assert_trace_in_korean(ko: &str) {
     let start = ko.find("실패한 실행의 스레드 실행 순서").expect("a trace");
     let end = ko.find("재현:").expect("a replay line");
@@ -119,6 +144,12 @@ fn a_lost_wakeup_in_05_condvar() {
     assert!(en.contains("a lost wake-up."), "{en}");
     assert!(ko.contains("깨우기 신호를 잃어버렸습니다."), "{ko}");
     assert!(ko.contains("에서 생성"), "{ko}");
+    assert!(
+        ko.contains("깨우기 신호를 잃어버렸습니다. 조건 변수에서"),
+        "{ko}"
+    );
+    assert!(ko.contains("consumer-2이(가) 끝나기를 기다림"), "{ko}");
+    assert_message_in_korean(&ko);
     assert_trace_in_korean(&ko);
     assert!(html.contains("<table class=\"trace\">"), "{html}");
 }
@@ -136,6 +167,13 @@ fn a_relaxed_flag_in_08_atomics() {
         "{en}"
     );
     assert!(ko.contains("앞에 두는 순서가 없어서"), "{ko}");
+    // The scenario and the check's assertion are the author's words.
+    assert!(
+        ko.contains("“a writer publishing [1, 2, 3, 4] while a reader reads”에서"),
+        "{ko}"
+    );
+    assert!(ko.contains("the reader saw the flag up"), "{ko}");
+    assert_message_in_korean(&ko);
     assert_trace_in_korean(&ko);
     assert!(html.contains("<tr class=\"mark\">"), "{html}");
 }

@@ -36,6 +36,7 @@ fn check(
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 

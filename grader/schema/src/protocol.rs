@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Coverage, OutcomeTable, Scenario, Timeline, Trace};
+use crate::report::{Coverage, OutcomeTable, RaceFailure, Scenario, Timeline, Trace};
 
 /// Environment variable naming the file descriptor the harness reports on.
 pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
@@ -96,6 +96,11 @@ pub struct Failure {
     /// What the code produced instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
+    /// What a race check found, as data, when the race kit wrote the
+    /// message: `message` is its English rendering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (Boxed: it is big, and most failures have none.)
+    pub race: Option<Box<RaceFailure>>,
 }
 
 impl Failure {
@@ -104,6 +109,22 @@ impl Failure {
             message: message.into(),
             expected: None,
             actual: None,
+            race: None,
+        }
+    }
+
+    /// A race check's failure: the message is `race`'s English rendering,
+    /// expected and actual the violated invariant's values, if any.
+    pub fn race(race: RaceFailure) -> Self {
+        let (expected, actual) = match race.violation() {
+            Some(v) => (v.expected.clone(), Some(v.seen.clone())),
+            None => (None, None),
+        };
+        Failure {
+            message: race.to_english(),
+            expected,
+            actual,
+            race: Some(Box::new(race)),
         }
     }
 

@@ -147,6 +147,12 @@ pub struct CheckReport {
     /// with the budget's bounds (sent whether it passed or failed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// What a failed race check (stress run, schedule exploration, model
+    /// check) says, as data: `message` is its English rendering
+    /// ([`RaceFailure::to_english`], then the expected and actual values);
+    /// absent for any other message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub race: Option<RaceFailure>,
 }
 
 /// Why the grader gave a check the status it has, when the grader (not the
@@ -874,6 +880,699 @@ fn thread_in_sentence(name: &str) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The failure message of a failed race check, as data. The race kit (stress
+// runs, schedule explorations, model checks) used to write it as English
+// sentences around the check author's words; it now sends what happened
+// (`protocol::Failure::race`, copied into `CheckReport::race`), and the
+// sentences are worded once per language: in English here (the kit writes
+// `to_english` into the failure's `message`, byte for byte the old text,
+// and cannot depend on the grader), in Korean by the grader's
+// `messages::ko`. The check author's words (`what`, an invariant, expected
+// and seen values) and the code's own panic messages are values, quoted as
+// they are in every language.
+
+/// What a failed race check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RaceFailure {
+    /// A model check's interleaving panicked (the check's assertion or the
+    /// code under test).
+    ModelFailed {
+        /// The scenario, in the check author's words.
+        what: String,
+        execution: u64,
+        preemption_bound: u64,
+        panic: RacePanic,
+        replay: RaceReplay,
+    },
+    /// A model check's interleaving left every thread blocked.
+    ModelDeadlock {
+        what: String,
+        execution: u64,
+        deadlock: RaceDeadlock,
+        replay: RaceReplay,
+    },
+    /// An explored schedule broke the scenario's invariant.
+    ExplorationViolation {
+        what: String,
+        at: ExplorationAt,
+        violation: RaceViolation,
+        schedule: ShuttleSchedule,
+        replay: RaceReplay,
+    },
+    /// An explored schedule left every thread blocked.
+    ExplorationDeadlock {
+        what: String,
+        at: ExplorationAt,
+        deadlock: RaceDeadlock,
+        schedule: ShuttleSchedule,
+        replay: RaceReplay,
+    },
+    /// An explored schedule panicked.
+    ExplorationFailed {
+        what: String,
+        at: ExplorationAt,
+        panic: RacePanic,
+        schedule: ShuttleSchedule,
+        replay: RaceReplay,
+    },
+    /// The invariant did not hold after a stress round.
+    StressViolation {
+        what: String,
+        /// From 1.
+        round: u64,
+        rounds: u64,
+        threads: u64,
+        operations: u64,
+        violation: RaceViolation,
+        replay: RaceReplay,
+    },
+    /// A stress worker panicked.
+    StressPanic {
+        /// The worker's name (`worker-2`).
+        thread: String,
+        /// What it was doing, in the check author's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        doing: Option<String>,
+        round: u64,
+        rounds: u64,
+        what: String,
+        panic: RacePanic,
+        replay: RaceReplay,
+    },
+    /// Every watched thread was blocked and nothing moved for `stall_ms`.
+    Deadlock {
+        run: WatchedRun,
+        deadlock: RaceDeadlock,
+        stall_ms: u64,
+    },
+    /// The watched run outlived its limit.
+    Hang {
+        run: WatchedRun,
+        limit_ms: u64,
+        /// Each thread at that moment.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        threads: Vec<RaceThreadState>,
+    },
+}
+
+/// What ran while the kit watched for a deadlock or a hang.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WatchedRun {
+    /// A check's own run, in its author's words.
+    Run { what: String },
+    /// A stress run of `what`, in round `round` (from 1) of `rounds`.
+    Stress {
+        what: String,
+        round: u64,
+        rounds: u64,
+        replay: RaceReplay,
+    },
+}
+
+/// How to run a race check again: the run's seed and the check program's
+/// own command (the grader's `replay` line is its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceReplay {
+    pub seed: u64,
+    pub command: String,
+}
+
+/// A panic in a failing execution: its message (the code's or the check's
+/// own words), where it happened, and what the kit recognised in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RacePanic {
+    pub message: String,
+    /// In the code under test (`src/lib.rs:57:38`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<RaceHint>,
+}
+
+/// What the kit recognised in a checker's panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaceHint {
+    /// Loom's causality violation: data touched with no happens-before.
+    Unsynchronized,
+    /// A thread ran past the checker's bound on steps: a spin without end.
+    SpinsWithoutEnd,
+}
+
+/// A scenario's invariant that did not hold, in the check author's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceViolation {
+    pub invariant: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    pub seen: String,
+}
+
+/// Where in a schedule exploration a failure was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplorationAt {
+    pub scheduler: ExplorationScheduler,
+    /// From 1.
+    pub schedule: u64,
+    pub schedules: u64,
+    pub shuttle_seed: u64,
+}
+
+/// The scheduler of a schedule exploration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExplorationScheduler {
+    Pct { depth: u64 },
+    Random,
+}
+
+/// The failing schedule in shuttle's encoding, or its size when too long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ShuttleSchedule {
+    Encoded { schedule: String },
+    TooLong { steps: u64, chars: u64 },
+}
+
+/// A deadlock: why no thread can go on, and each thread's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceDeadlock {
+    pub summary: DeadlockSummary,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub threads: Vec<RaceThreadState>,
+    /// What the checker said, shown when no thread could be described.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checker: Option<String>,
+}
+
+/// Why no thread can go on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeadlockSummary {
+    /// A thread waits for a lock it holds itself.
+    HoldsItself { thread: RaceThread, lock: RaceLock },
+    /// Each thread waits for the next (the last for the first).
+    Cycle { links: Vec<CycleLink> },
+    /// Nobody is left to wake condition-variable waiters.
+    LostWakeup,
+    /// Nobody is left to wake the others.
+    NoneLeft,
+    /// The checker found no runnable thread, the facade nothing to say.
+    NoThreadCanRun,
+}
+
+/// One thread of a wait-for cycle: it waits for `lock`, held by the next
+/// thread of the cycle, or (no lock) for the next thread to finish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleLink {
+    pub thread: RaceThread,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<RaceLock>,
+}
+
+/// A thread a race failure names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RaceThread {
+    /// A thread, with what it was doing (the check author's words).
+    Live {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        doing: Option<String>,
+    },
+    /// A thread that finished, by the facade's id.
+    Finished { id: u64 },
+}
+
+/// A lock (or condvar, or barrier) a race failure names: the name the
+/// code gave it (`fork-1`), or its label (`mutex #2`) and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceLock {
+    pub label: String,
+    /// Absent for a lock the code named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what: Option<TraceObjectWhat>,
+    /// The access an rwlock waiter asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<LockAccess>,
+}
+
+/// Read or write access to an rwlock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockAccess {
+    Read,
+    Write,
+}
+
+/// One thread of a deadlock or hang report: what it waits for and which
+/// locks it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceThreadState {
+    pub thread: RaceThread,
+    pub state: ThreadWait,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<RaceLock>,
+}
+
+/// What a thread waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ThreadWait {
+    /// Not blocked (running, sleeping, or waiting with a timeout).
+    Running,
+    Lock {
+        lock: RaceLock,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        held_by: Vec<RaceThread>,
+    },
+    Condvar {
+        condvar: RaceLock,
+        mutex: RaceLock,
+    },
+    Join {
+        thread: RaceThread,
+    },
+    Barrier {
+        barrier: RaceLock,
+    },
+    /// The end of a `thread::scope`.
+    Scope,
+}
+
+impl RaceFailure {
+    /// The violated invariant's values, for `Failure::expected`/`actual`.
+    pub fn violation(&self) -> Option<&RaceViolation> {
+        match self {
+            RaceFailure::ExplorationViolation { violation, .. }
+            | RaceFailure::StressViolation { violation, .. } => Some(violation),
+            _ => None,
+        }
+    }
+
+    /// The failure's message in English, as the kit has always written it
+    /// (without the expected and actual values, which `Failure` adds).
+    pub fn to_english(&self) -> String {
+        match self {
+            RaceFailure::ModelFailed {
+                what,
+                execution,
+                preemption_bound,
+                panic,
+                replay,
+            } => format!(
+                "the model checker found an interleaving of {what} that fails (execution \
+                 {execution}, preemption bound {preemption_bound}):\n  {}\nThis is \
+                 deterministic: the same interleaving fails on every run ({})",
+                panic.to_english(),
+                replay.to_english()
+            ),
+            RaceFailure::ModelDeadlock {
+                what,
+                execution,
+                deadlock,
+                replay,
+            } => format!(
+                "{}\nfound by the model checker in {what} (execution {execution}); every thread \
+                 was blocked:\n{}This is deterministic: the same interleaving deadlocks on \
+                 every run ({})",
+                deadlock.summary.to_english(),
+                deadlock.threads_english(),
+                replay.to_english()
+            ),
+            RaceFailure::ExplorationViolation {
+                what,
+                at,
+                violation,
+                schedule,
+                replay,
+            } => format!(
+                "invariant violated in an interleaving of {what} ({}):\n  {}\n{}",
+                at.to_english(),
+                violation.invariant,
+                exploration_tail(schedule, replay)
+            ),
+            RaceFailure::ExplorationDeadlock {
+                what,
+                at,
+                deadlock,
+                schedule,
+                replay,
+            } => format!(
+                "{}\nfound by schedule exploration of {what} ({}); every thread was \
+                 blocked:\n{}{}",
+                deadlock.summary.to_english(),
+                at.to_english(),
+                deadlock.threads_english(),
+                exploration_tail(schedule, replay)
+            ),
+            RaceFailure::ExplorationFailed {
+                what,
+                at,
+                panic,
+                schedule,
+                replay,
+            } => format!(
+                "schedule exploration found an interleaving of {what} that fails ({}):\n  \
+                 {}\n{}",
+                at.to_english(),
+                panic.to_english(),
+                exploration_tail(schedule, replay)
+            ),
+            RaceFailure::StressViolation {
+                what,
+                round,
+                rounds,
+                threads,
+                operations,
+                violation,
+                replay,
+            } => format!(
+                "invariant violated after round {round} of {rounds} of {what} ({threads} \
+                 threads × {operations} operations, with random pauses at every lock, unlock, \
+                 wait and atomic operation):\n  {}\n{}",
+                violation.invariant,
+                replay.to_english()
+            ),
+            RaceFailure::StressPanic {
+                thread,
+                doing,
+                round,
+                rounds,
+                what,
+                panic,
+                replay,
+            } => {
+                let doing = doing
+                    .as_ref()
+                    .map(|d| format!(" in {d}"))
+                    .unwrap_or_default();
+                format!(
+                    "{thread} panicked{doing}, in round {round} of {rounds} of {what}:\n  \
+                     {}\n{}",
+                    panic.to_english(),
+                    replay.to_english()
+                )
+            }
+            RaceFailure::Deadlock {
+                run,
+                deadlock,
+                stall_ms,
+            } => run.around_english(format!(
+                "{}\nwhile running {}; every thread was blocked and nothing moved for {:.1} \
+                 s:\n{}",
+                deadlock.summary.to_english(),
+                run.what_english(),
+                std::time::Duration::from_millis(*stall_ms).as_secs_f64(),
+                deadlock.threads_english()
+            )),
+            RaceFailure::Hang {
+                run,
+                limit_ms,
+                threads,
+            } => {
+                let mut message = format!(
+                    "{} did not finish within {:.0} s: a thread never finished (an endless \
+                     loop, a spin that never sees its flag, or threads waiting in a way the \
+                     course facade cannot see)",
+                    run.what_english(),
+                    std::time::Duration::from_millis(*limit_ms).as_secs_f64()
+                );
+                if !threads.is_empty() {
+                    message.push_str("\nthreads at that moment:\n");
+                    message.push_str(&threads_english(threads));
+                }
+                run.around_english(message)
+            }
+        }
+    }
+}
+
+/// The end of an exploration's failure: the schedule, and why the seed
+/// replays it.
+fn exploration_tail(schedule: &ShuttleSchedule, replay: &RaceReplay) -> String {
+    format!(
+        "shuttle schedule: {}\nThe schedules are a function of the seed: the same seed \
+         explores the same ones and fails at this one on every run ({})",
+        schedule.to_english(),
+        replay.to_english()
+    )
+}
+
+impl WatchedRun {
+    /// `the stress run of {what}`, or the check's own words.
+    pub fn what_english(&self) -> String {
+        match self {
+            WatchedRun::Run { what } => what.clone(),
+            WatchedRun::Stress { what, .. } => format!("the stress run of {what}"),
+        }
+    }
+
+    /// A stress run adds when it happened and how to see it again.
+    fn around_english(&self, message: String) -> String {
+        match self {
+            WatchedRun::Run { .. } => message,
+            WatchedRun::Stress {
+                round,
+                rounds,
+                replay,
+                ..
+            } => format!(
+                "{}\n(in round {round} of {rounds}; {})",
+                message.trim_end(),
+                replay.to_english()
+            ),
+        }
+    }
+}
+
+impl RaceReplay {
+    /// `seed 7; replay: cargo run -p check-... -- NAME --seed 7`.
+    pub fn to_english(&self) -> String {
+        format!("seed {}; replay: {}", self.seed, self.command)
+    }
+}
+
+impl RacePanic {
+    /// `message (at src/lib.rs:57:38)` and the hint on a line of its own.
+    pub fn to_english(&self) -> String {
+        let message = self.message.trim_end();
+        let mut out = match &self.location {
+            Some(location) => format!("{message} (at {location})"),
+            None => message.to_string(),
+        };
+        if let Some(hint) = self.hint {
+            out.push_str("\n  ");
+            out.push_str(&hint.to_english());
+        }
+        out
+    }
+}
+
+impl RaceHint {
+    pub fn to_english(self) -> String {
+        match self {
+            RaceHint::Unsynchronized => {
+                "Two threads touched the same data with no happens-before between them: the \
+                 reading side did not synchronize with the writing side. A flag or lock that \
+                 publishes data needs Release on the store and Acquire on the load (Relaxed \
+                 orders nothing)."
+            }
+            RaceHint::SpinsWithoutEnd => {
+                "A thread spins without end: a busy-wait loop must call \
+                 threadlings::hint::spin_loop() (or thread::yield_now()) and must be able to \
+                 see the value it waits for."
+            }
+        }
+        .to_string()
+    }
+}
+
+impl ExplorationAt {
+    /// `PCT scheduler, depth 3, schedule 2 of 1000, shuttle seed 42`.
+    pub fn to_english(&self) -> String {
+        let scheduler = match self.scheduler {
+            ExplorationScheduler::Pct { depth } => format!("PCT scheduler, depth {depth}"),
+            ExplorationScheduler::Random => "random scheduler".to_string(),
+        };
+        format!(
+            "{scheduler}, schedule {} of {}, shuttle seed {}",
+            self.schedule, self.schedules, self.shuttle_seed
+        )
+    }
+}
+
+impl ShuttleSchedule {
+    pub fn to_english(&self) -> String {
+        match self {
+            ShuttleSchedule::Encoded { schedule } => schedule.clone(),
+            ShuttleSchedule::TooLong { steps, chars } => format!(
+                "{steps} steps, {chars} characters in shuttle's encoding (too long to show; \
+                 the seed replays it)"
+            ),
+        }
+    }
+}
+
+impl RaceDeadlock {
+    /// One line per thread (each ending in a newline), or the checker's
+    /// own words when no thread was described.
+    pub fn threads_english(&self) -> String {
+        match (&self.checker, self.threads.is_empty()) {
+            (Some(checker), true) => format!("  {}\n", checker.trim_end()),
+            _ => threads_english(&self.threads),
+        }
+    }
+}
+
+/// `  worker-0: waits for mutex #1 (...), held by worker-1; holds mutex #2 (...)`,
+/// one line per thread.
+fn threads_english(threads: &[RaceThreadState]) -> String {
+    let mut out = String::new();
+    for t in threads {
+        out.push_str(&format!(
+            "  {}: {}",
+            t.thread.to_english(),
+            t.state.to_english()
+        ));
+        if !t.holds.is_empty() {
+            let holds: Vec<String> = t.holds.iter().map(RaceLock::to_english).collect();
+            out.push_str(&format!("; holds {}", holds.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+impl DeadlockSummary {
+    /// One line: `deadlock: A waits for L1, held by B, which waits for ...`.
+    pub fn to_english(&self) -> String {
+        match self {
+            DeadlockSummary::HoldsItself { thread, lock } => format!(
+                "deadlock: {} waits for {}, which it holds itself. The course's (and std's) \
+                 locks are not re-entrant: locking a Mutex the thread already holds, or asking \
+                 an RwLock for write access while the same thread's read guard is alive, waits \
+                 forever",
+                thread.to_english(),
+                lock.to_english()
+            ),
+            DeadlockSummary::Cycle { links } => {
+                let mut out = "deadlock: ".to_string();
+                for (i, link) in links.iter().enumerate() {
+                    let next = &links[(i + 1) % links.len()].thread;
+                    let subject = if i == 0 {
+                        link.thread.to_english()
+                    } else {
+                        "which".to_string()
+                    };
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    match &link.lock {
+                        None => out.push_str(&format!(
+                            "{subject} waits for {} to finish",
+                            next.to_english()
+                        )),
+                        Some(lock) => out.push_str(&format!(
+                            "{subject} waits for {}, held by {}",
+                            lock.to_english(),
+                            next.to_english()
+                        )),
+                    }
+                }
+                out
+            }
+            DeadlockSummary::LostWakeup => {
+                "deadlock: every thread is blocked and none is left to wake the others: a lost \
+                 wake-up. A thread waiting on a condition variable is woken only by a notify \
+                 that comes after it started waiting; look for notify_one where every waiter \
+                 must wake, a notify sent before the state change it announces, or a state \
+                 change without a notify"
+                    .to_string()
+            }
+            DeadlockSummary::NoneLeft => {
+                "deadlock: every thread is blocked and none is left to wake the others".to_string()
+            }
+            DeadlockSummary::NoThreadCanRun => "deadlock: no thread can run".to_string(),
+        }
+    }
+}
+
+impl RaceThread {
+    /// `worker-1 (transfer 3 → 1)`, `main`, `thread #4 (finished)`.
+    pub fn to_english(&self) -> String {
+        match self {
+            RaceThread::Live {
+                name,
+                doing: Some(doing),
+            } => format!("{name} ({doing})"),
+            RaceThread::Live { name, doing: None } => name.clone(),
+            RaceThread::Finished { id } => format!("thread #{id} (finished)"),
+        }
+    }
+}
+
+impl RaceLock {
+    /// `fork-1`, `mutex #2 (protecting u64, created at src/lib.rs:9:5)`,
+    /// `rwlock #3 (created at src/lib.rs:4:1) (write)`.
+    pub fn to_english(&self) -> String {
+        let mut out = self.label.clone();
+        if let Some(TraceObjectWhat::Lock {
+            protects,
+            created_at,
+            ..
+        }) = &self.what
+        {
+            out.push_str(" (");
+            if let Some(protects) = protects {
+                out.push_str(&format!("protecting {protects}, "));
+            }
+            out.push_str(&format!("created at {created_at})"));
+        }
+        match self.access {
+            Some(LockAccess::Read) => out.push_str(" (read)"),
+            Some(LockAccess::Write) => out.push_str(" (write)"),
+            None => {}
+        }
+        out
+    }
+}
+
+impl ThreadWait {
+    /// `waits for fork-1, held by philosopher-2`, `running (...)`.
+    pub fn to_english(&self) -> String {
+        match self {
+            ThreadWait::Running => "running (or sleeping, or waiting with a timeout)".to_string(),
+            ThreadWait::Lock { lock, held_by } if held_by.is_empty() => {
+                format!("waits for {}", lock.to_english())
+            }
+            ThreadWait::Lock { lock, held_by } => {
+                let holders: Vec<String> = held_by.iter().map(RaceThread::to_english).collect();
+                format!(
+                    "waits for {}, held by {}",
+                    lock.to_english(),
+                    holders.join(" and ")
+                )
+            }
+            ThreadWait::Condvar { condvar, mutex } => format!(
+                "waits on {} (with {} released) for a notify",
+                condvar.to_english(),
+                mutex.to_english()
+            ),
+            ThreadWait::Join { thread } => {
+                format!("waits for {} to finish", thread.to_english())
+            }
+            ThreadWait::Barrier { barrier } => {
+                format!("waits at {} for the other threads", barrier.to_english())
+            }
+            ThreadWait::Scope => "waits for its scoped threads to finish".to_string(),
+        }
+    }
+}
+
 fn is_zero_usize(value: &usize) -> bool {
     *value == 0
 }
@@ -941,5 +1640,470 @@ impl ExerciseStatus {
             ExerciseStatus::CompileError => "compile_error",
             ExerciseStatus::NotStarted => "not_started",
         }
+    }
+}
+
+/// The English of a race failure's data is the text the kit wrote before
+/// it was data: each expected string below is built by the kit's old code
+/// (its `format!`s, copied as they were), from the same values.
+#[cfg(test)]
+mod race_english {
+    use super::*;
+
+    fn replay() -> RaceReplay {
+        RaceReplay {
+            seed: 7,
+            command: "cargo run -p check-bank -- transfer_stress --seed 7".to_string(),
+        }
+    }
+
+    fn old_replay() -> String {
+        "seed 7; replay: cargo run -p check-bank -- transfer_stress --seed 7".to_string()
+    }
+
+    fn named(name: &str) -> RaceLock {
+        RaceLock {
+            label: name.to_string(),
+            what: None,
+            access: None,
+        }
+    }
+
+    fn mutex() -> RaceLock {
+        RaceLock {
+            label: "mutex #2".to_string(),
+            what: Some(TraceObjectWhat::Lock {
+                lock: TraceLockKind::Mutex,
+                protects: Some("VecDeque<i32>".to_string()),
+                created_at: "src/lib.rs:41:20".to_string(),
+            }),
+            access: None,
+        }
+    }
+
+    fn live(name: &str, doing: Option<&str>) -> RaceThread {
+        RaceThread::Live {
+            name: name.to_string(),
+            doing: doing.map(str::to_string),
+        }
+    }
+
+    /// Threads in every state, and their lines as `describe_threads` wrote
+    /// them.
+    fn threads() -> (Vec<RaceThreadState>, String) {
+        let rwlock = RaceLock {
+            label: "rwlock #3".to_string(),
+            what: Some(TraceObjectWhat::Lock {
+                lock: TraceLockKind::Rwlock,
+                protects: None,
+                created_at: "src/lib.rs:4:1".to_string(),
+            }),
+            access: Some(LockAccess::Write),
+        };
+        let states = vec![
+            RaceThreadState {
+                thread: live("worker-0", Some("transfer 3 → 1")),
+                state: ThreadWait::Lock {
+                    lock: rwlock,
+                    held_by: vec![live("worker-1", None), RaceThread::Finished { id: 9 }],
+                },
+                holds: vec![named("fork-0"), mutex()],
+            },
+            RaceThreadState {
+                thread: live("worker-1", None),
+                state: ThreadWait::Condvar {
+                    condvar: RaceLock {
+                        label: "condvar #1".to_string(),
+                        what: Some(TraceObjectWhat::Lock {
+                            lock: TraceLockKind::Condvar,
+                            protects: None,
+                            created_at: "src/lib.rs:43:24".to_string(),
+                        }),
+                        access: None,
+                    },
+                    mutex: mutex(),
+                },
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: live("main", None),
+                state: ThreadWait::Join {
+                    thread: live("worker-1", None),
+                },
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: live("b", None),
+                state: ThreadWait::Barrier {
+                    barrier: named("start"),
+                },
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: live("c", None),
+                state: ThreadWait::Scope,
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: live("d", None),
+                state: ThreadWait::Running,
+                holds: vec![],
+            },
+            RaceThreadState {
+                thread: live("e", None),
+                state: ThreadWait::Lock {
+                    lock: named("fork-4"),
+                    held_by: vec![],
+                },
+                holds: vec![],
+            },
+        ];
+        let lines = "  worker-0 (transfer 3 → 1): waits for rwlock #3 (created at src/lib.rs:4:1) \
+                     (write), held by worker-1 and thread #9 (finished); holds fork-0, mutex #2 \
+                     (protecting VecDeque<i32>, created at src/lib.rs:41:20)\n  worker-1: waits \
+                     on condvar #1 (created at src/lib.rs:43:24) (with mutex #2 (protecting \
+                     VecDeque<i32>, created at src/lib.rs:41:20) released) for a notify\n  main: \
+                     waits for worker-1 to finish\n  b: waits at start for the other threads\n  \
+                     c: waits for its scoped threads to finish\n  d: running (or sleeping, or \
+                     waiting with a timeout)\n  e: waits for fork-4\n";
+        (states, lines.to_string())
+    }
+
+    fn cycle() -> (DeadlockSummary, String) {
+        let summary = DeadlockSummary::Cycle {
+            links: vec![
+                CycleLink {
+                    thread: live("philosopher-2", Some("meal 1")),
+                    lock: Some(named("fork-3")),
+                },
+                CycleLink {
+                    thread: live("philosopher-3", None),
+                    lock: None,
+                },
+            ],
+        };
+        let english = "deadlock: philosopher-2 (meal 1) waits for fork-3, held by philosopher-3, \
+                       which waits for philosopher-2 (meal 1) to finish";
+        (summary, english.to_string())
+    }
+
+    #[test]
+    fn stress_failures_read_as_before() {
+        let violation = RaceFailure::StressViolation {
+            what: "concurrent transfers".to_string(),
+            round: 3,
+            rounds: 150,
+            threads: 4,
+            operations: 60,
+            violation: RaceViolation {
+                invariant: "money is conserved".to_string(),
+                expected: Some("400".to_string()),
+                seen: "399".to_string(),
+            },
+            replay: replay(),
+        };
+        assert_eq!(
+            violation.to_english(),
+            format!(
+                "invariant violated after round {} of {} of {} ({} threads × {} operations, \
+                 with random pauses at every lock, unlock, wait and atomic operation):\n  {}\n{}",
+                3,
+                150,
+                "concurrent transfers",
+                4,
+                60,
+                "money is conserved",
+                old_replay()
+            )
+        );
+        let panic = RaceFailure::StressPanic {
+            thread: "worker-2".to_string(),
+            doing: Some("transfer 3 → 1".to_string()),
+            round: 1,
+            rounds: 150,
+            what: "concurrent transfers".to_string(),
+            panic: RacePanic {
+                message: "overdrawn\n".to_string(),
+                location: Some("src/lib.rs:57:38".to_string()),
+                hint: None,
+            },
+            replay: replay(),
+        };
+        let doing = format!(" in {}", "transfer 3 → 1");
+        assert_eq!(
+            panic.to_english(),
+            format!(
+                "{}-{} panicked{doing}, in round {} of {} of {}:\n  {}\n{}",
+                "worker",
+                2,
+                1,
+                150,
+                "concurrent transfers",
+                "overdrawn (at src/lib.rs:57:38)",
+                old_replay()
+            )
+        );
+        let (states, lines) = threads();
+        let (summary, summary_english) = cycle();
+        let stress = WatchedRun::Stress {
+            what: "concurrent transfers".to_string(),
+            round: 2,
+            rounds: 60,
+            replay: replay(),
+        };
+        let deadlock = RaceFailure::Deadlock {
+            run: stress.clone(),
+            deadlock: RaceDeadlock {
+                summary,
+                threads: states.clone(),
+                checker: None,
+            },
+            stall_ms: 2000,
+        };
+        let inner = format!(
+            "{}\nwhile running {}; every thread was blocked and nothing moved for {:.1} s:\n{}",
+            summary_english,
+            "the stress run of concurrent transfers",
+            std::time::Duration::from_secs(2).as_secs_f64(),
+            lines
+        );
+        assert_eq!(
+            deadlock.to_english(),
+            format!(
+                "{}\n(in round {} of {}; {})",
+                inner.trim_end(),
+                2,
+                60,
+                old_replay()
+            )
+        );
+        let hang = RaceFailure::Hang {
+            run: stress,
+            limit_ms: 20_000,
+            threads: states,
+        };
+        let mut inner = format!(
+            "{} did not finish within {:.0} s: a thread never finished (an endless loop, a \
+             spin that never sees its flag, or threads waiting in a way the course facade \
+             cannot see)",
+            "the stress run of concurrent transfers",
+            std::time::Duration::from_secs(20).as_secs_f64()
+        );
+        inner.push_str("\nthreads at that moment:\n");
+        inner.push_str(&lines);
+        assert_eq!(
+            hang.to_english(),
+            format!(
+                "{}\n(in round {} of {}; {})",
+                inner.trim_end(),
+                2,
+                60,
+                old_replay()
+            )
+        );
+        let watched = RaceFailure::Hang {
+            run: WatchedRun::Run {
+                what: "300 rounds of a Signal".to_string(),
+            },
+            limit_ms: 10_000,
+            threads: vec![],
+        };
+        assert_eq!(
+            watched.to_english(),
+            "300 rounds of a Signal did not finish within 10 s: a thread never finished (an \
+             endless loop, a spin that never sees its flag, or threads waiting in a way the \
+             course facade cannot see)"
+        );
+    }
+
+    #[test]
+    fn exploration_and_model_failures_read_as_before() {
+        let at = ExplorationAt {
+            scheduler: ExplorationScheduler::Pct { depth: 3 },
+            schedule: 2,
+            schedules: 1000,
+            shuttle_seed: 42,
+        };
+        let old_at = format!(
+            "{}, schedule {} of {}, shuttle seed {}",
+            "PCT scheduler, depth 3", 2, 1000, 42
+        );
+        let tail = |schedule: &str| {
+            format!(
+                "shuttle schedule: {schedule}\nThe schedules are a function of the seed: the \
+                 same seed explores the same ones and fails at this one on every run ({})",
+                old_replay()
+            )
+        };
+        let violation = RaceFailure::ExplorationViolation {
+            what: "three adders".to_string(),
+            at,
+            violation: RaceViolation {
+                invariant: "every addition counts".to_string(),
+                expected: None,
+                seen: "13".to_string(),
+            },
+            schedule: ShuttleSchedule::Encoded {
+                schedule: "9102".to_string(),
+            },
+            replay: replay(),
+        };
+        assert_eq!(
+            violation.to_english(),
+            format!(
+                "invariant violated in an interleaving of {} ({old_at}):\n  {}\n{}",
+                "three adders",
+                "every addition counts",
+                tail("9102")
+            )
+        );
+        let too_long = format!(
+            "{} steps, {} characters in shuttle's encoding (too long to show; the seed \
+             replays it)",
+            900, 2400
+        );
+        let deadlock = RaceFailure::ExplorationDeadlock {
+            what: "four philosophers".to_string(),
+            at: ExplorationAt {
+                scheduler: ExplorationScheduler::Random,
+                ..at
+            },
+            deadlock: RaceDeadlock {
+                summary: DeadlockSummary::NoThreadCanRun,
+                threads: vec![],
+                checker: Some("deadlock! blocked tasks: [main]\n".to_string()),
+            },
+            schedule: ShuttleSchedule::TooLong {
+                steps: 900,
+                chars: 2400,
+            },
+            replay: replay(),
+        };
+        assert_eq!(
+            deadlock.to_english(),
+            format!(
+                "{}\nfound by schedule exploration of {} ({}); every thread was blocked:\n{}{}",
+                "deadlock: no thread can run",
+                "four philosophers",
+                "random scheduler, schedule 2 of 1000, shuttle seed 42",
+                "  deadlock! blocked tasks: [main]\n",
+                tail(&too_long)
+            )
+        );
+        let spin = "\n  A thread spins without end: a busy-wait loop must call \
+             threadlings::hint::spin_loop() (or thread::yield_now()) and must be able to see \
+             the value it waits for.";
+        let failed = RaceFailure::ExplorationFailed {
+            what: "a spinning waiter".to_string(),
+            at,
+            panic: RacePanic {
+                message: "exceeded max_steps bound 100000".to_string(),
+                location: None,
+                hint: Some(RaceHint::SpinsWithoutEnd),
+            },
+            schedule: ShuttleSchedule::Encoded {
+                schedule: "91".to_string(),
+            },
+            replay: replay(),
+        };
+        assert_eq!(
+            failed.to_english(),
+            format!(
+                "schedule exploration found an interleaving of {} that fails ({old_at}):\n  \
+                 {}{}\n{}",
+                "a spinning waiter",
+                "exceeded max_steps bound 100000",
+                spin,
+                tail("91")
+            )
+        );
+        let causality = "\n  Two threads touched the same data with no happens-before between \
+             them: the reading side did not synchronize with the writing side. A flag or lock \
+             that publishes data needs Release on the store and Acquire on the load (Relaxed \
+             orders nothing).";
+        let model = RaceFailure::ModelFailed {
+            what: "a mailbox".to_string(),
+            execution: 3,
+            preemption_bound: 3,
+            panic: RacePanic {
+                message: "Causality violation".to_string(),
+                location: Some("src/lib.rs:9:5".to_string()),
+                hint: Some(RaceHint::Unsynchronized),
+            },
+            replay: replay(),
+        };
+        assert_eq!(
+            model.to_english(),
+            format!(
+                "the model checker found an interleaving of {} that fails (execution \
+                 {}, preemption bound {}):\n  {}{}\nThis is deterministic: \
+                 the same interleaving fails on every run ({})",
+                "a mailbox",
+                3,
+                3,
+                "Causality violation (at src/lib.rs:9:5)",
+                causality,
+                old_replay()
+            )
+        );
+        let (states, lines) = threads();
+        for (summary, english) in [
+            cycle(),
+            (
+                DeadlockSummary::HoldsItself {
+                    thread: live("worker-0", None),
+                    lock: named("fork-4"),
+                },
+                "deadlock: worker-0 waits for fork-4, which it holds itself. The course's (and \
+                 std's) locks are not re-entrant: locking a Mutex the thread already holds, or \
+                 asking an RwLock for write access while the same thread's read guard is alive, \
+                 waits forever"
+                    .to_string(),
+            ),
+            (
+                DeadlockSummary::NoneLeft,
+                "deadlock: every thread is blocked and none is left to wake the others".to_string(),
+            ),
+        ] {
+            let model = RaceFailure::ModelDeadlock {
+                what: "three philosophers".to_string(),
+                execution: 91,
+                deadlock: RaceDeadlock {
+                    summary,
+                    threads: states.clone(),
+                    checker: None,
+                },
+                replay: replay(),
+            };
+            assert_eq!(
+                model.to_english(),
+                format!(
+                    "{english}\nfound by the model checker in {} (execution {}); every thread \
+                     was blocked:\n{lines}This is deterministic: the same interleaving \
+                     deadlocks on every run ({})",
+                    "three philosophers",
+                    91,
+                    old_replay()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn the_data_reads_back_from_json() {
+        let (states, _) = threads();
+        let failure = RaceFailure::Deadlock {
+            run: WatchedRun::Run {
+                what: "x".to_string(),
+            },
+            deadlock: RaceDeadlock {
+                summary: cycle().0,
+                threads: states,
+                checker: None,
+            },
+            stall_ms: 1500,
+        };
+        let json = serde_json::to_string(&failure).unwrap();
+        assert_eq!(serde_json::from_str::<RaceFailure>(&json).unwrap(), failure);
     }
 }

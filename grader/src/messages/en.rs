@@ -9,7 +9,7 @@
 //! compare these sentences.
 
 use threadlings_schema::report::{
-    Crash, Explanation, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
+    Crash, Explanation, RaceFailure, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
 };
 
 /// The start of every "a task still calls `todo!()`" explanation; the human
@@ -196,4 +196,12 @@ pub fn trace_cause(c: &TraceCause) -> String {
 /// src/lib.rs:61:20`.
 pub fn trace_object(w: &TraceObjectWhat) -> String {
     w.to_english()
+}
+
+/// A failed race check's message, with its expected and actual values:
+/// the English the kit wrote into the failure (the schema's
+/// [`RaceFailure::to_english`], for the same reason as a trace's words,
+/// and the protocol's rendering of the values).
+pub fn race_failure(r: &RaceFailure) -> String {
+    threadlings_schema::protocol::Failure::race(r.clone()).render()
 }

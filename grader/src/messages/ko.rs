@@ -8,7 +8,10 @@
 //! worded here too.
 
 use threadlings_schema::report::{
-    Crash, Explanation, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
+    Crash, DeadlockSummary, Explanation, ExplorationAt, ExplorationScheduler, LockAccess,
+    RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic, RaceReplay, RaceThread,
+    RaceThreadState, SandboxFinding, ShuttleSchedule, ThreadWait, TraceCause, TraceExecution,
+    TraceObjectWhat, WatchedRun,
 };
 
 /// An explanation in Korean.
@@ -261,4 +264,418 @@ pub fn trace_object(w: &TraceObjectWhat) -> String {
         } => format!("{}, {created_at}에서 생성", lock.as_str()),
         TraceObjectWhat::Atomic { type_name } => type_name.clone(),
     }
+}
+
+// ---------------------------------------------------------------------------
+// A failed race check's message (`RaceFailure`), from its data. The check
+// author's words (the scenario, the invariant, expected and seen values,
+// what a thread was doing) and the code's panic messages are quoted as they
+// are; so are thread and lock names, which are the code's or the facade's.
+
+/// A failed race check's message in Korean, with its expected and actual
+/// values. `replay`: whether to keep the check program's own replay
+/// command and shuttle's encoded schedule (the human report shows them
+/// only with `--verbose`, where the grader's `replay` line does not do).
+pub fn race_failure(r: &RaceFailure, replay: bool) -> String {
+    let tail = |seed: &RaceReplay| match replay {
+        true => format!(" ({})", race_replay(seed)),
+        false => String::new(),
+    };
+    let mut out = match r {
+        RaceFailure::ModelFailed {
+            what,
+            execution,
+            preemption_bound,
+            panic,
+            replay: seed,
+        } => format!(
+            "모델 검사기가 “{what}”에서 실패하는 인터리빙을 찾았습니다(실행 {execution}, 선점 \
+             한도 {preemption_bound}):\n  {}\n이 실패는 결정적입니다: 같은 인터리빙이 매번 \
+             실패합니다{}",
+            race_panic(panic),
+            tail(seed)
+        ),
+        RaceFailure::ModelDeadlock {
+            what,
+            execution,
+            deadlock,
+            replay: seed,
+        } => format!(
+            "{}\n모델 검사기가 “{what}”에서 찾았습니다(실행 {execution}). 모든 스레드가 막혀 \
+             있었습니다:\n{}이 교착 상태는 결정적입니다: 같은 인터리빙이 매번 교착 상태에 \
+             빠집니다{}",
+            deadlock_summary(&deadlock.summary),
+            race_deadlock_threads(deadlock),
+            tail(seed)
+        ),
+        RaceFailure::ExplorationViolation {
+            what,
+            at,
+            violation,
+            schedule,
+            replay: seed,
+        } => format!(
+            "“{what}”의 한 인터리빙에서 불변식이 깨졌습니다({}):\n  {}\n{}",
+            exploration_at(at),
+            violation.invariant,
+            exploration_tail(schedule, seed, replay)
+        ),
+        RaceFailure::ExplorationDeadlock {
+            what,
+            at,
+            deadlock,
+            schedule,
+            replay: seed,
+        } => format!(
+            "{}\n“{what}”의 스케줄 탐색에서 찾았습니다({}). 모든 스레드가 막혀 있었습니다:\n{}{}",
+            deadlock_summary(&deadlock.summary),
+            exploration_at(at),
+            race_deadlock_threads(deadlock),
+            exploration_tail(schedule, seed, replay)
+        ),
+        RaceFailure::ExplorationFailed {
+            what,
+            at,
+            panic,
+            schedule,
+            replay: seed,
+        } => format!(
+            "스케줄 탐색이 “{what}”에서 실패하는 인터리빙을 찾았습니다({}):\n  {}\n{}",
+            exploration_at(at),
+            race_panic(panic),
+            exploration_tail(schedule, seed, replay)
+        ),
+        RaceFailure::StressViolation {
+            what,
+            round,
+            rounds,
+            threads,
+            operations,
+            violation,
+            replay: seed,
+        } => {
+            let mut out = format!(
+                "“{what}”의 라운드 {round}/{rounds} 직후 불변식이 깨졌습니다(스레드 \
+                 {threads}개 × 연산 {operations}개, 모든 lock, unlock, wait, 원자적 연산에서 \
+                 무작위로 멈춤):\n  {}",
+                violation.invariant
+            );
+            if replay {
+                out.push('\n');
+                out.push_str(&race_replay(seed));
+            }
+            out
+        }
+        RaceFailure::StressPanic {
+            thread,
+            doing,
+            round,
+            rounds,
+            what,
+            panic,
+            replay: seed,
+        } => {
+            let doing = doing
+                .as_ref()
+                .map(|d| format!("({d} 중)"))
+                .unwrap_or_default();
+            let mut out = format!(
+                "“{what}”의 라운드 {round}/{rounds}에서 {thread}{doing}이(가) 패닉을 \
+                 일으켰습니다:\n  {}",
+                race_panic(panic)
+            );
+            if replay {
+                out.push('\n');
+                out.push_str(&race_replay(seed));
+            }
+            out
+        }
+        RaceFailure::Deadlock {
+            run,
+            deadlock,
+            stall_ms,
+        } => watched(
+            run,
+            format!(
+                "{}\n{} 모든 스레드가 막혔고 {:.1}초 동안 아무것도 진행되지 \
+                 않았습니다:\n{}",
+                deadlock_summary(&deadlock.summary),
+                watched_during(run),
+                *stall_ms as f64 / 1000.0,
+                race_deadlock_threads(deadlock)
+            ),
+            replay,
+        ),
+        RaceFailure::Hang {
+            run,
+            limit_ms,
+            threads,
+        } => {
+            let mut message = format!(
+                "{}이(가) {}초 안에 끝나지 않았습니다: 끝나지 않은 스레드가 있습니다(끝없는 \
+                 루프, 기다리는 플래그를 끝내 보지 못하는 스핀, 또는 코스 퍼사드가 볼 수 없는 \
+                 방식으로 기다리는 스레드)",
+                watched_what(run),
+                super::whole_seconds(*limit_ms)
+            );
+            if !threads.is_empty() {
+                message.push_str("\n그 순간의 스레드:\n");
+                message.push_str(&thread_states(threads));
+            }
+            watched(run, message, replay)
+        }
+    };
+    if let Some(violation) = r.violation() {
+        if let Some(expected) = &violation.expected {
+            out.push_str("\n  기대한 값: ");
+            out.push_str(expected);
+        }
+        out.push_str("\n  실제 값:   ");
+        out.push_str(&violation.seen);
+    }
+    out
+}
+
+/// `시드 7; 재현: cargo run -p check-... -- NAME --seed 7`.
+fn race_replay(r: &RaceReplay) -> String {
+    format!("시드 {}; 재현: {}", r.seed, r.command)
+}
+
+/// The end of an exploration's failure: the schedule and why the seed
+/// replays it.
+fn exploration_tail(schedule: &ShuttleSchedule, seed: &RaceReplay, replay: bool) -> String {
+    let why = "스케줄은 시드로 정해집니다: 같은 시드는 같은 스케줄을 같은 순서로 탐색하고 매번 \
+               이 스케줄에서 실패합니다";
+    match replay {
+        false => why.to_string(),
+        true => {
+            let schedule = match schedule {
+                ShuttleSchedule::Encoded { schedule } => schedule.clone(),
+                ShuttleSchedule::TooLong { steps, chars } => format!(
+                    "{steps}단계, shuttle 인코딩으로 {chars}자(보여 주기에 너무 깁니다. 시드로 \
+                     재현됩니다)"
+                ),
+            };
+            format!("shuttle 스케줄: {schedule}\n{why} ({})", race_replay(seed))
+        }
+    }
+}
+
+/// `PCT 스케줄러(깊이 3), 스케줄 2/1000, shuttle 시드 42`.
+fn exploration_at(at: &ExplorationAt) -> String {
+    let scheduler = match at.scheduler {
+        ExplorationScheduler::Pct { depth } => format!("PCT 스케줄러(깊이 {depth})"),
+        ExplorationScheduler::Random => "무작위 스케줄러".to_string(),
+    };
+    format!(
+        "{scheduler}, 스케줄 {}/{}, shuttle 시드 {}",
+        at.schedule, at.schedules, at.shuttle_seed
+    )
+}
+
+/// A panic's message as it is, where it happened, and what the kit
+/// recognised in it.
+fn race_panic(p: &RacePanic) -> String {
+    let message = p.message.trim_end();
+    let mut out = match &p.location {
+        Some(location) => format!("{message} ({location}에서)"),
+        None => message.to_string(),
+    };
+    if let Some(hint) = p.hint {
+        out.push_str("\n  ");
+        out.push_str(&race_hint(hint));
+    }
+    out
+}
+
+fn race_hint(h: RaceHint) -> String {
+    match h {
+        RaceHint::Unsynchronized => {
+            "두 스레드가 둘 사이에 happens-before 관계 없이 같은 데이터를 건드렸습니다: 읽는 \
+             쪽이 쓰는 쪽과 동기화하지 않았습니다. 데이터를 공개하는 플래그나 락은 저장에 \
+             Release, 읽기에 Acquire가 필요합니다(Relaxed는 아무 순서도 정하지 않습니다)."
+        }
+        RaceHint::SpinsWithoutEnd => {
+            "끝없이 도는 스레드가 있습니다: 바쁜 대기 루프는 threadlings::hint::spin_loop()(또는 \
+             thread::yield_now())를 호출해야 하고, 기다리는 값을 볼 수 있어야 합니다."
+        }
+    }
+    .to_string()
+}
+
+/// What ran while the kit watched: the check's words, or a stress run.
+fn watched_what(run: &WatchedRun) -> String {
+    match run {
+        WatchedRun::Run { what } => format!("“{what}”"),
+        WatchedRun::Stress { what, .. } => format!("“{what}”의 스트레스 실행"),
+    }
+}
+
+/// `“...”을(를) 실행하는 중에`, `“...”의 스트레스 실행 중에`.
+fn watched_during(run: &WatchedRun) -> String {
+    match run {
+        WatchedRun::Run { what } => format!("“{what}”을(를) 실행하는 중에"),
+        WatchedRun::Stress { what, .. } => format!("“{what}”의 스트레스 실행 중에"),
+    }
+}
+
+/// A stress run adds the round and, with `replay`, how to see it again.
+fn watched(run: &WatchedRun, message: String, replay: bool) -> String {
+    match run {
+        WatchedRun::Run { .. } => message,
+        WatchedRun::Stress {
+            round,
+            rounds,
+            replay: seed,
+            ..
+        } => {
+            let seed = match replay {
+                true => format!("; {}", race_replay(seed)),
+                false => String::new(),
+            };
+            format!("{}\n(라운드 {round}/{rounds}{seed})", message.trim_end())
+        }
+    }
+}
+
+/// Why no thread can go on, in one line.
+fn deadlock_summary(s: &DeadlockSummary) -> String {
+    const NONE_LEFT: &str =
+        "교착 상태: 모든 스레드가 막혀 있고 다른 스레드를 깨워 줄 스레드가 남아 있지 않습니다";
+    match s {
+        DeadlockSummary::HoldsItself { thread, lock } => format!(
+            "교착 상태: {}이(가) 자신이 이미 쥐고 있는 {}을(를) 기다립니다. 코스의 락은(std의 \
+             락도) 재진입할 수 없습니다: 스레드가 이미 쥔 Mutex를 다시 잠그거나, 같은 스레드의 \
+             읽기 가드가 살아 있는 동안 RwLock에 쓰기 접근을 요청하면 영원히 기다립니다",
+            race_thread(thread),
+            race_lock(lock)
+        ),
+        DeadlockSummary::Cycle { links } => {
+            let said: Vec<String> = links
+                .iter()
+                .enumerate()
+                .map(|(i, link)| {
+                    let next = race_thread(&links[(i + 1) % links.len()].thread);
+                    let waits = match i + 1 == links.len() {
+                        true => "기다립니다",
+                        false => "기다리고",
+                    };
+                    match &link.lock {
+                        None => format!(
+                            "{}은(는) {next}이(가) 끝나기를 {waits}",
+                            race_thread(&link.thread)
+                        ),
+                        Some(lock) => format!(
+                            "{}은(는) {next}이(가) 쥔 {}을(를) {waits}",
+                            race_thread(&link.thread),
+                            race_lock(lock)
+                        ),
+                    }
+                })
+                .collect();
+            format!("교착 상태: {}", said.join(", "))
+        }
+        DeadlockSummary::LostWakeup => format!(
+            "{NONE_LEFT}: 깨우기 신호를 잃어버렸습니다. 조건 변수에서 기다리는 스레드는 기다리기 \
+             시작한 뒤에 온 notify로만 깨어납니다. 모든 대기자가 깨어나야 하는 곳의 notify_one, \
+             알리려는 상태 변경보다 먼저 보낸 notify, notify 없는 상태 변경이 있는지 찾아보세요"
+        ),
+        DeadlockSummary::NoneLeft => NONE_LEFT.to_string(),
+        DeadlockSummary::NoThreadCanRun => {
+            "교착 상태: 실행할 수 있는 스레드가 없습니다".to_string()
+        }
+    }
+}
+
+/// A deadlock's threads, one per line, or the checker's own words.
+fn race_deadlock_threads(d: &RaceDeadlock) -> String {
+    match (&d.checker, d.threads.is_empty()) {
+        (Some(checker), true) => format!("  {}\n", checker.trim_end()),
+        _ => thread_states(&d.threads),
+    }
+}
+
+/// `  consumer-2: ...을(를) 기다림; 쥐고 있는 락: mutex #2(...)`, one line
+/// per thread.
+fn thread_states(threads: &[RaceThreadState]) -> String {
+    let mut out = String::new();
+    for t in threads {
+        out.push_str(&format!(
+            "  {}: {}",
+            race_thread(&t.thread),
+            thread_wait(&t.state)
+        ));
+        if !t.holds.is_empty() {
+            let holds: Vec<String> = t.holds.iter().map(race_lock).collect();
+            out.push_str(&format!("; 쥐고 있는 락: {}", holds.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn thread_wait(w: &ThreadWait) -> String {
+    match w {
+        ThreadWait::Running => {
+            "실행 중(또는 잠자는 중, 또는 시간 제한을 두고 기다리는 중)".to_string()
+        }
+        ThreadWait::Lock { lock, held_by } if held_by.is_empty() => {
+            format!("{}을(를) 기다림", race_lock(lock))
+        }
+        ThreadWait::Lock { lock, held_by } => {
+            let holders: Vec<String> = held_by.iter().map(race_thread).collect();
+            format!(
+                "{}이(가) 쥔 {}을(를) 기다림",
+                holders.join(", "),
+                race_lock(lock)
+            )
+        }
+        ThreadWait::Condvar { condvar, mutex } => format!(
+            "{}을(를) 놓고 {}에서 notify를 기다림",
+            race_lock(mutex),
+            race_lock(condvar)
+        ),
+        ThreadWait::Join { thread } => format!("{}이(가) 끝나기를 기다림", race_thread(thread)),
+        ThreadWait::Barrier { barrier } => {
+            format!("{}에서 다른 스레드들을 기다림", race_lock(barrier))
+        }
+        ThreadWait::Scope => "자신의 범위 스레드(scoped thread)들이 끝나기를 기다림".to_string(),
+    }
+}
+
+/// `worker-1 (transfer 3 → 1)`, `main`, `스레드 #4(끝남)`.
+fn race_thread(t: &RaceThread) -> String {
+    match t {
+        RaceThread::Live {
+            name,
+            doing: Some(doing),
+        } => format!("{name} ({doing})"),
+        RaceThread::Live { name, doing: None } => name.clone(),
+        RaceThread::Finished { id } => format!("스레드 #{id}(끝남)"),
+    }
+}
+
+/// `fork-1`, `mutex #2(u64을(를) 보호, src/lib.rs:9:5에서 생성)`,
+/// `rwlock #3(src/lib.rs:4:1에서 생성) (쓰기)`.
+fn race_lock(l: &RaceLock) -> String {
+    let mut out = l.label.clone();
+    match &l.what {
+        Some(TraceObjectWhat::Lock {
+            protects: Some(protects),
+            created_at,
+            ..
+        }) => out.push_str(&format!("({protects}을(를) 보호, {created_at}에서 생성)")),
+        Some(TraceObjectWhat::Lock {
+            protects: None,
+            created_at,
+            ..
+        }) => out.push_str(&format!("({created_at}에서 생성)")),
+        Some(TraceObjectWhat::Atomic { .. }) | None => {}
+    }
+    match l.access {
+        Some(LockAccess::Read) => out.push_str(" (읽기)"),
+        Some(LockAccess::Write) => out.push_str(" (쓰기)"),
+        None => {}
+    }
+    out
 }

@@ -15,8 +15,8 @@ pub mod en;
 pub mod ko;
 
 use threadlings_schema::report::{
-    CheckReport, Explanation, SandboxFinding, Trace, TraceCause, TraceExecution, TraceObject,
-    TraceObjectWhat,
+    CheckReport, Explanation, RaceFailure, SandboxFinding, Trace, TraceCause, TraceExecution,
+    TraceObject, TraceObjectWhat,
 };
 
 use crate::i18n::Lang;
@@ -26,6 +26,15 @@ pub fn explanation(lang: Lang, e: &Explanation) -> String {
     match lang {
         Lang::En => en::explanation(e),
         Lang::Ko => ko::explanation(e),
+    }
+}
+
+/// A failed race check's message in `lang`, with its expected and actual
+/// values; `replay` keeps the check program's replay command and schedule.
+pub fn race_failure(lang: Lang, r: &RaceFailure, replay: bool) -> String {
+    match lang {
+        Lang::En => en::race_failure(r),
+        Lang::Ko => ko::race_failure(r, replay),
     }
 }
 
@@ -128,16 +137,28 @@ pub fn parts(check: &CheckReport) -> (Head<'_>, &[SandboxFinding]) {
     }
 }
 
+/// What a check program's own replay line looks like: `render` asks `own`
+/// whether it keeps it.
+const REPLAY_PROBE: &str = "seed 1; replay: cargo run";
+
 /// `check`'s message in `lang`; `own` shapes a check program's own text
-/// (the human report drops its replay incantations unless verbose).
+/// (the human report drops its replay incantations unless verbose). A race
+/// check's failure is worded from its data (`CheckReport::race`) in any
+/// language but English, the author's and the code's words quoted.
 pub fn render(lang: Lang, check: &CheckReport, own: &dyn Fn(&str) -> String) -> String {
     if lang == Lang::En && check.explanation.is_none() && check.findings.is_empty() {
         return own(&check.message);
     }
     let (head, findings) = parts(check);
-    let mut text = match head {
-        Head::Grader(e) => explanation(lang, e),
-        Head::Own(text) => own(text),
+    let mut text = match (head, &check.race) {
+        (Head::Grader(e), _) => explanation(lang, e),
+        (Head::Own(_), Some(race)) if lang == Lang::Ko => {
+            // The replay command and schedule the check program wrote stay
+            // exactly when `own` keeps them in its English.
+            let replay = !own(REPLAY_PROBE).trim().is_empty();
+            own(&ko::race_failure(race, replay))
+        }
+        (Head::Own(text), _) => own(text),
     };
     for f in findings {
         text.push_str("; ");
@@ -569,6 +590,7 @@ mod tests {
             outcomes: None,
             trace: None,
             coverage: None,
+            race: None,
         }
     }
 

@@ -320,6 +320,7 @@ This is deterministic: the same interleaving fails on every run"
             outcomes: None,
             trace: None,
             coverage: None,
+            race: None,
         }
     }
 

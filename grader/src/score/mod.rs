@@ -143,6 +143,7 @@ fn build_check(plan: &ExercisePlan, explanation: Explanation, seed: u64) -> Chec
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 
@@ -168,6 +169,7 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 
@@ -190,6 +192,7 @@ fn refused_check(check: &CheckPlan, reason: &Explanation, seed: u64) -> CheckRep
         outcomes: None,
         trace: None,
         coverage: None,
+        race: None,
     }
 }
 
@@ -250,6 +253,16 @@ fn score_check(
         outcomes: run.evidence.outcomes.as_deref().cloned(),
         trace: run.evidence.trace.as_deref().cloned(),
         coverage: run.evidence.coverage.as_deref().cloned(),
+        // The data only where it is what the message says (a check that
+        // reworded the kit's failure keeps its own words).
+        race: match &run.outcome {
+            RunOutcome::Reported(Verdict::Failed(failure)) => failure
+                .race
+                .as_deref()
+                .filter(|race| race.to_english() == failure.message)
+                .cloned(),
+            _ => None,
+        },
     }
 }
 

@@ -8,12 +8,15 @@
 //! that computes or sleeps is not blocked. So the stall period only bounds
 //! how long a deadlocked answer keeps us waiting; it is not a timing bet.
 
-use std::fmt::Write as _;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use threadlings::instrument::{self, BlockedOn, Snapshot, ThreadInfo};
+use threadlings::instrument::{self, BlockedOn, LockInfo, Snapshot, ThreadInfo};
+use threadlings_schema::report::{
+    CycleLink, DeadlockSummary, LockAccess, RaceDeadlock, RaceFailure, RaceLock, RaceThread,
+    RaceThreadState, ThreadWait, TraceLockKind, TraceObjectWhat, WatchedRun,
+};
 
 use crate::{Failure, Stop};
 
@@ -29,6 +32,8 @@ pub struct Diagnosis {
     pub threads: String,
     /// Whether the threads wait for each other's locks in a cycle.
     pub cycle: bool,
+    /// The same as data (`summary` and `threads` are its English).
+    pub deadlock: RaceDeadlock,
 }
 
 /// Runs `f` on its own thread while watching the lock registry. Fails with
@@ -102,34 +107,30 @@ where
             if snapshot.events == events
                 && let Some(diagnosis) = diagnose(&snapshot)
             {
-                return Err(Stop::Fail(deadlock_failure(what, &diagnosis, stall)));
+                return Err(Stop::Fail(Failure::race(RaceFailure::Deadlock {
+                    run: WatchedRun::Run {
+                        what: what.to_string(),
+                    },
+                    deadlock: diagnosis.deadlock,
+                    stall_ms: millis(stall),
+                })));
             }
         }
         if started.elapsed() >= limit {
             let snapshot = instrument::snapshot();
-            let mut message = format!(
-                "{what} did not finish within {:.0} s: a thread never finished (an endless \
-                 loop, a spin that never sees its flag, or threads waiting in a way the course \
-                 facade cannot see)",
-                limit.as_secs_f64()
-            );
-            let threads = describe_threads(&snapshot);
-            if !threads.is_empty() {
-                message.push_str("\nthreads at that moment:\n");
-                message.push_str(&threads);
-            }
-            return Err(Stop::Fail(Failure::new(message)));
+            return Err(Stop::Fail(Failure::race(RaceFailure::Hang {
+                run: WatchedRun::Run {
+                    what: what.to_string(),
+                },
+                limit_ms: millis(limit),
+                threads: thread_states(&snapshot),
+            })));
         }
     }
 }
 
-fn deadlock_failure(what: &str, diagnosis: &Diagnosis, stall: Duration) -> Failure {
-    Failure::new(format!(
-        "{}\nwhile running {what}; every thread was blocked and nothing moved for {:.1} s:\n{}",
-        diagnosis.summary,
-        stall.as_secs_f64(),
-        diagnosis.threads
-    ))
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A deadlock, if every tracked thread in `snapshot` is blocked without a
@@ -139,7 +140,7 @@ pub fn diagnose(snapshot: &Snapshot) -> Option<Diagnosis> {
     if snapshot.threads.is_empty() || !snapshot.threads.iter().all(|t| stuck(snapshot, t)) {
         return None;
     }
-    let threads = describe_threads(snapshot);
+    let threads = thread_states(snapshot);
     // A thread waiting for a lock it holds itself: a cycle of one.
     let self_wait = snapshot.threads.iter().find(|t| match &t.blocked {
         Some(BlockedOn::Lock { lock, .. }) => snapshot
@@ -148,45 +149,40 @@ pub fn diagnose(snapshot: &Snapshot) -> Option<Diagnosis> {
             .any(|(holder, _)| *holder == t.id),
         _ => false,
     });
-    if let Some(t) = self_wait {
-        return Some(Diagnosis {
-            summary: format!(
-                "deadlock: {} waits for {}, which it holds itself. The course's (and std's) \
-                 locks are not re-entrant: locking a Mutex the thread already holds, or asking \
-                 an RwLock for write access while the same thread's read guard is alive, waits \
-                 forever",
-                thread_name(snapshot, t.id),
-                wanted(t)
-            ),
-            threads,
-            cycle: true,
-        });
-    }
-    if let Some(cycle) = find_cycle(snapshot) {
-        return Some(Diagnosis {
-            summary: format!("deadlock: {}", describe_cycle(snapshot, &cycle)),
-            threads,
-            cycle: true,
-        });
-    }
-    let waiting_on_condvar = snapshot
+    let (summary, cycle) = if let Some(t) = self_wait {
+        (
+            DeadlockSummary::HoldsItself {
+                thread: thread_ref(snapshot, t.id),
+                lock: wanted(t).expect("a lock waiter wants a lock"),
+            },
+            true,
+        )
+    } else if let Some(cycle) = find_cycle(snapshot) {
+        (
+            DeadlockSummary::Cycle {
+                links: cycle_links(snapshot, &cycle),
+            },
+            true,
+        )
+    } else if snapshot
         .threads
         .iter()
-        .any(|t| matches!(t.blocked, Some(BlockedOn::Condvar { .. })));
-    let summary = if waiting_on_condvar {
-        "deadlock: every thread is blocked and none is left to wake the others: a lost \
-         wake-up. A thread waiting on a condition variable is woken only by a notify that \
-         comes after it started waiting; look for notify_one where every waiter must wake, \
-         a notify sent before the state change it announces, or a state change without a \
-         notify"
-            .to_string()
+        .any(|t| matches!(t.blocked, Some(BlockedOn::Condvar { .. })))
+    {
+        (DeadlockSummary::LostWakeup, false)
     } else {
-        "deadlock: every thread is blocked and none is left to wake the others".to_string()
+        (DeadlockSummary::NoneLeft, false)
     };
-    Some(Diagnosis {
+    let deadlock = RaceDeadlock {
         summary,
         threads,
-        cycle: false,
+        checker: None,
+    };
+    Some(Diagnosis {
+        summary: deadlock.summary.to_english(),
+        threads: deadlock.threads_english(),
+        cycle,
+        deadlock,
     })
 }
 
@@ -243,109 +239,124 @@ fn find_cycle(snapshot: &Snapshot) -> Option<Vec<u64>> {
     None
 }
 
-fn thread_name(snapshot: &Snapshot, id: u64) -> String {
+/// A thread by id: its name and what it does, or that it finished.
+fn thread_ref(snapshot: &Snapshot, id: u64) -> RaceThread {
     match snapshot.thread(id) {
-        Some(t) => match &t.doing {
-            Some(doing) => format!("{} ({doing})", t.name),
-            None => t.name.clone(),
+        Some(t) => RaceThread::Live {
+            name: t.name.clone(),
+            doing: t.doing.clone(),
         },
-        None => format!("thread #{id} (finished)"),
+        None => RaceThread::Finished { id },
     }
 }
 
-fn wanted(t: &ThreadInfo) -> String {
+/// A lock as reports name it: its name, or its label and what it is.
+fn lock_ref(lock: &LockInfo) -> RaceLock {
+    let kind = match lock.kind {
+        instrument::LockKind::Mutex => TraceLockKind::Mutex,
+        instrument::LockKind::RwLock => TraceLockKind::Rwlock,
+        instrument::LockKind::Condvar => TraceLockKind::Condvar,
+        instrument::LockKind::Barrier => TraceLockKind::Barrier,
+    };
+    match &lock.name {
+        Some(name) => RaceLock {
+            label: name.clone(),
+            what: None,
+            access: None,
+        },
+        None => RaceLock {
+            label: format!("{} #{}", kind.as_str(), lock.id),
+            what: Some(TraceObjectWhat::Lock {
+                lock: kind,
+                protects: (!lock.type_name.is_empty()).then(|| lock.type_name.clone()),
+                created_at: lock.created_at.clone(),
+            }),
+            access: None,
+        },
+    }
+}
+
+/// The lock `t` waits for, with the access asked for when it is an rwlock.
+fn wanted(t: &ThreadInfo) -> Option<RaceLock> {
     match &t.blocked {
         Some(BlockedOn::Lock { lock, write }) => {
+            let mut wanted = lock_ref(lock);
             if lock.kind == instrument::LockKind::RwLock {
-                let how = if *write { "write" } else { "read" };
-                format!("{lock} ({how})")
-            } else {
-                lock.to_string()
+                wanted.access = Some(if *write {
+                    LockAccess::Write
+                } else {
+                    LockAccess::Read
+                });
             }
+            Some(wanted)
         }
-        _ => String::new(),
+        _ => None,
     }
 }
 
-fn describe_cycle(snapshot: &Snapshot, cycle: &[u64]) -> String {
-    let mut out = String::new();
-    for (i, &id) in cycle.iter().enumerate() {
-        let t = snapshot.thread(id).expect("cycle members are live threads");
-        let next = cycle[(i + 1) % cycle.len()];
-        let subject = if i == 0 {
-            thread_name(snapshot, id)
-        } else {
-            "which".to_string()
-        };
-        if i > 0 {
-            out.push_str(", ");
-        }
-        match &t.blocked {
-            Some(BlockedOn::Join { .. }) => {
-                let _ = write!(
-                    out,
-                    "{subject} waits for {} to finish",
-                    thread_name(snapshot, next)
-                );
+fn cycle_links(snapshot: &Snapshot, cycle: &[u64]) -> Vec<CycleLink> {
+    cycle
+        .iter()
+        .map(|&id| {
+            let t = snapshot.thread(id).expect("cycle members are live threads");
+            CycleLink {
+                thread: thread_ref(snapshot, id),
+                lock: match &t.blocked {
+                    Some(BlockedOn::Join { .. }) => None,
+                    // Cycle members wait for a lock or a join; `wanted`
+                    // names no lock for anything else.
+                    _ => Some(wanted(t).unwrap_or(RaceLock {
+                        label: String::new(),
+                        what: None,
+                        access: None,
+                    })),
+                },
             }
-            _ => {
-                let _ = write!(
-                    out,
-                    "{subject} waits for {}, held by {}",
-                    wanted(t),
-                    thread_name(snapshot, next)
-                );
-            }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
-/// One line per tracked thread: its name, what it does, what it waits for.
-pub(crate) fn describe_threads(snapshot: &Snapshot) -> String {
-    let mut out = String::new();
-    for t in &snapshot.threads {
-        let state = match &t.blocked {
-            None => "running (or sleeping, or waiting with a timeout)".to_string(),
-            Some(BlockedOn::Lock { .. }) => {
-                let holders: Vec<String> = match &t.blocked {
-                    Some(BlockedOn::Lock { lock, .. }) => snapshot
+/// Each tracked thread: what it waits for and which locks it holds.
+pub(crate) fn thread_states(snapshot: &Snapshot) -> Vec<RaceThreadState> {
+    snapshot
+        .threads
+        .iter()
+        .map(|t| {
+            let state = match &t.blocked {
+                None => ThreadWait::Running,
+                Some(BlockedOn::Lock { lock, .. }) => ThreadWait::Lock {
+                    lock: wanted(t).expect("a lock waiter wants a lock"),
+                    held_by: snapshot
                         .holders(lock.id)
                         .iter()
-                        .map(|(h, _)| thread_name(snapshot, *h))
+                        .map(|(h, _)| thread_ref(snapshot, *h))
                         .collect(),
-                    _ => Vec::new(),
-                };
-                if holders.is_empty() {
-                    format!("waits for {}", wanted(t))
-                } else {
-                    format!("waits for {}, held by {}", wanted(t), holders.join(" and "))
-                }
+                },
+                Some(BlockedOn::Condvar { condvar, mutex, .. }) => ThreadWait::Condvar {
+                    condvar: lock_ref(condvar),
+                    mutex: lock_ref(mutex),
+                },
+                Some(BlockedOn::Join { thread }) => ThreadWait::Join {
+                    thread: thread_ref(snapshot, *thread),
+                },
+                Some(BlockedOn::Barrier { barrier, .. }) => ThreadWait::Barrier {
+                    barrier: lock_ref(barrier),
+                },
+                Some(BlockedOn::Scope) => ThreadWait::Scope,
+            };
+            let holds = snapshot
+                .held
+                .iter()
+                .filter(|h| h.holders.iter().any(|(holder, _)| *holder == t.id))
+                .map(|h| lock_ref(&h.lock))
+                .collect();
+            RaceThreadState {
+                thread: thread_ref(snapshot, t.id),
+                state,
+                holds,
             }
-            Some(BlockedOn::Condvar { condvar, mutex, .. }) => {
-                format!("waits on {condvar} (with {mutex} released) for a notify")
-            }
-            Some(BlockedOn::Join { thread }) => {
-                format!("waits for {} to finish", thread_name(snapshot, *thread))
-            }
-            Some(BlockedOn::Barrier { barrier, .. }) => {
-                format!("waits at {barrier} for the other threads")
-            }
-            Some(BlockedOn::Scope) => "waits for its scoped threads to finish".to_string(),
-        };
-        let holds: Vec<String> = snapshot
-            .held
-            .iter()
-            .filter(|h| h.holders.iter().any(|(holder, _)| *holder == t.id))
-            .map(|h| h.lock.to_string())
-            .collect();
-        let _ = write!(out, "  {}: {state}", thread_name(snapshot, t.id));
-        if !holds.is_empty() {
-            let _ = write!(out, "; holds {}", holds.join(", "));
-        }
-        out.push('\n');
-    }
-    out
+        })
+        .collect()
 }
 
 #[cfg(test)]

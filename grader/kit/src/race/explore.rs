@@ -194,10 +194,14 @@ mod imp {
     use shuttle::scheduler::{PctScheduler, RandomScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
     use threadlings::instrument::{self, Config as Instrument};
-    use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
+    use threadlings_schema::report::{
+        Coverage, CoverageTool, DeadlockSummary, ExplorationAt, ExplorationScheduler, RaceDeadlock,
+        RaceFailure, RaceHint, RacePanic, RaceReplay, RaceViolation, ShuttleSchedule,
+        TraceExecution,
+    };
 
     use super::{Explore, Outcome, Scheduler};
-    use crate::race::deadlock::{describe_threads, diagnose};
+    use crate::race::deadlock::{diagnose, thread_states};
     use crate::race::panics;
     use crate::race::replay::replay_command;
     use crate::race::trace::{self, Ending};
@@ -224,7 +228,10 @@ mod imp {
     {
         panics::record();
         let seed: u64 = ctx.rng().random();
-        let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
+        let replay = RaceReplay {
+            seed: ctx.seed(),
+            command: replay_command(ctx),
+        };
         instrument::enable(Instrument::exploration());
         // Shuttle runs one thread at a time: the log's order is the
         // interleaving, and `reset` empties it before each schedule.
@@ -300,10 +307,17 @@ mod imp {
             Err(payload) => {
                 let schedule = failing_schedule();
                 let snapshot = instrument::try_snapshot().unwrap_or_default();
-                let at = format!(
-                    "{}, schedule {explored} of {}, shuttle seed {seed}",
-                    explore.scheduler, explore.iterations
-                );
+                let at = ExplorationAt {
+                    scheduler: match explore.scheduler {
+                        Scheduler::Pct { depth } => ExplorationScheduler::Pct {
+                            depth: depth as u64,
+                        },
+                        Scheduler::Random => ExplorationScheduler::Random,
+                    },
+                    schedule: explored as u64,
+                    schedules: explore.iterations as u64,
+                    shuttle_seed: seed,
+                };
                 let deadlocked = payload.downcast_ref::<Violated>().is_none()
                     && panics::text(payload.as_ref()).starts_with(SHUTTLE_DEADLOCK);
                 trace::send(
@@ -318,67 +332,68 @@ mod imp {
                         Ending::Failed
                     },
                 );
-                let tail = format!(
-                    "shuttle schedule: {schedule}\nThe schedules are a function of the seed: the \
-                     same seed explores the same ones and fails at this one on every run \
-                     ({replay})"
-                );
+                let what = explore.what.clone();
                 if let Some(Violated(violation)) = payload.downcast_ref::<Violated>() {
-                    let mut failure = Failure::new(format!(
-                        "invariant violated in an interleaving of {} ({at}):\n  {}\n{tail}",
-                        explore.what, violation.invariant
-                    ))
-                    .actual(violation.seen.clone());
-                    if let Some(expected) = &violation.expected {
-                        failure = failure.expected(expected.clone());
-                    }
-                    return Err(Stop::Fail(failure));
+                    return Err(Stop::Fail(Failure::race(
+                        RaceFailure::ExplorationViolation {
+                            what,
+                            at,
+                            violation: RaceViolation {
+                                invariant: violation.invariant.clone(),
+                                expected: violation.expected.clone(),
+                                seen: violation.seen.clone(),
+                            },
+                            schedule,
+                            replay,
+                        },
+                    )));
                 }
                 let message = panics::text(payload.as_ref());
                 if message.starts_with("not yet implemented") {
                     panic::resume_unwind(payload);
                 }
                 if message.starts_with(SHUTTLE_DEADLOCK) {
-                    let (summary, threads) = match diagnose(&snapshot) {
-                        Some(d) => (d.summary, d.threads),
-                        None => {
-                            let mut threads = describe_threads(&snapshot);
-                            if threads.is_empty() {
-                                threads = format!("  {}\n", message.trim_end());
-                            }
-                            ("deadlock: no thread can run".to_string(), threads)
-                        }
+                    let deadlock = match diagnose(&snapshot) {
+                        Some(d) => d.deadlock,
+                        None => RaceDeadlock {
+                            summary: DeadlockSummary::NoThreadCanRun,
+                            threads: thread_states(&snapshot),
+                            checker: Some(message.trim_end().to_string()),
+                        },
                     };
-                    return Err(Stop::Fail(Failure::new(format!(
-                        "{summary}\nfound by schedule exploration of {} ({at}); every thread \
-                         was blocked:\n{threads}{tail}",
-                        explore.what
-                    ))));
+                    return Err(Stop::Fail(Failure::race(
+                        RaceFailure::ExplorationDeadlock {
+                            what,
+                            at,
+                            deadlock,
+                            schedule,
+                            replay,
+                        },
+                    )));
                 }
-                Err(Stop::Fail(Failure::new(format!(
-                    "schedule exploration found an interleaving of {} that fails ({at}):\n  \
-                     {}{}\n{tail}",
-                    explore.what,
-                    panics::describe(&message),
-                    hint(&message)
-                ))))
+                Err(Stop::Fail(Failure::race(RaceFailure::ExplorationFailed {
+                    what,
+                    at,
+                    panic: RacePanic {
+                        hint: hint(&message),
+                        ..panics::panic_of(&message)
+                    },
+                    schedule,
+                    replay,
+                })))
             }
         }
     }
 
-    fn hint(message: &str) -> &'static str {
-        if message.starts_with(SHUTTLE_STEPS) {
-            "\n  A thread spins without end: a busy-wait loop must call \
-             threadlings::hint::spin_loop() (or thread::yield_now()) and must be able to see \
-             the value it waits for."
-        } else {
-            ""
-        }
+    fn hint(message: &str) -> Option<RaceHint> {
+        message
+            .starts_with(SHUTTLE_STEPS)
+            .then_some(RaceHint::SpinsWithoutEnd)
     }
 
     /// The schedule of the execution that just failed, in shuttle's encoding
     /// (`shuttle::replay(scenario, "...")` runs exactly that interleaving).
-    fn failing_schedule() -> String {
+    fn failing_schedule() -> ShuttleSchedule {
         let schedule = shuttle_engine::runtime::execution::CurrentSchedule::get_schedule();
         // Shuttle wraps it at 76 columns; one token is easier to copy.
         let encoded: String =
@@ -387,14 +402,12 @@ mod imp {
                 .filter(|c| !c.is_whitespace())
                 .collect();
         if encoded.len() > MAX_SCHEDULE_CHARS {
-            format!(
-                "{} steps, {} characters in shuttle's encoding (too long to show; the seed \
-                 replays it)",
-                schedule.len(),
-                encoded.len()
-            )
+            ShuttleSchedule::TooLong {
+                steps: schedule.len() as u64,
+                chars: encoded.len() as u64,
+            }
         } else {
-            encoded
+            ShuttleSchedule::Encoded { schedule: encoded }
         }
     }
 

@@ -109,10 +109,13 @@ mod imp {
 
     use threadlings::instrument::{self, Config};
     use threadlings_schema::protocol::{Message, Verdict};
-    use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
+    use threadlings_schema::report::{
+        Coverage, CoverageTool, DeadlockSummary, RaceDeadlock, RaceFailure, RaceHint, RacePanic,
+        RaceReplay, TraceExecution,
+    };
 
     use super::Model;
-    use crate::race::deadlock::{describe_threads, diagnose};
+    use crate::race::deadlock::{diagnose, thread_states};
     use crate::race::panics;
     use crate::race::replay::replay_command;
     use crate::race::trace::{self, Ending};
@@ -131,7 +134,10 @@ mod imp {
         // interleaving, and `reset` empties it before each execution.
         instrument::trace::record(true);
         let executions = Arc::new(AtomicUsize::new(0));
-        let replay = format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx));
+        let replay = RaceReplay {
+            seed: ctx.seed(),
+            command: replay_command(ctx),
+        };
         install_deadlock_hook(
             ctx.name().to_string(),
             model.what.clone(),
@@ -196,31 +202,27 @@ mod imp {
                 if message.starts_with("not yet implemented") {
                     panic::resume_unwind(payload);
                 }
-                Err(Stop::Fail(Failure::new(format!(
-                    "the model checker found an interleaving of {} that fails (execution \
-                     {explored}, preemption bound {}):\n  {}{}\nThis is deterministic: \
-                     the same interleaving fails on every run ({replay})",
-                    model.what,
-                    model.preemption_bound,
-                    panics::describe(&message),
-                    hint(&message)
-                ))))
+                Err(Stop::Fail(Failure::race(RaceFailure::ModelFailed {
+                    what: model.what.clone(),
+                    execution: explored as u64,
+                    preemption_bound: model.preemption_bound as u64,
+                    panic: RacePanic {
+                        hint: hint(&message),
+                        ..panics::panic_of(&message)
+                    },
+                    replay,
+                })))
             }
         }
     }
 
-    fn hint(message: &str) -> &'static str {
+    fn hint(message: &str) -> Option<RaceHint> {
         if message.contains("Causality violation") {
-            "\n  Two threads touched the same data with no happens-before between them: the \
-             reading side did not synchronize with the writing side. A flag or lock that \
-             publishes data needs Release on the store and Acquire on the load (Relaxed \
-             orders nothing)."
+            Some(RaceHint::Unsynchronized)
         } else if message.contains("maximum number of branches") {
-            "\n  A thread spins without end: a busy-wait loop must call \
-             threadlings::hint::spin_loop() (or thread::yield_now()) and must be able to \
-             see the value it waits for."
+            Some(RaceHint::SpinsWithoutEnd)
         } else {
-            ""
+            None
         }
     }
 
@@ -230,7 +232,7 @@ mod imp {
         check: String,
         what: String,
         executions: Arc<AtomicUsize>,
-        replay: String,
+        replay: RaceReplay,
     ) {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
@@ -245,18 +247,20 @@ mod imp {
                     },
                     Ending::Deadlock,
                 );
-                let (summary, threads) = match diagnose(&snapshot) {
-                    Some(d) => (d.summary, d.threads),
-                    None => (
-                        "deadlock: no thread can run".to_string(),
-                        describe_threads(&snapshot),
-                    ),
+                let deadlock = match diagnose(&snapshot) {
+                    Some(d) => d.deadlock,
+                    None => RaceDeadlock {
+                        summary: DeadlockSummary::NoThreadCanRun,
+                        threads: thread_states(&snapshot),
+                        checker: None,
+                    },
                 };
-                let failure = Failure::new(format!(
-                    "{summary}\nfound by the model checker in {what} (execution {explored}); \
-                     every thread was blocked:\n{threads}This is deterministic: the same \
-                     interleaving deadlocks on every run ({replay})"
-                ));
+                let failure = Failure::race(RaceFailure::ModelDeadlock {
+                    what: what.clone(),
+                    execution: explored as u64,
+                    deadlock,
+                    replay: replay.clone(),
+                });
                 channel::send(Message::Finished {
                     check: check.clone(),
                     verdict: Verdict::Failed(failure),

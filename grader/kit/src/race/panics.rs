@@ -54,11 +54,13 @@ pub(crate) fn location_of(message: &str) -> Option<String> {
         .and_then(|(_, location)| location.clone())
 }
 
-/// `message (at src/lib.rs:57:38)`, or just the message.
-pub(crate) fn describe(message: &str) -> String {
-    match location_of(message) {
-        Some(location) => format!("{} (at {location})", message.trim_end()),
-        None => message.trim_end().to_string(),
+/// A panic's message and, when known, where in the answer it happened (the
+/// data [`describe`] words in English).
+pub(crate) fn panic_of(message: &str) -> threadlings_schema::report::RacePanic {
+    threadlings_schema::report::RacePanic {
+        message: message.trim_end().to_string(),
+        location: location_of(message),
+        hint: None,
     }
 }
 

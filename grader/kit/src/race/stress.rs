@@ -19,7 +19,10 @@ use super::panics;
 use super::replay::replay_command;
 use crate::{CheckResult, Ctx, Failure, Stop};
 use threadlings_schema::budget::Budget;
-use threadlings_schema::report::{Coverage, CoverageTool, TraceExecution};
+use threadlings_schema::report::{
+    Coverage, CoverageTool, RaceFailure, RacePanic, RaceReplay, RaceViolation, TraceExecution,
+    WatchedRun,
+};
 
 /// An invariant that did not hold after a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +88,7 @@ pub struct Stress {
     what: String,
     check: String,
     seed: u64,
-    replay: String,
+    replay: RaceReplay,
     threads: usize,
     rounds: usize,
     ops: usize,
@@ -133,7 +136,10 @@ impl Stress {
             what: what.to_string(),
             check: ctx.name().to_string(),
             seed,
-            replay: replay_command(ctx),
+            replay: RaceReplay {
+                seed: ctx.seed(),
+                command: replay_command(ctx),
+            },
             threads: 4,
             rounds: 100,
             ops: 20,
@@ -146,12 +152,6 @@ impl Stress {
             names: "worker".to_string(),
             budget: budget::for_tool(ctx, "stress", &["rounds"]),
         }
-        .with_run_seed(ctx.seed())
-    }
-
-    fn with_run_seed(mut self, run_seed: u64) -> Stress {
-        self.replay = format!("seed {run_seed}; replay: {}", self.replay);
-        self
     }
 
     /// Threads per round (each runs [`Stress::ops`] operations).
@@ -286,22 +286,12 @@ impl Stress {
         )
         .map_err(|stop| match stop {
             // A deadlock or a hang: say when, and how to see it again.
-            Stop::Fail(mut failure) if !failure.message.contains(&plan.replay) => {
+            Stop::Fail(failure) if !failure.message.contains(&plan.replay.to_english()) => {
+                let round = plan.round.load(std::sync::atomic::Ordering::Relaxed);
                 if failure.message.starts_with("deadlock") {
-                    trace::send(
-                        &plan.check,
-                        plan.round_label(plan.round.load(std::sync::atomic::Ordering::Relaxed)),
-                        Ending::Deadlock,
-                    );
+                    trace::send(&plan.check, plan.round_label(round), Ending::Deadlock);
                 }
-                failure.message = format!(
-                    "{}\n(in round {} of {}; {})",
-                    failure.message.trim_end(),
-                    plan.round.load(std::sync::atomic::Ordering::Relaxed) + 1,
-                    plan.rounds,
-                    plan.replay
-                );
-                Stop::Fail(failure)
+                Stop::Fail(plan.in_round(failure, round))
             }
             other => other,
         })?;
@@ -465,16 +455,62 @@ impl Stress {
     }
 
     fn panic_failure(&self, t: usize, round: usize, message: &str, doing: Option<&str>) -> Failure {
-        let doing = doing.map(|d| format!(" in {d}")).unwrap_or_default();
-        Failure::new(format!(
-            "{}-{t} panicked{doing}, in round {} of {} of {}:\n  {}\n{}",
-            self.names,
-            round + 1,
-            self.rounds,
-            self.what,
-            panics::describe(message),
-            self.replay
-        ))
+        Failure::race(RaceFailure::StressPanic {
+            thread: format!("{}-{t}", self.names),
+            doing: doing.map(str::to_string),
+            round: round as u64 + 1,
+            rounds: self.rounds as u64,
+            what: self.what.clone(),
+            panic: RacePanic {
+                hint: None,
+                ..panics::panic_of(message)
+            },
+            replay: self.replay.clone(),
+        })
+    }
+
+    /// A deadlock or hang the watcher found, said of round `round` (from
+    /// 0) of this run, with the replay.
+    fn in_round(&self, mut failure: Failure, round: usize) -> Failure {
+        let stress = WatchedRun::Stress {
+            what: self.what.clone(),
+            round: round as u64 + 1,
+            rounds: self.rounds as u64,
+            replay: self.replay.clone(),
+        };
+        match failure.race.take().map(|race| *race) {
+            Some(RaceFailure::Deadlock {
+                run: WatchedRun::Run { .. },
+                deadlock,
+                stall_ms,
+            }) => Failure::race(RaceFailure::Deadlock {
+                run: stress,
+                deadlock,
+                stall_ms,
+            }),
+            Some(RaceFailure::Hang {
+                run: WatchedRun::Run { .. },
+                limit_ms,
+                threads,
+            }) => Failure::race(RaceFailure::Hang {
+                run: stress,
+                limit_ms,
+                threads,
+            }),
+            race => {
+                // Not the watcher's data (a thread that could not start):
+                // the words stay as they are, with when and how to replay.
+                failure.race = race.map(Box::new);
+                failure.message = format!(
+                    "{}\n(in round {} of {}; {})",
+                    failure.message.trim_end(),
+                    round + 1,
+                    self.rounds,
+                    self.replay.to_english()
+                );
+                failure
+            }
+        }
     }
 
     /// Round 3 of 150 (`stress round 3 of 150`): which execution a trace
@@ -487,22 +523,19 @@ impl Stress {
     }
 
     fn violation_failure(&self, round: usize, violation: &Violation) -> Failure {
-        let mut failure = Failure::new(format!(
-            "invariant violated after round {} of {} of {} ({} threads × {} operations, \
-             with random pauses at every lock, unlock, wait and atomic operation):\n  {}\n{}",
-            round + 1,
-            self.rounds,
-            self.what,
-            self.threads,
-            self.ops,
-            violation.invariant,
-            self.replay
-        ))
-        .actual(violation.seen.clone());
-        if let Some(expected) = &violation.expected {
-            failure = failure.expected(expected.clone());
-        }
-        failure
+        Failure::race(RaceFailure::StressViolation {
+            what: self.what.clone(),
+            round: round as u64 + 1,
+            rounds: self.rounds as u64,
+            threads: self.threads as u64,
+            operations: self.ops as u64,
+            violation: RaceViolation {
+                invariant: violation.invariant.clone(),
+                expected: violation.expected.clone(),
+                seen: violation.seen.clone(),
+            },
+            replay: self.replay.clone(),
+        })
     }
 }
 
