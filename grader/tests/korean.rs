@@ -210,6 +210,7 @@ fn sample_report() -> GradeReport {
                 1.0,
                 Explanation::Skipped {
                     reason: "only one core".to_string(),
+                    kit: None,
                 },
                 Vec::new(),
             ),
@@ -463,6 +464,7 @@ fn every_explanation_the_grader_writes_is_translated() {
         CheckAttempt::Ran(run(
             RunOutcome::Reported(Verdict::Skipped {
                 reason: "only one core".to_string(),
+                kit: None,
             }),
             Vec::new(),
         )),
@@ -551,6 +553,7 @@ fn a_checks_own_message_stays_english_and_its_limits_are_translated() {
         expected: Some("4000".to_string()),
         actual: Some("3997".to_string()),
         race: None,
+        kit: None,
     };
     let english = failure.render();
     let plain = scored(
@@ -712,7 +715,12 @@ fn every_explanation_and_finding_reads_korean_in_the_human_report() {
     let korean = human::render_in(&report, false, Lang::Ko);
     let english = human::render_in(&report, false, Lang::En);
     for check in &checks {
-        assert!(english.contains(&check.message), "{}", check.message);
+        // (A message of several lines is drawn a line at a time, without
+        // the check program's replay command, as a check's own text.)
+        let shown = threadlings_grader::report::story::plain_message(&check.message);
+        for line in shown.lines() {
+            assert!(english.contains(line), "{line}");
+        }
         for f in &findings {
             assert!(
                 !korean.contains(&messages::en::finding(f)),
@@ -1337,4 +1345,189 @@ fn a_race_failure_reworded_by_its_check_keeps_the_checks_words() {
     );
     assert_eq!(checks[0].race, None);
     assert_eq!(in_lang(Lang::Ko, &checks[0]), failure.render());
+}
+
+// ---------------------------------------------------------------------------
+// The kit's own skips and timing and linearizability verdicts, as data.
+
+/// A speedup skipped on a busy machine, a model check outside its build,
+/// a speedup and a latency that failed and a linearizability failure, as
+/// the check program reports them; then one a check reworded.
+fn kit_attempts() -> Vec<CheckAttempt> {
+    use threadlings_schema::report::{KitFailure, KitSkip, MachineCores, RaceBuild, RaceReplay};
+    let cores = MachineCores {
+        usable: 2,
+        available: 2,
+        affinity: Some(2),
+        quota: None,
+    };
+    let skip = |kit: KitSkip| {
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Skipped {
+                reason: kit.to_english(),
+                kit: Some(kit),
+            }),
+            Vec::new(),
+        ))
+    };
+    let fail = |kit: KitFailure| {
+        CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(Failure::kit(kit))),
+            Vec::new(),
+        ))
+    };
+    vec![
+        skip(KitSkip::BusyMachine {
+            threads: 4,
+            machine_floor: 1.5,
+            decisive_busy: 1.4,
+            decisive_rounds: 0,
+            rounds: 12,
+            rounds_to_fail: 3,
+            cores: cores.clone(),
+        }),
+        skip(KitSkip::TooFewCores {
+            needed: 2,
+            cores: MachineCores {
+                usable: 1,
+                affinity: Some(1),
+                ..cores
+            },
+        }),
+        skip(KitSkip::OtherBuild {
+            build: RaceBuild::Loom,
+            what: "two racing sends".to_string(),
+        }),
+        fail(KitFailure::Speedup {
+            what: "parallel_sum(4000000 items, 4 workers)".to_string(),
+            threads: 4,
+            decisive_rounds: 3,
+            most_busy: 1.02,
+            required: 1.45,
+            machine: 1.9,
+            candidate: 0.98,
+            candidate_ms: 101.4,
+            baseline_ms: 99.6,
+            rounds: 12,
+        }),
+        fail(KitFailure::Latency {
+            what: "fetch_all(12 resources, at most 3 at once)".to_string(),
+            concurrent_ms: 400.0,
+            limit_ms: 800.0,
+            best_ms: 1203.7,
+            tries: 3,
+            sequential_ms: 1200.0,
+        }),
+        fail(KitFailure::NotLinearizable {
+            label: "Channel::bounded(2)".to_string(),
+            scenario: String::new(),
+            replay: RaceReplay {
+                seed: 7,
+                command: "cargo run -p check-build_a_channel -- fifo --seed 7".to_string(),
+            },
+        }),
+    ]
+}
+
+#[test]
+fn the_kits_skips_and_timing_and_linearizability_verdicts_read_korean_around_the_values() {
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let checks = scored_checks(&ready, kit_attempts());
+    for check in &checks {
+        assert_translated(check);
+    }
+    let korean: Vec<String> = checks.iter().map(|c| in_lang(Lang::Ko, c)).collect();
+    // The busy machine: the numbers and the machine, in Korean around them.
+    assert_eq!(checks[0].status, CheckStatus::Skipped);
+    assert!(
+        korean[0].starts_with("건너뜀: 이 검사 동안 컴퓨터가 스레드 4개를 병렬로 실행하지"),
+        "{}",
+        korean[0]
+    );
+    assert!(korean[0].contains("12개 중 0개"), "{}", korean[0]);
+    assert!(korean[0].contains("사용 가능한 코어 2개"), "{}", korean[0]);
+    assert!(!korean[0].contains("usable core"), "{}", korean[0]);
+    assert!(korean[1].contains("코어가 2개 필요한데"), "{}", korean[1]);
+    assert!(korean[2].contains("“two racing sends”의 모델 검사는 `loom` 빌드에서만"));
+    // The speedup: the author's `what` quoted, the values kept.
+    assert!(
+        korean[3].starts_with("“parallel_sum(4000000 items, 4 workers)”은(는)"),
+        "{}",
+        korean[3]
+    );
+    for value in ["1.45배", "1.90배", "0.98배", "101 ms", "100 ms", "1.0개"] {
+        assert!(korean[3].contains(value), "{value} not in {}", korean[3]);
+    }
+    assert!(korean[3].contains("\n  기대한 값: "), "{}", korean[3]);
+    assert!(korean[4].contains("1204 ms"), "{}", korean[4]);
+    assert!(korean[4].contains("적어도 1200 ms"), "{}", korean[4]);
+    // The linearizability failure keeps the replay where English does.
+    assert!(
+        korean[5].starts_with("“Channel::bounded(2)”의 결과는 선형화 가능하지 않습니다"),
+        "{}",
+        korean[5]
+    );
+    assert!(
+        korean[5].contains("시드 7; 재현: cargo run"),
+        "{}",
+        korean[5]
+    );
+    let plain = messages::render(
+        Lang::Ko,
+        &checks[5],
+        &threadlings_grader::report::story::plain_message,
+    );
+    assert!(!plain.contains("cargo run"), "{plain}");
+    let english = messages::render(
+        Lang::En,
+        &checks[5],
+        &threadlings_grader::report::story::plain_message,
+    );
+    assert_eq!(
+        english,
+        threadlings_grader::report::story::plain_message(&checks[5].message)
+    );
+}
+
+#[test]
+fn a_kit_verdict_reworded_by_its_check_keeps_the_checks_words() {
+    use threadlings_schema::report::KitFailure;
+    let ready = ExerciseBuild::Ready {
+        check_program: "check".into(),
+    };
+    let mut failure = Failure::kit(KitFailure::Latency {
+        what: "fetch_all".to_string(),
+        concurrent_ms: 400.0,
+        limit_ms: 800.0,
+        best_ms: 1203.7,
+        tries: 3,
+        sequential_ms: 1200.0,
+    });
+    failure.message.push_str(" (the author's own hint)");
+    let checks = scored_checks(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Failed(failure.clone())),
+            Vec::new(),
+        ))],
+    );
+    assert_eq!(checks[0].explanation, None);
+    assert_eq!(in_lang(Lang::Ko, &checks[0]), failure.render());
+    // A skip whose reason is not the data's English keeps its reason.
+    let checks = scored_checks(
+        &ready,
+        vec![CheckAttempt::Ran(run(
+            RunOutcome::Reported(Verdict::Skipped {
+                reason: "reworded".to_string(),
+                kit: Some(threadlings_schema::report::KitSkip::OtherBuild {
+                    build: threadlings_schema::report::RaceBuild::Shuttle,
+                    what: "x".to_string(),
+                }),
+            }),
+            Vec::new(),
+        ))],
+    );
+    assert_eq!(in_lang(Lang::Ko, &checks[0]), "건너뜀: reworded");
 }

@@ -107,7 +107,11 @@ fn run_one(name: &'static str, check: CheckFn, seed: u64, budget: Budget) {
         // The metadata sized something this check never runs.
         Ok(Ok(())) if ctx.budget_unread() => Verdict::Failed(unread_budget(&ctx)),
         Ok(Ok(())) => Verdict::Passed,
-        Ok(Err(Stop::Skip(reason))) => Verdict::Skipped { reason },
+        Ok(Err(Stop::Skip(reason))) => Verdict::Skipped { reason, kit: None },
+        Ok(Err(Stop::KitSkip(kit))) => Verdict::Skipped {
+            reason: kit.to_english(),
+            kit: Some(kit),
+        },
         Ok(Err(Stop::Fail(failure))) => match todo_panic() {
             Some(message) => Verdict::NotStarted { message },
             None => Verdict::Failed(failure),

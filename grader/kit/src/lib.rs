@@ -37,6 +37,10 @@ pub enum Stop {
     Fail(Failure),
     /// The check cannot judge on this machine; it scores neither way.
     Skip(String),
+    /// The kit's own skip, its reason as data (the grader words it in the
+    /// report's language; its English is `KitSkip::to_english`). Scores
+    /// neither way, as [`Stop::Skip`].
+    KitSkip(threadlings_schema::report::KitSkip),
 }
 
 impl From<Failure> for Stop {

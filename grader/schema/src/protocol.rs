@@ -10,7 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Coverage, OutcomeTable, RaceFailure, Scenario, Timeline, Trace};
+use crate::report::{
+    Coverage, KitFailure, KitSkip, OutcomeTable, RaceFailure, Scenario, Timeline, Trace,
+};
 
 /// Environment variable naming the file descriptor the harness reports on.
 pub const RESULT_FD_ENV: &str = "THREADLINGS_RESULT_FD";
@@ -82,6 +84,9 @@ pub enum Verdict {
     /// on a single core); it neither gains nor loses points.
     Skipped {
         reason: String,
+        /// Why, as data, when the kit skipped it: `reason` is its English.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kit: Option<KitSkip>,
     },
 }
 
@@ -101,6 +106,11 @@ pub struct Failure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// (Boxed: it is big, and most failures have none.)
     pub race: Option<Box<RaceFailure>>,
+    /// What a timing or linearizability check found, as data, when the kit
+    /// wrote the message (and the expected and actual values): they are
+    /// its English rendering. (Boxed, as `race`.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kit: Option<Box<KitFailure>>,
 }
 
 impl Failure {
@@ -110,6 +120,7 @@ impl Failure {
             expected: None,
             actual: None,
             race: None,
+            kit: None,
         }
     }
 
@@ -125,7 +136,30 @@ impl Failure {
             expected,
             actual,
             race: Some(Box::new(race)),
+            kit: None,
         }
+    }
+
+    /// A timing or linearizability check's failure, worded by the kit:
+    /// message, expected and actual are `kit`'s English rendering.
+    pub fn kit(kit: KitFailure) -> Self {
+        Failure {
+            message: kit.to_english(),
+            expected: kit.expected_english(),
+            actual: kit.actual_english(),
+            race: None,
+            kit: Some(Box::new(kit)),
+        }
+    }
+
+    /// The kit's data, if the message and values are still its English (a
+    /// check that rewords the kit's failure keeps its own words).
+    pub fn kit_data(&self) -> Option<&KitFailure> {
+        self.kit.as_deref().filter(|kit| {
+            kit.to_english() == self.message
+                && kit.expected_english() == self.expected
+                && kit.actual_english() == self.actual
+        })
     }
 
     pub fn expected(mut self, expected: impl Into<String>) -> Self {

@@ -158,7 +158,7 @@ pub struct CheckReport {
 /// Why the grader gave a check the status it has, when the grader (not the
 /// check program) decided it: the values, not the sentence, so every
 /// language phrases it from the same data (the grader's `messages` catalogs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Explanation {
     /// The exercise builds, the hidden checks do not compile against it
@@ -200,8 +200,18 @@ pub enum Explanation {
         location: Option<String>,
         message: String,
     },
-    /// The check skipped itself; `reason` is the check's own words.
-    Skipped { reason: String },
+    /// The check skipped itself; `reason` is the check's own words, or the
+    /// English of `kit` when the kit skipped it for a reason it words as
+    /// data (a speedup without the cores, a model check outside its build).
+    Skipped {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kit: Option<KitSkip>,
+    },
+    /// A timing or linearizability check failed with the kit's own verdict
+    /// (the check program's message is its English: the kit decided, not
+    /// the check's author).
+    KitFailed { failure: KitFailure },
     /// A race check not run: the answer bypasses the course facade.
     OffFacade {
         /// The first places found.
@@ -2105,5 +2115,562 @@ mod race_english {
         };
         let json = serde_json::to_string(&failure).unwrap();
         assert_eq!(serde_json::from_str::<RaceFailure>(&json).unwrap(), failure);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The kit's own skips and verdicts outside the race kit (the timing and
+// linearizability kits, the race tools' build skips), as data. As for a
+// race failure, the English is here (`to_english`), byte for byte the text
+// the kit wrote before it was data, because the kit writes it and cannot
+// depend on the grader; the grader's `messages::ko` words the same data.
+// The check author's words (`what`, a scenario's label, a panic message)
+// stay values.
+
+/// The cores a process may use, as a timing check reports them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineCores {
+    /// Whole cores usable at once: the smallest of the three, at least 1.
+    pub usable: usize,
+    /// `std::thread::available_parallelism()`.
+    pub available: usize,
+    /// CPUs in the affinity mask, if readable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<usize>,
+    /// Cores' worth of CPU time the cgroup quota allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<f64>,
+}
+
+/// The build a race tool needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaceBuild {
+    /// A model check (`--cfg loom`).
+    Loom,
+    /// A schedule exploration (`--cfg shuttle`).
+    Shuttle,
+}
+
+/// Why the kit skipped a check: `Explanation::Skipped.kit`, whose `reason`
+/// is its English rendering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KitSkip {
+    /// A model check or schedule exploration in a build without its checker.
+    OtherBuild { build: RaceBuild, what: String },
+    /// A speedup needs more usable cores than this machine gives.
+    TooFewCores { needed: usize, cores: MachineCores },
+    /// The course's own parallel loop did not show parallelism clearly in
+    /// enough rounds to judge a speedup.
+    BusyMachine {
+        threads: usize,
+        /// What the control must beat one thread by, and the cores it must
+        /// keep busy, in a round that can fail an answer.
+        machine_floor: f64,
+        decisive_busy: f64,
+        /// Rounds that showed it, rounds run, rounds needed.
+        decisive_rounds: usize,
+        rounds: usize,
+        rounds_to_fail: usize,
+        cores: MachineCores,
+    },
+}
+
+/// A failed timing or linearizability check, as the kit found it:
+/// `Explanation::KitFailed`, whose English is the check's message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KitFailure {
+    /// The candidate was not faster than one thread in any round where the
+    /// course's own parallel loop clearly was. Times in milliseconds.
+    Speedup {
+        what: String,
+        threads: usize,
+        decisive_rounds: usize,
+        /// The most cores the candidate kept busy in any round.
+        most_busy: f64,
+        required: f64,
+        machine: f64,
+        candidate: f64,
+        candidate_ms: f64,
+        baseline_ms: f64,
+        rounds: usize,
+    },
+    /// The tasks were not in flight at the same time. Times in
+    /// milliseconds.
+    Latency {
+        what: String,
+        concurrent_ms: f64,
+        limit_ms: f64,
+        best_ms: f64,
+        tries: usize,
+        sequential_ms: f64,
+    },
+    /// A linearizability stress run found results no sequential order
+    /// explains; `scenario` is the scenario as text when no grader renders
+    /// the evidence (empty under the grader).
+    NotLinearizable {
+        label: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        scenario: String,
+        replay: RaceReplay,
+    },
+    /// The code under test panicked during a linearizability stress run:
+    /// the panic (`PART: OP panicked: MESSAGE`, the code's words) as it is.
+    LinPanic {
+        panic: String,
+        label: String,
+        replay: RaceReplay,
+    },
+}
+
+/// `123 ms`, as the timing kit writes a duration.
+fn ms_english(ms: f64) -> String {
+    format!("{ms:.0} ms")
+}
+
+impl MachineCores {
+    /// `1 usable core (affinity 1 CPU, no CPU quota, available_parallelism 1)`.
+    pub fn to_english(&self) -> String {
+        let usable = self.usable;
+        let affinity = match self.affinity {
+            Some(n) => format!("affinity {n} CPU{}", if n == 1 { "" } else { "s" }),
+            None => "affinity unknown".to_string(),
+        };
+        let quota = match self.quota {
+            Some(q) => format!("cgroup CPU quota {q:.2} cores"),
+            None => "no CPU quota".to_string(),
+        };
+        format!(
+            "{usable} usable core{} ({affinity}, {quota}, available_parallelism {})",
+            if usable == 1 { "" } else { "s" },
+            self.available
+        )
+    }
+}
+
+impl KitSkip {
+    /// The reason, as the kit has always written it.
+    pub fn to_english(&self) -> String {
+        match self {
+            KitSkip::OtherBuild {
+                build: RaceBuild::Loom,
+                what,
+            } => format!(
+                "the model check of {what} runs only in the `loom` build (RUSTFLAGS=\"--cfg \
+                 loom\")"
+            ),
+            KitSkip::OtherBuild {
+                build: RaceBuild::Shuttle,
+                what,
+            } => format!(
+                "the schedule exploration of {what} runs only in the `shuttle` build \
+                 (RUSTFLAGS=\"--cfg shuttle\")"
+            ),
+            KitSkip::TooFewCores { needed, cores } => format!(
+                "a speedup needs {needed} cores and this machine gives {}; the structural checks \
+                 (tasks alive at once, thread counts) still grade this exercise",
+                cores.to_english()
+            ),
+            KitSkip::BusyMachine {
+                threads,
+                machine_floor,
+                decisive_busy,
+                decisive_rounds,
+                rounds,
+                rounds_to_fail,
+                cores,
+            } => format!(
+                "the machine could not run {threads} threads in parallel during this check: the \
+                 course's own parallel loop showed it clearly (at least {machine_floor:.1}x \
+                 faster than one thread with {decisive_busy:.1} cores busy) in {decisive_rounds} \
+                 of {rounds} rounds, {rounds_to_fail} needed to judge ({}; other processes may \
+                 be using the cores). The structural checks still grade this exercise",
+                cores.to_english()
+            ),
+        }
+    }
+}
+
+impl KitFailure {
+    /// The failure's message, as the kit has always written it.
+    pub fn to_english(&self) -> String {
+        match self {
+            KitFailure::Speedup {
+                what,
+                threads,
+                decisive_rounds,
+                most_busy,
+                ..
+            } => {
+                let hint = if *most_busy < 1.2 {
+                    format!(
+                        " It kept at most {most_busy:.1} cores busy: the work ran one thread at \
+                         a time (a lock held around the hot loop, or no threads at all?)."
+                    )
+                } else {
+                    " The cores were busy but the work did not go faster: overhead per item \
+                     (a thread, a lock or an allocation per item?)."
+                        .to_string()
+                };
+                format!(
+                    "{what} was not faster with {threads} threads than the course's loop on one \
+                     thread, in any of the {decisive_rounds} rounds where the course's own \
+                     parallel loop clearly was.{hint}"
+                )
+            }
+            KitFailure::Latency { what, .. } => format!(
+                "{what} took as long as running the tasks one after another: they were not in \
+                 flight at the same time"
+            ),
+            KitFailure::NotLinearizable {
+                label,
+                scenario,
+                replay,
+            } => format!(
+                "the results of {label} are not linearizable: no order of the operations, one \
+                 at a time, gives what the threads saw (init runs first, then the threads at \
+                 the same time, then post; `!` marks a result no order explains):\n{scenario}{}",
+                replay.to_english()
+            ),
+            KitFailure::LinPanic {
+                panic,
+                label,
+                replay,
+            } => format!(
+                "{panic}\nwhile running a scenario of {label}\n{}",
+                replay.to_english()
+            ),
+        }
+    }
+
+    /// What the check expected, if the failure compares values.
+    pub fn expected_english(&self) -> Option<String> {
+        match self {
+            KitFailure::Speedup {
+                required, machine, ..
+            } => Some(format!(
+                "at least {required:.2}x faster than one thread (the course's parallel loop \
+                 reached {machine:.2}x in the same run)"
+            )),
+            KitFailure::Latency {
+                concurrent_ms,
+                limit_ms,
+                ..
+            } => Some(format!(
+                "about {} (tasks overlapping), at most {}",
+                ms_english(*concurrent_ms),
+                ms_english(*limit_ms)
+            )),
+            KitFailure::NotLinearizable { .. } | KitFailure::LinPanic { .. } => None,
+        }
+    }
+
+    /// What the code did instead, if the failure compares values.
+    pub fn actual_english(&self) -> Option<String> {
+        match self {
+            KitFailure::Speedup {
+                candidate,
+                candidate_ms,
+                baseline_ms,
+                rounds,
+                ..
+            } => Some(format!(
+                "{candidate:.2}x ({} vs {} on one thread, best of {rounds} rounds)",
+                ms_english(*candidate_ms),
+                ms_english(*baseline_ms)
+            )),
+            KitFailure::Latency {
+                best_ms,
+                tries,
+                sequential_ms,
+                ..
+            } => Some(format!(
+                "{} at best over {tries} tries (one at a time takes at least {})",
+                ms_english(*best_ms),
+                ms_english(*sequential_ms)
+            )),
+            KitFailure::NotLinearizable { .. } | KitFailure::LinPanic { .. } => None,
+        }
+    }
+}
+
+/// The English of the kit's skips and timing and linearizability failures
+/// is the text the kit wrote before it was data: each expected string is
+/// built by the kit's old code (its `format!`s, copied as they were), from
+/// the same values.
+#[cfg(test)]
+mod kit_english {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::protocol::Failure;
+
+    /// The old `timing::ms`.
+    fn ms(duration: Duration) -> String {
+        format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+    }
+
+    fn in_ms(duration: Duration) -> f64 {
+        duration.as_secs_f64() * 1000.0
+    }
+
+    /// The old `Cores::describe`.
+    fn describe(usable: usize, available: usize, a: Option<usize>, q: Option<f64>) -> String {
+        let affinity = match a {
+            Some(n) => format!("affinity {n} CPU{}", if n == 1 { "" } else { "s" }),
+            None => "affinity unknown".to_string(),
+        };
+        let quota = match q {
+            Some(q) => format!("cgroup CPU quota {q:.2} cores"),
+            None => "no CPU quota".to_string(),
+        };
+        format!(
+            "{usable} usable core{} ({affinity}, {quota}, available_parallelism {})",
+            if usable == 1 { "" } else { "s" },
+            available
+        )
+    }
+
+    fn cores(usable: usize, available: usize, a: Option<usize>, q: Option<f64>) -> MachineCores {
+        MachineCores {
+            usable,
+            available,
+            affinity: a,
+            quota: q,
+        }
+    }
+
+    #[test]
+    fn skips_read_as_before() {
+        let what = "two opposite transfers".to_string();
+        assert_eq!(
+            KitSkip::OtherBuild {
+                build: RaceBuild::Loom,
+                what: what.clone()
+            }
+            .to_english(),
+            format!(
+                "the model check of {} runs only in the `loom` build (RUSTFLAGS=\"--cfg loom\")",
+                what
+            )
+        );
+        assert_eq!(
+            KitSkip::OtherBuild {
+                build: RaceBuild::Shuttle,
+                what: what.clone()
+            }
+            .to_english(),
+            format!(
+                "the schedule exploration of {} runs only in the `shuttle` build (RUSTFLAGS=\"--cfg \
+                 shuttle\")",
+                what
+            )
+        );
+        for (usable, available, a, q) in [
+            (1, 1, Some(1), None),
+            (2, 4, Some(2), Some(2.5)),
+            (1, 8, None, Some(1.0)),
+        ] {
+            let n = 2;
+            assert_eq!(
+                KitSkip::TooFewCores {
+                    needed: n,
+                    cores: cores(usable, available, a, q)
+                }
+                .to_english(),
+                format!(
+                    "a speedup needs {n} cores and this machine gives {}; the structural checks \
+                     (tasks alive at once, thread counts) still grade this exercise",
+                    describe(usable, available, a, q)
+                )
+            );
+        }
+        let (threads, machine_floor, decisive_busy, decisive, rounds, to_fail) =
+            (4, 1.5, 1.4, 0, 12, 3);
+        assert_eq!(
+            KitSkip::BusyMachine {
+                threads,
+                machine_floor,
+                decisive_busy,
+                decisive_rounds: decisive,
+                rounds,
+                rounds_to_fail: to_fail,
+                cores: cores(2, 2, Some(2), None),
+            }
+            .to_english(),
+            format!(
+                "the machine could not run {} threads in parallel during this check: the \
+                 course's own parallel loop showed it clearly (at least {:.1}x faster than one \
+                 thread with {:.1} cores busy) in {} of {} rounds, {} needed to judge ({}; other \
+                 processes may be using the cores). The structural checks still grade this \
+                 exercise",
+                threads,
+                machine_floor,
+                decisive_busy,
+                decisive,
+                rounds,
+                to_fail,
+                describe(2, 2, Some(2), None)
+            )
+        );
+    }
+
+    #[test]
+    fn timing_failures_read_as_before() {
+        let what = "parallel_sum(4000000 items, 4 workers)";
+        let (candidate, baseline) = (
+            Duration::from_micros(101_499),
+            Duration::from_nanos(99_500_001),
+        );
+        let (threads, decisive, rounds, required, machine, speed) =
+            (4, 3, 12, 1.4537, 1.9074, 0.9806);
+        for candidate_busy in [1.04, 1.63] {
+            let kit = KitFailure::Speedup {
+                what: what.to_string(),
+                threads,
+                decisive_rounds: decisive,
+                most_busy: candidate_busy,
+                required,
+                machine,
+                candidate: speed,
+                candidate_ms: in_ms(candidate),
+                baseline_ms: in_ms(baseline),
+                rounds,
+            };
+            let hint = if candidate_busy < 1.2 {
+                format!(
+                    " It kept at most {candidate_busy:.1} cores busy: the work ran one thread at a \
+                     time (a lock held around the hot loop, or no threads at all?)."
+                )
+            } else {
+                " The cores were busy but the work did not go faster: overhead per item \
+                 (a thread, a lock or an allocation per item?)."
+                    .to_string()
+            };
+            let old = Failure::new(format!(
+                "{what} was not faster with {} threads than the course's loop on one thread, in \
+                 any of the {} rounds where the course's own parallel loop clearly was.{hint}",
+                threads, decisive
+            ))
+            .expected(format!(
+                "at least {:.2}x faster than one thread (the course's parallel loop reached \
+                 {machine:.2}x in the same run)",
+                required
+            ))
+            .actual(format!(
+                "{:.2}x ({} vs {} on one thread, best of {} rounds)",
+                speed,
+                ms(candidate),
+                ms(baseline),
+                rounds
+            ));
+            let new = Failure::kit(kit.clone());
+            assert_eq!(new.render(), old.render());
+            assert_eq!(new.kit_data(), Some(&kit));
+        }
+        let what = "fetch_all(12 resources, at most 3 at once)";
+        let (concurrent, limit, best, sequential, tries) = (
+            Duration::from_millis(400),
+            Duration::from_micros(800_500),
+            Duration::from_nanos(1_203_499_999),
+            Duration::from_millis(1200),
+            3,
+        );
+        let old = Failure::new(format!(
+            "{what} took as long as running the tasks one after another: they were not \
+             in flight at the same time"
+        ))
+        .expected(format!(
+            "about {} (tasks overlapping), at most {}",
+            ms(concurrent),
+            ms(limit)
+        ))
+        .actual(format!(
+            "{} at best over {} tries (one at a time takes at least {})",
+            ms(best),
+            tries,
+            ms(sequential)
+        ));
+        let new = Failure::kit(KitFailure::Latency {
+            what: what.to_string(),
+            concurrent_ms: in_ms(concurrent),
+            limit_ms: in_ms(limit),
+            best_ms: in_ms(best),
+            tries,
+            sequential_ms: in_ms(sequential),
+        });
+        assert_eq!(new.render(), old.render());
+        // Reworded by the check: the data no longer says it.
+        let mut reworded = new.clone();
+        reworded.message.push_str(" With one counter per thread...");
+        assert_eq!(reworded.kit_data(), None);
+    }
+
+    #[test]
+    fn linearizability_failures_read_as_before() {
+        let label = "Channel::bounded(2)";
+        let seed = RaceReplay {
+            seed: 7,
+            command: "cargo run -p check-build_a_channel -- fifo --seed 7".to_string(),
+        };
+        let replay = format!("seed {}; replay: {}", 7, seed.command);
+        for text in ["", "init:  Send(1): Ok(())\n       thread 0 | thread 1\n"] {
+            let old = format!(
+                "the results of {label} are not linearizable: no order of the operations, one \
+                 at a time, gives what the threads saw (init runs first, then the threads at \
+                 the same time, then post; `!` marks a result no order explains):\n{text}{replay}"
+            );
+            let new = Failure::kit(KitFailure::NotLinearizable {
+                label: label.to_string(),
+                scenario: text.to_string(),
+                replay: seed.clone(),
+            });
+            assert_eq!(new.render(), old);
+        }
+        let message = "thread 1: Recv panicked: boom";
+        let old = format!("{message}\nwhile running a scenario of {label}\n{replay}");
+        let new = Failure::kit(KitFailure::LinPanic {
+            panic: message.to_string(),
+            label: label.to_string(),
+            replay: seed,
+        });
+        assert_eq!(new.render(), old);
+    }
+
+    #[test]
+    fn the_data_round_trips_and_older_verdicts_still_read() {
+        let skip = crate::protocol::Verdict::Skipped {
+            reason: "only one core".to_string(),
+            kit: None,
+        };
+        let json = serde_json::to_string(&skip).unwrap();
+        assert_eq!(json, r#"{"outcome":"skipped","reason":"only one core"}"#);
+        assert_eq!(
+            serde_json::from_str::<crate::protocol::Verdict>(&json).unwrap(),
+            skip
+        );
+        let explanation: Explanation =
+            serde_json::from_str(r#"{"kind":"skipped","reason":"x"}"#).unwrap();
+        assert_eq!(
+            explanation,
+            Explanation::Skipped {
+                reason: "x".to_string(),
+                kit: None
+            }
+        );
+        let failed = Explanation::KitFailed {
+            failure: KitFailure::Latency {
+                what: "w".to_string(),
+                concurrent_ms: 400.0,
+                limit_ms: 800.5,
+                best_ms: 1203.499999,
+                tries: 3,
+                sequential_ms: 1200.0,
+            },
+        };
+        let json = serde_json::to_string(&failed).unwrap();
+        assert_eq!(serde_json::from_str::<Explanation>(&json).unwrap(), failed);
     }
 }

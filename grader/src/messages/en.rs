@@ -9,7 +9,8 @@
 //! compare these sentences.
 
 use threadlings_schema::report::{
-    Crash, Explanation, RaceFailure, SandboxFinding, TraceCause, TraceExecution, TraceObjectWhat,
+    Crash, Explanation, KitFailure, KitSkip, RaceFailure, SandboxFinding, TraceCause,
+    TraceExecution, TraceObjectWhat,
 };
 
 /// The start of every "a task still calls `todo!()`" explanation; the human
@@ -76,7 +77,8 @@ pub fn explanation(e: &Explanation) -> String {
             location: None,
             message,
         } => format!("panicked: {message}"),
-        Explanation::Skipped { reason } => format!("skipped: {reason}"),
+        Explanation::Skipped { reason, .. } => format!("skipped: {reason}"),
+        Explanation::KitFailed { failure } => kit_failure(failure),
         Explanation::OffFacade { uses, more } => {
             let shown: Vec<String> = uses
                 .iter()
@@ -204,4 +206,18 @@ pub fn trace_object(w: &TraceObjectWhat) -> String {
 /// and the protocol's rendering of the values).
 pub fn race_failure(r: &RaceFailure) -> String {
     threadlings_schema::protocol::Failure::race(r.clone()).render()
+}
+
+/// A skip reason the kit words as data: the English it has always sent
+/// (the schema's [`KitSkip::to_english`], for the same reason as a trace's
+/// words).
+pub fn kit_skip(k: &KitSkip) -> String {
+    k.to_english()
+}
+
+/// A failed timing or linearizability check's message, with its expected
+/// and actual values: the English the kit wrote into the failure (the
+/// schema's [`KitFailure::to_english`] and the protocol's rendering).
+pub fn kit_failure(k: &KitFailure) -> String {
+    threadlings_schema::protocol::Failure::kit(k.clone()).render()
 }

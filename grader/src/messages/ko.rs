@@ -8,10 +8,10 @@
 //! worded here too.
 
 use threadlings_schema::report::{
-    Crash, DeadlockSummary, Explanation, ExplorationAt, ExplorationScheduler, LockAccess,
-    RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic, RaceReplay, RaceThread,
-    RaceThreadState, SandboxFinding, ShuttleSchedule, ThreadWait, TraceCause, TraceExecution,
-    TraceObjectWhat, WatchedRun,
+    Crash, DeadlockSummary, Explanation, ExplorationAt, ExplorationScheduler, KitFailure, KitSkip,
+    LockAccess, MachineCores, RaceBuild, RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic,
+    RaceReplay, RaceThread, RaceThreadState, SandboxFinding, ShuttleSchedule, ThreadWait,
+    TraceCause, TraceExecution, TraceObjectWhat, WatchedRun,
 };
 
 /// An explanation in Korean.
@@ -76,7 +76,9 @@ pub fn explanation(e: &Explanation) -> String {
             location: None,
             message,
         } => format!("패닉: {message}"),
-        Explanation::Skipped { reason } => format!("건너뜀: {reason}"),
+        Explanation::Skipped { kit: Some(kit), .. } => format!("건너뜀: {}", kit_skip(kit)),
+        Explanation::Skipped { reason, kit: None } => format!("건너뜀: {reason}"),
+        Explanation::KitFailed { failure } => kit_failure(failure, true),
         Explanation::OffFacade { uses, more } => {
             let shown: Vec<String> = uses
                 .iter()
@@ -676,6 +678,191 @@ fn race_lock(l: &RaceLock) -> String {
         Some(LockAccess::Read) => out.push_str(" (읽기)"),
         Some(LockAccess::Write) => out.push_str(" (쓰기)"),
         None => {}
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The kit's own skips and its timing and linearizability verdicts
+// (`KitSkip`, `KitFailure`), from their data. The check's words (what was
+// measured, the object's label, a panic) are quoted as they are.
+
+/// `사용 가능한 코어 2개(affinity CPU 2개, CPU 할당량 없음,
+/// available_parallelism 2)`.
+fn machine_cores(c: &MachineCores) -> String {
+    let affinity = match c.affinity {
+        Some(n) => format!("affinity CPU {n}개"),
+        None => "affinity 알 수 없음".to_string(),
+    };
+    let quota = match c.quota {
+        Some(q) => format!("cgroup CPU 할당량 {q:.2}코어"),
+        None => "CPU 할당량 없음".to_string(),
+    };
+    format!(
+        "사용 가능한 코어 {}개({affinity}, {quota}, available_parallelism {})",
+        c.usable, c.available
+    )
+}
+
+/// Why the kit skipped a check, after `건너뜀: `.
+pub fn kit_skip(k: &KitSkip) -> String {
+    const STRUCTURAL: &str =
+        "구조 검사(동시에 살아 있는 작업, 스레드 수)는 여전히 이 연습 문제를 채점합니다";
+    match k {
+        KitSkip::OtherBuild {
+            build: RaceBuild::Loom,
+            what,
+        } => {
+            format!("“{what}”의 모델 검사는 `loom` 빌드에서만 실행됩니다(RUSTFLAGS=\"--cfg loom\")")
+        }
+        KitSkip::OtherBuild {
+            build: RaceBuild::Shuttle,
+            what,
+        } => format!(
+            "“{what}”의 스케줄 탐색은 `shuttle` 빌드에서만 실행됩니다(RUSTFLAGS=\"--cfg \
+             shuttle\")"
+        ),
+        KitSkip::TooFewCores { needed, cores } => format!(
+            "속도 향상을 재려면 코어가 {needed}개 필요한데 이 컴퓨터에서는 {}입니다. \
+             {STRUCTURAL}",
+            machine_cores(cores)
+        ),
+        KitSkip::BusyMachine {
+            threads,
+            machine_floor,
+            decisive_busy,
+            decisive_rounds,
+            rounds,
+            rounds_to_fail,
+            cores,
+        } => format!(
+            "이 검사 동안 컴퓨터가 스레드 {threads}개를 병렬로 실행하지 못했습니다: 코스 자체의 \
+             병렬 루프가 그것을 분명히 보여 준(스레드 하나보다 {machine_floor:.1}배 이상 빠르고 \
+             코어 {decisive_busy:.1}개가 바쁨) 라운드는 {rounds}개 중 {decisive_rounds}개로, \
+             판정에 필요한 {rounds_to_fail}개에 못 미쳤습니다({}; 다른 프로세스가 코어를 쓰고 \
+             있을 수 있습니다). {STRUCTURAL}",
+            machine_cores(cores)
+        ),
+    }
+}
+
+/// `123 ms`: the kit's durations are written the same in every language.
+fn ms(ms: f64) -> String {
+    format!("{ms:.0} ms")
+}
+
+/// A failed timing or linearizability check's message in Korean, with its
+/// expected and actual values. `replay`: whether to keep the check
+/// program's own replay command (as for a race failure).
+pub fn kit_failure(k: &KitFailure, replay: bool) -> String {
+    let tail = |seed: &RaceReplay| match replay {
+        true => format!("\n{}", race_replay(seed)),
+        false => String::new(),
+    };
+    let (mut out, expected, actual) = match k {
+        KitFailure::Speedup {
+            what,
+            threads,
+            decisive_rounds,
+            most_busy,
+            required,
+            machine,
+            candidate,
+            candidate_ms,
+            baseline_ms,
+            rounds,
+        } => {
+            let hint = if *most_busy < 1.2 {
+                format!(
+                    " 바쁜 코어는 많아야 {most_busy:.1}개였습니다: 작업이 한 번에 한 스레드씩 \
+                     실행되었습니다(뜨거운 루프 전체를 감싼 락, 또는 스레드를 아예 만들지 \
+                     않았나요?)."
+                )
+            } else {
+                " 코어는 바빴지만 작업이 빨라지지 않았습니다: 항목마다 드는 부담이 큽니다(항목마다 \
+                 스레드, 락, 할당을 하나씩 쓰지 않나요?)."
+                    .to_string()
+            };
+            (
+                format!(
+                    "“{what}”은(는) 코스 자체의 병렬 루프가 분명히 빨랐던 라운드 \
+                     {decisive_rounds}개 중 어디에서도 스레드 {threads}개로 코스의 스레드 하나짜리 \
+                     루프보다 빠르지 않았습니다.{hint}"
+                ),
+                Some(format!(
+                    "스레드 하나보다 {required:.2}배 이상 빠름(같은 실행에서 코스의 병렬 루프는 \
+                     {machine:.2}배)"
+                )),
+                Some(format!(
+                    "{candidate:.2}배(스레드 하나일 때 {} 대비 {}, {rounds}라운드 중 최고)",
+                    ms(*baseline_ms),
+                    ms(*candidate_ms)
+                )),
+            )
+        }
+        KitFailure::Latency {
+            what,
+            concurrent_ms,
+            limit_ms,
+            best_ms,
+            tries,
+            sequential_ms,
+        } => (
+            format!(
+                "“{what}”은(는) 작업을 하나씩 차례로 실행한 만큼 오래 걸렸습니다: 작업들이 \
+                 동시에 진행되지 않았습니다"
+            ),
+            Some(format!(
+                "약 {}(작업이 겹칠 때), 최대 {}",
+                ms(*concurrent_ms),
+                ms(*limit_ms)
+            )),
+            Some(format!(
+                "{tries}번 시도 중 가장 빠른 것이 {}(하나씩 실행하면 적어도 {})",
+                ms(*best_ms),
+                ms(*sequential_ms)
+            )),
+        ),
+        KitFailure::NotLinearizable {
+            label,
+            scenario,
+            replay: seed,
+        } => (
+            format!(
+                "“{label}”의 결과는 선형화 가능하지 않습니다: 연산을 한 번에 하나씩 실행하는 어떤 \
+                 순서로도 스레드들이 본 결과가 나오지 않습니다(init이 먼저, 그다음 스레드들이 \
+                 동시에, 마지막으로 post가 실행됩니다. `!`는 어떤 순서로도 설명되지 않는 결과를 \
+                 표시합니다){}{}",
+                match scenario.is_empty() {
+                    true => String::new(),
+                    false => format!(":\n{}", scenario.trim_end()),
+                },
+                tail(seed)
+            ),
+            None,
+            None,
+        ),
+        KitFailure::LinPanic {
+            panic,
+            label,
+            replay: seed,
+        } => (
+            format!(
+                "{}\n(“{label}”의 시나리오를 실행하는 중){}",
+                panic.trim_end(),
+                tail(seed)
+            ),
+            None,
+            None,
+        ),
+    };
+    if let Some(expected) = expected {
+        out.push_str("\n  기대한 값: ");
+        out.push_str(&expected);
+    }
+    if let Some(actual) = actual {
+        out.push_str("\n  실제 값:   ");
+        out.push_str(&actual);
     }
     out
 }

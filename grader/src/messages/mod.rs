@@ -113,7 +113,7 @@ pub fn message(head: &str, findings: &[SandboxFinding]) -> String {
 
 /// What a check report says, split into the part the grader worded and the
 /// part a check program wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Head<'a> {
     /// The grader's own explanation.
     Grader(&'a Explanation),
@@ -151,6 +151,15 @@ pub fn render(lang: Lang, check: &CheckReport, own: &dyn Fn(&str) -> String) -> 
     }
     let (head, findings) = parts(check);
     let mut text = match (head, &check.race) {
+        // The kit's verdict keeps the check program's replay command
+        // exactly where its English (`own`) does.
+        (Head::Grader(Explanation::KitFailed { failure }), _) => match lang {
+            Lang::En => own(&en::kit_failure(failure)),
+            Lang::Ko => {
+                let replay = !own(REPLAY_PROBE).trim().is_empty();
+                own(&ko::kit_failure(failure, replay))
+            }
+        },
         (Head::Grader(e), _) => explanation(lang, e),
         (Head::Own(_), Some(race)) if lang == Lang::Ko => {
             // The replay command and schedule the check program wrote stay
@@ -228,6 +237,7 @@ pub fn samples() -> (Vec<Explanation>, Vec<SandboxFinding>) {
         },
         Explanation::Skipped {
             reason: "only one core".to_string(),
+            kit: None,
         },
         Explanation::OffFacade {
             uses: vec![
@@ -245,6 +255,7 @@ pub fn samples() -> (Vec<Explanation>, Vec<SandboxFinding>) {
             more: 2,
         },
     ];
+    explanations.extend(kit_samples());
     for crash in [
         Crash::StackOverflow,
         Crash::Abort,
@@ -283,6 +294,93 @@ pub fn samples() -> (Vec<Explanation>, Vec<SandboxFinding>) {
         SandboxFinding::VerdictShapedOutput,
     ];
     (explanations, findings)
+}
+
+/// One of every skip and failure the kit words as data, inside the
+/// explanation that carries it.
+pub fn kit_samples() -> Vec<Explanation> {
+    use threadlings_schema::report::{KitFailure, KitSkip, MachineCores, RaceBuild, RaceReplay};
+    let s = str::to_string;
+    let cores = |affinity, quota| MachineCores {
+        usable: 1,
+        available: 2,
+        affinity,
+        quota,
+    };
+    let replay = RaceReplay {
+        seed: 7,
+        command: s("cargo run -p check-build_a_channel -- fifo_per_sender --seed 7"),
+    };
+    let skips = [
+        KitSkip::OtherBuild {
+            build: RaceBuild::Loom,
+            what: s("two racing sends"),
+        },
+        KitSkip::OtherBuild {
+            build: RaceBuild::Shuttle,
+            what: s("two racing sends"),
+        },
+        KitSkip::TooFewCores {
+            needed: 2,
+            cores: cores(Some(1), None),
+        },
+        KitSkip::BusyMachine {
+            threads: 4,
+            machine_floor: 1.5,
+            decisive_busy: 1.4,
+            decisive_rounds: 1,
+            rounds: 12,
+            rounds_to_fail: 3,
+            cores: cores(None, Some(1.5)),
+        },
+    ];
+    let speedup = |most_busy| KitFailure::Speedup {
+        what: s("parallel_sum(4000000 items, 4 workers)"),
+        threads: 4,
+        decisive_rounds: 3,
+        most_busy,
+        required: 1.45,
+        machine: 1.9,
+        candidate: 0.98,
+        candidate_ms: 101.4,
+        baseline_ms: 99.6,
+        rounds: 12,
+    };
+    let failures = [
+        speedup(1.0),
+        speedup(1.8),
+        KitFailure::Latency {
+            what: s("fetch_all(12 resources, at most 3 at once)"),
+            concurrent_ms: 200.0,
+            limit_ms: 700.0,
+            best_ms: 1203.7,
+            tries: 3,
+            sequential_ms: 1200.0,
+        },
+        KitFailure::NotLinearizable {
+            label: s("Channel::bounded(2)"),
+            scenario: String::new(),
+            replay: replay.clone(),
+        },
+        KitFailure::LinPanic {
+            panic: s("thread 1: Recv panicked: index out of bounds"),
+            label: s("Channel::bounded(2)"),
+            replay,
+        },
+    ];
+    let mut out: Vec<Explanation> = skips
+        .into_iter()
+        .map(|kit| Explanation::Skipped {
+            reason: kit.to_english(),
+            kit: Some(kit),
+        })
+        .collect();
+    out.extend(
+        failures
+            .into_iter()
+            .map(|failure| Explanation::KitFailed { failure }),
+    );
+    out
 }
 
 /// One of every trace cause, execution and object description, for the

@@ -315,7 +315,17 @@ fn status_and_head(check: &CheckPlan, outcome: &RunOutcome) -> (CheckStatus, Hea
 fn verdict_status(verdict: &Verdict) -> (CheckStatus, Head) {
     match verdict {
         Verdict::Passed => (CheckStatus::Passed, Head::Own(String::new())),
-        Verdict::Failed(failure) => (CheckStatus::Failed, Head::Own(failure.render())),
+        // The kit's own verdict (a timing or linearizability check) is
+        // worded from its data, if the check did not reword it.
+        Verdict::Failed(failure) => match failure.kit_data() {
+            Some(kit) => (
+                CheckStatus::Failed,
+                Head::Grader(Explanation::KitFailed {
+                    failure: kit.clone(),
+                }),
+            ),
+            None => (CheckStatus::Failed, Head::Own(failure.render())),
+        },
         Verdict::NotStarted { message } => (
             CheckStatus::Failed,
             Head::Grader(Explanation::NotStarted {
@@ -329,10 +339,12 @@ fn verdict_status(verdict: &Verdict) -> (CheckStatus, Head) {
                 message: message.clone(),
             }),
         ),
-        Verdict::Skipped { reason } => (
+        Verdict::Skipped { reason, kit } => (
             CheckStatus::Skipped,
             Head::Grader(Explanation::Skipped {
                 reason: reason.clone(),
+                // The data only where it is what the reason says.
+                kit: kit.clone().filter(|kit| kit.to_english() == *reason),
             }),
         ),
     }

@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use threadlings_schema::protocol::Message;
-use threadlings_schema::report::{Scenario as ScenarioEvidence, ScenarioOp};
+use threadlings_schema::report::{RaceReplay, Scenario as ScenarioEvidence, ScenarioOp};
 
 use crate::race::{Explore, Model, Violation, replay_command};
 use crate::{CheckResult, Ctx, Failure, Stop};
@@ -509,9 +509,12 @@ pub fn render_text(scenario: &ScenarioEvidence) -> String {
 
 mod stress;
 
-/// The replay sentence every failure ends with.
-fn replay(ctx: &Ctx) -> String {
-    format!("seed {}; replay: {}", ctx.seed(), replay_command(ctx))
+/// The replay every failure ends with (`seed N; replay: ...`).
+fn replay(ctx: &Ctx) -> RaceReplay {
+    RaceReplay {
+        seed: ctx.seed(),
+        command: replay_command(ctx),
+    }
 }
 
 /// A failing scenario, the history that failed, and why.

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
-use threadlings_schema::report::{Coverage, CoverageTool};
+use threadlings_schema::report::{Coverage, CoverageTool, KitFailure};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -128,9 +128,11 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
             let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
             shown.notes.push(sizes_note);
             send_evidence(check, shown);
-            Err(Stop::Fail(Failure::new(format!(
-                "{message}\nwhile running a scenario of {label}\n{replay}"
-            ))))
+            Err(Stop::Fail(Failure::kit(KitFailure::LinPanic {
+                panic: message,
+                label,
+                replay,
+            })))
         }
         Ok(Err(Found::NotLinearizable(found))) => {
             let NotLinearizable {
@@ -151,11 +153,11 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
             ));
             let text = render_text(&shown);
             send_evidence(check, shown);
-            Err(Stop::Fail(Failure::new(format!(
-                "the results of {label} are not linearizable: no order of the operations, one \
-                 at a time, gives what the threads saw (init runs first, then the threads at \
-                 the same time, then post; `!` marks a result no order explains):\n{text}{replay}"
-            ))))
+            Err(Stop::Fail(Failure::kit(KitFailure::NotLinearizable {
+                label,
+                scenario: text,
+                replay,
+            })))
         }
         Err(Stop::Fail(mut failure)) => {
             // A deadlock or a hang: show the scenario it happened in.
@@ -166,13 +168,15 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                      interleaving of it, so some thread waits for a wake-up that never comes"
                 ));
                 failure.message = format!(
-                    "{}\nin this scenario:\n{}{replay}",
+                    "{}\nin this scenario:\n{}{}",
                     failure.message.trim_end(),
-                    render_text(&shown)
+                    render_text(&shown),
+                    replay.to_english()
                 );
                 send_evidence(check, shown);
             } else {
-                failure.message = format!("{}\n{replay}", failure.message.trim_end());
+                failure.message =
+                    format!("{}\n{}", failure.message.trim_end(), replay.to_english());
             }
             Err(Stop::Fail(failure))
         }

@@ -167,19 +167,20 @@ impl Explore {
 
 #[cfg(not(shuttle))]
 mod imp {
+    use threadlings_schema::report::{KitSkip, RaceBuild};
+
     use super::{Explore, Outcome};
-    use crate::{CheckResult, Ctx, skip};
+    use crate::{CheckResult, Ctx, Stop};
 
     pub(super) fn check<F, R>(explore: Explore, _ctx: &mut Ctx, _scenario: F) -> CheckResult
     where
         F: Fn() -> R + Send + Sync + 'static,
         R: Outcome,
     {
-        skip!(
-            "the schedule exploration of {} runs only in the `shuttle` build (RUSTFLAGS=\"--cfg \
-             shuttle\")",
-            explore.what
-        )
+        Err(Stop::KitSkip(KitSkip::OtherBuild {
+            build: RaceBuild::Shuttle,
+            what: explore.what,
+        }))
     }
 }
 

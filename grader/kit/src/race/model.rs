@@ -86,17 +86,19 @@ impl Model {
 
 #[cfg(not(loom))]
 mod imp {
+    use threadlings_schema::report::{KitSkip, RaceBuild};
+
     use super::Model;
-    use crate::{CheckResult, Ctx, skip};
+    use crate::{CheckResult, Ctx, Stop};
 
     pub(super) fn check<F>(model: Model, _ctx: &mut Ctx, _scenario: F) -> CheckResult
     where
         F: Fn() + Sync + Send + 'static,
     {
-        skip!(
-            "the model check of {} runs only in the `loom` build (RUSTFLAGS=\"--cfg loom\")",
-            model.what
-        )
+        Err(Stop::KitSkip(KitSkip::OtherBuild {
+            build: RaceBuild::Loom,
+            what: model.what,
+        }))
     }
 }
 

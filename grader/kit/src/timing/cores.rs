@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use threadlings_schema::report::MachineCores;
+
 /// The cores this process may use, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cores {
@@ -33,20 +35,17 @@ impl Cores {
 
     /// For messages: `1 usable core (affinity 1 CPU, no CPU quota)`.
     pub fn describe(&self) -> String {
-        let usable = self.usable();
-        let affinity = match self.affinity {
-            Some(n) => format!("affinity {n} CPU{}", if n == 1 { "" } else { "s" }),
-            None => "affinity unknown".to_string(),
-        };
-        let quota = match self.quota {
-            Some(q) => format!("cgroup CPU quota {q:.2} cores"),
-            None => "no CPU quota".to_string(),
-        };
-        format!(
-            "{usable} usable core{} ({affinity}, {quota}, available_parallelism {})",
-            if usable == 1 { "" } else { "s" },
-            self.available
-        )
+        self.to_data().to_english()
+    }
+
+    /// The cores as a report's data.
+    pub fn to_data(&self) -> MachineCores {
+        MachineCores {
+            usable: self.usable(),
+            available: self.available,
+            affinity: self.affinity,
+            quota: self.quota,
+        }
     }
 }
 

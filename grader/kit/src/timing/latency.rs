@@ -10,6 +10,8 @@
 
 use std::time::{Duration, Instant};
 
+use threadlings_schema::report::KitFailure;
+
 use crate::{Failure, Stop};
 
 /// Blocks the calling thread for `duration` without using the CPU, as a
@@ -116,27 +118,24 @@ impl LatencyMeasurement {
         if self.passed() {
             return Ok(());
         }
-        Err(Stop::Fail(
-            Failure::new(format!(
-                "{what} took as long as running the tasks one after another: they were not \
-                 in flight at the same time"
-            ))
-            .expected(format!(
-                "about {} (tasks overlapping), at most {}",
-                ms(self.expected.concurrent),
-                ms(self.expected.limit())
-            ))
-            .actual(format!(
-                "{} at best over {} tries (one at a time takes at least {})",
-                ms(self.best()),
-                self.tries.len(),
-                ms(self.expected.sequential)
-            )),
-        ))
+        Err(Stop::Fail(Failure::kit(KitFailure::Latency {
+            what: what.to_string(),
+            concurrent_ms: in_ms(self.expected.concurrent),
+            limit_ms: in_ms(self.expected.limit()),
+            best_ms: in_ms(self.best()),
+            tries: self.tries.len(),
+            sequential_ms: in_ms(self.expected.sequential),
+        })))
     }
 }
 
 /// `123 ms`.
 pub fn ms(duration: Duration) -> String {
-    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+    format!("{:.0} ms", in_ms(duration))
+}
+
+/// A duration in milliseconds, as a report's data carries it (and [`ms`]
+/// rounds it).
+pub(crate) fn in_ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }

@@ -29,7 +29,9 @@
 use std::time::{Duration, Instant};
 
 use super::cores::{Cores, cores, process_cpu_time};
-use super::latency::ms;
+use threadlings_schema::report::{KitFailure, KitSkip};
+
+use super::latency::{in_ms, ms};
 use crate::{Failure, Stop};
 
 /// How to measure and judge a speedup.
@@ -198,11 +200,10 @@ pub fn require_cores(n: usize) -> Result<Cores, Stop> {
     super::claim_machine("require_cores");
     let cores = cores();
     if cores.usable() < n {
-        return Err(Stop::Skip(format!(
-            "a speedup needs {n} cores and this machine gives {}; the structural checks \
-             (tasks alive at once, thread counts) still grade this exercise",
-            cores.describe()
-        )));
+        return Err(Stop::KitSkip(KitSkip::TooFewCores {
+            needed: n,
+            cores: cores.to_data(),
+        }));
     }
     Ok(cores)
 }
@@ -377,56 +378,33 @@ impl Speedup {
         }
         let machine = self.machine_speedup();
         if self.decisive_rounds() < self.trial.rounds_to_fail {
-            return Err(Stop::Skip(format!(
-                "the machine could not run {} threads in parallel during this check: the \
-                 course's own parallel loop showed it clearly (at least {:.1}x faster than one \
-                 thread with {:.1} cores busy) in {} of {} rounds, {} needed to judge ({}; other \
-                 processes may be using the cores). The structural checks still grade this \
-                 exercise",
-                self.threads,
-                self.trial.machine_floor,
-                self.trial.decisive_busy,
-                self.decisive_rounds(),
-                self.rounds.len(),
-                self.trial.rounds_to_fail,
-                self.cores.describe()
-            )));
+            return Err(Stop::KitSkip(KitSkip::BusyMachine {
+                threads: self.threads,
+                machine_floor: self.trial.machine_floor,
+                decisive_busy: self.trial.decisive_busy,
+                decisive_rounds: self.decisive_rounds(),
+                rounds: self.rounds.len(),
+                rounds_to_fail: self.trial.rounds_to_fail,
+                cores: self.cores.to_data(),
+            }));
         }
-        let candidate_busy = self
+        let most_busy = self
             .rounds
             .iter()
             .map(|r| r.candidate_busy)
             .fold(0.0, f64::max);
-        let hint = if candidate_busy < 1.2 {
-            format!(
-                " It kept at most {candidate_busy:.1} cores busy: the work ran one thread at a \
-                 time (a lock held around the hot loop, or no threads at all?)."
-            )
-        } else {
-            " The cores were busy but the work did not go faster: overhead per item \
-             (a thread, a lock or an allocation per item?)."
-                .to_string()
-        };
-        Err(Stop::Fail(
-            Failure::new(format!(
-                "{what} was not faster with {} threads than the course's loop on one thread, in \
-                 any of the {} rounds where the course's own parallel loop clearly was.{hint}",
-                self.threads,
-                self.decisive_rounds()
-            ))
-            .expected(format!(
-                "at least {:.2}x faster than one thread (the course's parallel loop reached \
-                 {machine:.2}x in the same run)",
-                self.required()
-            ))
-            .actual(format!(
-                "{:.2}x ({} vs {} on one thread, best of {} rounds)",
-                self.candidate_speedup(),
-                ms(self.best_candidate()),
-                ms(self.best_baseline()),
-                self.rounds.len()
-            )),
-        ))
+        Err(Stop::Fail(Failure::kit(KitFailure::Speedup {
+            what: what.to_string(),
+            threads: self.threads,
+            decisive_rounds: self.decisive_rounds(),
+            most_busy,
+            required: self.required(),
+            machine,
+            candidate: self.candidate_speedup(),
+            candidate_ms: in_ms(self.best_candidate()),
+            baseline_ms: in_ms(self.best_baseline()),
+            rounds: self.rounds.len(),
+        })))
     }
 }
 
@@ -501,7 +479,7 @@ mod tests {
             !trial.done(&one, trial.budget),
             "min_rounds before the budget stops"
         );
-        assert!(matches!(one.judge("x"), Err(Stop::Skip(_))));
+        assert!(matches!(one.judge("x"), Err(Stop::KitSkip(_))));
         let three = speedup(vec![serialized; 3]);
         assert!(!trial.done(&three, short));
         assert!(trial.done(&three, trial.budget));
@@ -557,7 +535,7 @@ mod tests {
         assert!(!serialized.round_passes(&serialized.rounds[0]));
         // Rounds this loaded cannot fail an answer (the control was not
         // clearly parallel): the trial skips.
-        assert!(matches!(serialized.judge("x"), Err(Stop::Skip(_))));
+        assert!(matches!(serialized.judge("x"), Err(Stop::KitSkip(_))));
         // On an idle machine (control ~1.9) the floor stays 1.2.
         let idle = speedup(vec![round(1000, 520, 560, 1.2)]);
         assert!(idle.round_passes(&idle.rounds[0]));
@@ -581,7 +559,7 @@ mod tests {
         let trial = speedup(vec![loaded; 6]);
         assert_eq!(trial.informative_rounds(), 6);
         assert_eq!(trial.decisive_rounds(), 0);
-        assert!(matches!(trial.judge("x"), Err(Stop::Skip(_))));
+        assert!(matches!(trial.judge("x"), Err(Stop::KitSkip(_))));
         let idle = speedup(vec![round(1000, 520, 1000, 1.0); 3]);
         assert_eq!(idle.decisive_rounds(), 3);
         assert!(matches!(idle.judge("x"), Err(Stop::Fail(_))));
