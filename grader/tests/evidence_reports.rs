@@ -40,6 +40,7 @@ fn scenario() -> Scenario {
         ],
         notes: vec!["shrunk from 11 to 4 operations".to_string()],
         trace: Vec::new(),
+        ..Scenario::default()
     }
 }
 
@@ -60,6 +61,7 @@ fn table() -> OutcomeTable {
             row("flag=1 data=0", OutcomeClass::Forbidden, false, 0, "ok"),
         ],
         notes: vec!["loom: 6 interleavings; stress: 1000 runs on this machine".to_string()],
+        run: None,
     }
 }
 

@@ -1531,3 +1531,286 @@ fn a_kit_verdict_reworded_by_its_check_keeps_the_checks_words() {
     );
     assert_eq!(in_lang(Lang::Ko, &checks[0]), "건너뜀: reworded");
 }
+
+// ---------------------------------------------------------------------------
+// The litmus and linearizability kits' own words, as data: a Korean report
+// of a forbidden outcome or an unexplained result reads Korean around the
+// instructor's values, and English stays the kit's text.
+
+fn in_report(lang: Lang, check: CheckReport) -> String {
+    let report = GradeReport {
+        format_version: REPORT_FORMAT_VERSION,
+        subject: "exercises".to_string(),
+        seed: 4242,
+        score: 0.0,
+        max_score: check.max_score,
+        duration_ms: 10,
+        exercises: vec![exercise(
+            "08-atomics",
+            "Atomics",
+            ExerciseStatus::Failed,
+            vec![check],
+        )],
+    };
+    human::render_in(&report, false, lang)
+}
+
+fn replay_data() -> threadlings_schema::report::RaceReplay {
+    threadlings_schema::report::RaceReplay {
+        seed: 7,
+        command: "cargo run -p check-atomics -- mailbox_litmus_stress --seed 7".to_string(),
+    }
+}
+
+#[test]
+fn a_litmus_failure_and_its_table_read_korean_around_the_values() {
+    use threadlings_schema::report::{
+        KitFailure, LitmusRun, LitmusTool, OutcomeClass, OutcomeRow, OutcomeTable,
+    };
+    let run = LitmusRun::Stress {
+        runs: 1559,
+        arch: "x86_64".to_string(),
+        cores: 2,
+    };
+    let row = |outcome: &str, class, seen, verdict: &str| OutcomeRow {
+        outcome: outcome.to_string(),
+        class,
+        allowed: None,
+        seen: Some(seen),
+        verdict: verdict.to_string(),
+    };
+    let table = OutcomeTable {
+        label: "message passing through the Mailbox".to_string(),
+        results: vec!["flag".to_string(), "words".to_string()],
+        rows: vec![
+            row(
+                "flag=0 words=0 (the reader came first)",
+                OutcomeClass::Acceptable,
+                683,
+                "ok",
+            ),
+            row(
+                "flag=1 words=0 (the flag only)",
+                OutcomeClass::Forbidden,
+                3,
+                "FORBIDDEN",
+            ),
+        ],
+        notes: run.notes_english(),
+        run: Some(run),
+    };
+    let failure = KitFailure::LitmusForbidden {
+        tool: LitmusTool::Stress,
+        label: table.label.clone(),
+        outcomes: vec!["flag=1 words=0 (the flag only)".to_string()],
+        table: String::new(),
+        replay: replay_data(),
+    };
+    let check = CheckReport {
+        outcomes: Some(table.clone()),
+        ..explained(
+            "mailbox_litmus_stress",
+            CheckKind::Race,
+            CheckStatus::Failed,
+            1.0,
+            Explanation::KitFailed { failure },
+            Vec::new(),
+        )
+    };
+    assert_translated(&check);
+    let korean = in_report(Lang::Ko, check.clone());
+    for english in [
+        "outcomes of",
+        "allowed by model",
+        "seen here",
+        "verdict",
+        "acceptable",
+        "FORBIDDEN",
+        "not run",
+        "runs on this machine",
+        "this machine showed",
+        "decided by the model check",
+    ] {
+        assert!(!korean.contains(english), "{english} left in:\n{korean}");
+    }
+    for value in [
+        "“message passing through the Mailbox”",
+        "flag=1 words=0 (the flag only)",
+        "금지된 결과!",
+        "x86_64",
+        "1559",
+    ] {
+        assert!(korean.contains(value), "{value} missing:\n{korean}");
+    }
+    // English: the table as the kit always wrote it.
+    let english = in_report(Lang::En, check);
+    assert!(english.contains(&table.to_text().lines().next().unwrap().to_string()));
+    assert!(english.contains("this machine showed a forbidden outcome of"));
+    // A table whose notes are not its data's keeps its notes.
+    let edited = OutcomeTable {
+        notes: vec!["hand-written note".to_string()],
+        ..table
+    };
+    assert!(messages::ko::outcome_table(&edited).contains("hand-written note"));
+}
+
+#[test]
+fn a_linearizability_failure_reads_korean_around_the_operations_and_values() {
+    use threadlings_schema::report::{
+        KitFailure, LinSizes, RaceFailure, RacePanic, Scenario, ScenarioCandidate, ScenarioNote,
+        ScenarioOp, ScenarioPart, ScenarioWhy,
+    };
+    let op = |op: &str, result: &str, unexplained| ScenarioOp {
+        op: op.to_string(),
+        result: Some(result.to_string()),
+        call: 0,
+        ret: Some(1),
+        unexplained,
+    };
+    let why = ScenarioWhy {
+        explained: 2,
+        operations: 4,
+        candidates: vec![ScenarioCandidate {
+            part: ScenarioPart::Thread { index: 0 },
+            op: "Recv".to_string(),
+            returned: "Some(2)".to_string(),
+            model: Some("Some(1)".to_string()),
+        }],
+    };
+    let note = ScenarioNote::Found {
+        execution: 41,
+        executions: 400,
+        sizes: LinSizes {
+            init: 2,
+            threads: 3,
+            ops: 3,
+            post: 1,
+            runs: 20,
+        },
+        original: 11,
+        operations: 4,
+        steps: 5,
+    };
+    let scenario = Scenario {
+        label: "Channel::new(2)".to_string(),
+        threads: vec![
+            vec![op("Recv", "Some(2)", true)],
+            vec![
+                op("Send(1)", "Ok(())", false),
+                op("Send(2)", "Ok(())", false),
+            ],
+        ],
+        post: vec![op("TryRecv", "Ok(1)", false)],
+        unexplained: why.to_english(),
+        notes: vec![note.to_english()],
+        why: Some(why),
+        about: vec![note],
+        ..Scenario::default()
+    };
+    let failure = KitFailure::NotLinearizable {
+        label: scenario.label.clone(),
+        scenario: String::new(),
+        replay: replay_data(),
+    };
+    let stress = CheckReport {
+        scenario: Some(scenario.clone()),
+        ..explained(
+            "channel_lin",
+            CheckKind::Race,
+            CheckStatus::Failed,
+            3.0,
+            Explanation::KitFailed { failure },
+            Vec::new(),
+        )
+    };
+    let korean = in_report(Lang::Ko, stress.clone());
+    for english in [
+        "thread 0",
+        "returned",
+        "a sequential run would",
+        "no sequential order",
+        "found at execution",
+        "shrunk from",
+        "scenarios of",
+    ] {
+        assert!(!korean.contains(english), "{english} left in:\n{korean}");
+    }
+    for value in [
+        "스레드 0",
+        "Recv",
+        "Some(2)",
+        "Some(1)",
+        "TryRecv: Ok(1)",
+        "post:",
+    ] {
+        assert!(korean.contains(value), "{value} missing:\n{korean}");
+    }
+    let english = in_report(Lang::En, stress);
+    assert!(english.contains(&scenario.to_text().lines().next().unwrap().to_string()));
+    assert!(english.contains("  thread 0 Recv returned Some(2), but a sequential run would"));
+
+    // The model check of the same object: its race failure's invariant is
+    // the kit's sentence about the scenario's object.
+    let race = RaceFailure::ModelFailed {
+        what: "the lesson's channel scenarios".to_string(),
+        execution: 1,
+        preemption_bound: 3,
+        panic: RacePanic {
+            message: format!(
+                "{}\n{}",
+                Scenario::not_linearizable_english("Channel::new(2)"),
+                Scenario::IN_THE_REPORT_ENGLISH
+            ),
+            location: None,
+            hint: None,
+        },
+        replay: replay_data(),
+    };
+    let message = race.to_english();
+    let model = CheckReport {
+        scenario: Some(scenario),
+        race: Some(race),
+        ..check(
+            "channel_lin_model",
+            CheckKind::Race,
+            CheckStatus::Failed,
+            2.0,
+            &message,
+        )
+    };
+    let korean = in_lang(Lang::Ko, &model);
+    assert!(!korean.contains("not linearizable"), "{korean}");
+    assert!(!korean.contains("the scenario in the report"), "{korean}");
+    assert!(korean.contains("“Channel::new(2)”의 결과는 선형화 가능하지 않습니다"));
+    assert_eq!(in_lang(Lang::En, &model), message);
+}
+
+#[test]
+fn a_hung_linearizability_stress_run_reads_korean_with_its_scenario() {
+    use threadlings_schema::report::{KitFailure, RaceFailure, WatchedRun};
+    let failure = KitFailure::LinUnfinished {
+        label: "Channel::new(2)".to_string(),
+        race: Box::new(RaceFailure::Hang {
+            run: WatchedRun::Run {
+                what: KitFailure::lin_stress_run_english("Channel::new(2)"),
+            },
+            limit_ms: 20_000,
+            threads: Vec::new(),
+        }),
+        scenario: Some(String::new()),
+        replay: replay_data(),
+    };
+    let check = explained(
+        "channel_lin",
+        CheckKind::Race,
+        CheckStatus::Failed,
+        3.0,
+        Explanation::KitFailed { failure },
+        Vec::new(),
+    );
+    assert_translated(&check);
+    let korean = in_lang(Lang::Ko, &check);
+    assert!(korean.contains("이 시나리오에서:"), "{korean}");
+    assert!(!korean.contains("linearizability stress run"), "{korean}");
+    assert!(check.message.contains("\nin this scenario:\n"));
+}

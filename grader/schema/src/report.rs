@@ -554,6 +554,14 @@ pub struct Scenario {
     /// How the scenario was found and shrunk (runs, sizes, tool).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Why the results are wrong, as data, when the kit wrote
+    /// `unexplained`: its English is [`ScenarioWhy::to_english`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<ScenarioWhy>,
+    /// The kit's notes as data: `notes` is their English
+    /// ([`ScenarioNote::to_english`]), one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub about: Vec<ScenarioNote>,
     /// The interleaving at the granularity of operations, one call or
     /// return per line in clock order, when no finer one was recorded: a
     /// schedule exploration or model check sends the failing execution's
@@ -594,6 +602,10 @@ pub struct OutcomeTable {
     /// How the outcomes were enumerated and observed (model, runs, machine).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// How the kit filled the table, as data: `notes` is its English
+    /// ([`LitmusRun::notes_english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<LitmusRun>,
 }
 
 /// One outcome of a litmus program.
@@ -611,8 +623,105 @@ pub struct OutcomeRow {
     /// stress runs were made in this build).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen: Option<u64>,
-    /// `ok`, `interesting` or `FORBIDDEN`.
+    /// `ok`, `interesting` or `FORBIDDEN` ([`OutcomeVerdict::as_str`]).
     pub verdict: String,
+}
+
+impl OutcomeRow {
+    /// The verdict as data (`None` for a word the kit does not write).
+    pub fn verdict_kind(&self) -> Option<OutcomeVerdict> {
+        OutcomeVerdict::from_wire(&self.verdict)
+    }
+}
+
+/// The verdict on one outcome of a litmus program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeVerdict {
+    /// Not seen or allowed, or not forbidden.
+    Ok,
+    /// An interesting outcome that happened.
+    Interesting,
+    /// A forbidden outcome that happened: the check fails.
+    Forbidden,
+}
+
+impl OutcomeVerdict {
+    /// The word `OutcomeRow::verdict` holds (the same in every language on
+    /// the wire: the report translates it from this).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeVerdict::Ok => "ok",
+            OutcomeVerdict::Interesting => "interesting",
+            OutcomeVerdict::Forbidden => "FORBIDDEN",
+        }
+    }
+
+    pub fn from_wire(word: &str) -> Option<OutcomeVerdict> {
+        [
+            OutcomeVerdict::Ok,
+            OutcomeVerdict::Interesting,
+            OutcomeVerdict::Forbidden,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == word)
+    }
+}
+
+/// How a litmus check filled its outcome table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LitmusRun {
+    /// The model check (`loom`): the outcomes of `interleavings`
+    /// interleavings under the answer's orderings.
+    Model { interleavings: u64 },
+    /// The stress check: `runs` runs on this machine.
+    Stress {
+        runs: u64,
+        /// `std::env::consts::ARCH`.
+        arch: String,
+        cores: usize,
+    },
+}
+
+impl LitmusRun {
+    /// The table's notes, as the kit has always written them.
+    pub fn notes_english(&self) -> Vec<String> {
+        match self {
+            LitmusRun::Model { interleavings } => vec![
+                format!(
+                    "allowed: the outcomes loom produced in {interleavings} interleavings under \
+                     your orderings (loom models the stale values Relaxed and Acquire loads may \
+                     return, not every Relaxed behaviour, and treats SeqCst like AcqRel)"
+                ),
+                "seen here: counted by the stress check of the same program".to_string(),
+            ],
+            LitmusRun::Stress { runs, arch, cores } => vec![
+                format!(
+                    "seen here: {runs} runs on this machine ({arch}, {cores} cores), with random \
+                     pauses at atomic operations"
+                ),
+                "allowed: decided by the model check (loom) of the same program".to_string(),
+            ],
+        }
+    }
+
+    /// Which engine, for a failure.
+    pub fn tool(&self) -> LitmusTool {
+        match self {
+            LitmusRun::Model { .. } => LitmusTool::Model,
+            LitmusRun::Stress { .. } => LitmusTool::Stress,
+        }
+    }
+}
+
+/// The engine of a litmus check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LitmusTool {
+    /// `loom`: what the orderings allow.
+    Model,
+    /// Real threads: what this machine showed.
+    Stress,
 }
 
 /// How an instructor classes an outcome of a litmus program.
@@ -741,6 +850,184 @@ impl OutcomeTable {
             out.push_str(&format!("  {note}\n"));
         }
         out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The linearizability kit's own lines about a scenario, as data. The
+// operations and values (`Recv`, `Some(2)`) are the instructor's `Spec`
+// words (its `Debug`), values in every language; the sentences around them
+// are the kit's, English here (the kit writes them into the scenario it
+// sends), Korean in the grader's `messages::ko`.
+
+/// Where an operation of a scenario ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScenarioPart {
+    Init,
+    Thread { index: usize },
+    Post,
+}
+
+impl ScenarioPart {
+    /// `init`, `thread 1`, `post`.
+    pub fn to_english(self) -> String {
+        match self {
+            ScenarioPart::Init => "init".to_string(),
+            ScenarioPart::Thread { index } => format!("thread {index}"),
+            ScenarioPart::Post => "post".to_string(),
+        }
+    }
+}
+
+/// Why no sequential order explains a scenario's results: the longest
+/// prefix some order explains, and the operations that could come next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioWhy {
+    pub explained: usize,
+    pub operations: usize,
+    pub candidates: Vec<ScenarioCandidate>,
+}
+
+/// An operation that could come next, what it returned, and what the
+/// sequential model would have returned there (`None`: it would block).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioCandidate {
+    pub part: ScenarioPart,
+    pub op: String,
+    pub returned: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl ScenarioWhy {
+    /// The lines of `Scenario::unexplained`, as the kit has always written
+    /// them.
+    pub fn to_english(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "no sequential order of these operations (keeping every operation that returned \
+             before another was called in front of it) gives these results: the longest \
+             explainable prefix holds {} of {} operations; after it, none of these can come next:",
+            self.explained, self.operations
+        )];
+        for c in &self.candidates {
+            let model = match &c.model {
+                Some(ret) => format!("a sequential run would return {ret} here"),
+                None => "a sequential run would block here".to_string(),
+            };
+            lines.push(format!(
+                "  {} {} returned {}, but {model}",
+                c.part.to_english(),
+                c.op,
+                c.returned
+            ));
+        }
+        lines
+    }
+}
+
+/// The sizes of a linearizability stress run's scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinSizes {
+    pub init: usize,
+    pub threads: usize,
+    pub ops: usize,
+    pub post: usize,
+    /// Executions of each scenario.
+    pub runs: usize,
+}
+
+impl LinSizes {
+    pub fn to_english(&self) -> String {
+        format!(
+            "scenarios of {} init, {} threads × {} operations, {} post; {} executions each, with \
+             random pauses at every lock, wait, notify and atomic operation",
+            self.init, self.threads, self.ops, self.post, self.runs
+        )
+    }
+}
+
+/// A note of the kit on a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScenarioNote {
+    /// How the stress run generated its scenarios (a panic's scenario).
+    Sizes { sizes: LinSizes },
+    /// Where a stress run found the failure and how it was shrunk.
+    /// `execution` from 1.
+    Found {
+        execution: usize,
+        executions: usize,
+        sizes: LinSizes,
+        original: usize,
+        operations: usize,
+        steps: usize,
+    },
+    /// The scenario running when a stress run hung or deadlocked.
+    DidNotFinish { sizes: LinSizes },
+}
+
+impl ScenarioNote {
+    pub fn to_english(&self) -> String {
+        match self {
+            ScenarioNote::Sizes { sizes } => sizes.to_english(),
+            ScenarioNote::Found {
+                execution,
+                executions,
+                sizes,
+                original,
+                operations,
+                steps,
+            } => format!(
+                "found at execution {execution} of {executions} ({}); shrunk from {original} to \
+                 {operations} operations in {steps} steps, each smaller scenario run until it \
+                 failed again",
+                sizes.to_english()
+            ),
+            ScenarioNote::DidNotFinish { sizes } => format!(
+                "this scenario did not finish ({}); the model finishes every interleaving of it, \
+                 so some thread waits for a wake-up that never comes",
+                sizes.to_english()
+            ),
+        }
+    }
+}
+
+impl Scenario {
+    /// The invariant a linearizability model check or exploration reports
+    /// broken (a value of its `RaceFailure`): the kit's sentence, worded in
+    /// Korean where a report's race failure still says exactly this of its
+    /// scenario's label.
+    pub fn not_linearizable_english(label: &str) -> String {
+        format!(
+            "the results of {label} are not linearizable: no order of its operations, one at a \
+             time, gives them"
+        )
+    }
+
+    /// What the invariant above saw, when the grader shows the scenario.
+    pub const IN_THE_REPORT_ENGLISH: &'static str = "the scenario in the report";
+
+    /// `why`, if `unexplained` is still its English.
+    pub fn why_data(&self) -> Option<&ScenarioWhy> {
+        self.why
+            .as_ref()
+            .filter(|why| why.to_english() == self.unexplained)
+    }
+
+    /// `about`, if `notes` is still its English.
+    pub fn about_data(&self) -> Option<&[ScenarioNote]> {
+        let english: Vec<String> = self.about.iter().map(ScenarioNote::to_english).collect();
+        (!self.about.is_empty() && english == self.notes).then_some(self.about.as_slice())
+    }
+}
+
+impl OutcomeTable {
+    /// `run`, if `notes` is still its English.
+    pub fn run_data(&self) -> Option<&LitmusRun> {
+        self.run
+            .as_ref()
+            .filter(|run| run.notes_english() == self.notes)
     }
 }
 
@@ -2223,6 +2510,29 @@ pub enum KitFailure {
         label: String,
         replay: RaceReplay,
     },
+    /// A linearizability stress run deadlocked or hung (the watcher's
+    /// `race` failure); `scenario` is `Some` when a scenario was running
+    /// (its text, empty under the grader, which shows the evidence).
+    LinUnfinished {
+        /// The object (the spec's label); the watched run's `what` is
+        /// [`KitFailure::lin_stress_run_english`] of it.
+        label: String,
+        race: Box<RaceFailure>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scenario: Option<String>,
+        replay: RaceReplay,
+    },
+    /// A litmus check saw (stress) or allowed (model) outcomes its table
+    /// forbids; `outcomes` are the rows' outcomes, `table` the table as
+    /// text when no grader renders the evidence (empty under the grader).
+    LitmusForbidden {
+        tool: LitmusTool,
+        label: String,
+        outcomes: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        table: String,
+        replay: RaceReplay,
+    },
 }
 
 /// `123 ms`, as the timing kit writes a duration.
@@ -2294,6 +2604,11 @@ impl KitSkip {
 }
 
 impl KitFailure {
+    /// What the linearizability kit's watcher says it watched.
+    pub fn lin_stress_run_english(label: &str) -> String {
+        format!("the linearizability stress run of {label}")
+    }
+
     /// The failure's message, as the kit has always written it.
     pub fn to_english(&self) -> String {
         match self {
@@ -2342,6 +2657,43 @@ impl KitFailure {
                 "{panic}\nwhile running a scenario of {label}\n{}",
                 replay.to_english()
             ),
+            KitFailure::LinUnfinished {
+                race,
+                scenario: Some(text),
+                replay,
+                ..
+            } => format!(
+                "{}\nin this scenario:\n{text}{}",
+                race.to_english().trim_end(),
+                replay.to_english()
+            ),
+            KitFailure::LinUnfinished {
+                race,
+                scenario: None,
+                replay,
+                ..
+            } => format!("{}\n{}", race.to_english().trim_end(), replay.to_english()),
+            KitFailure::LitmusForbidden {
+                tool,
+                label,
+                outcomes,
+                table,
+                replay,
+            } => {
+                let how = match tool {
+                    LitmusTool::Model => "your orderings allow",
+                    LitmusTool::Stress => "this machine showed",
+                };
+                let shown = match table.is_empty() {
+                    true => String::new(),
+                    false => format!("\n{table}"),
+                };
+                format!(
+                    "{how} a forbidden outcome of {label}: {}{shown}\n{}",
+                    outcomes.join("; "),
+                    replay.to_english()
+                )
+            }
         }
     }
 
@@ -2363,7 +2715,10 @@ impl KitFailure {
                 ms_english(*concurrent_ms),
                 ms_english(*limit_ms)
             )),
-            KitFailure::NotLinearizable { .. } | KitFailure::LinPanic { .. } => None,
+            KitFailure::NotLinearizable { .. }
+            | KitFailure::LinPanic { .. }
+            | KitFailure::LinUnfinished { .. }
+            | KitFailure::LitmusForbidden { .. } => None,
         }
     }
 
@@ -2391,7 +2746,10 @@ impl KitFailure {
                 ms_english(*best_ms),
                 ms_english(*sequential_ms)
             )),
-            KitFailure::NotLinearizable { .. } | KitFailure::LinPanic { .. } => None,
+            KitFailure::NotLinearizable { .. }
+            | KitFailure::LinPanic { .. }
+            | KitFailure::LinUnfinished { .. }
+            | KitFailure::LitmusForbidden { .. } => None,
         }
     }
 }
@@ -2637,6 +2995,218 @@ mod kit_english {
             replay: seed,
         });
         assert_eq!(new.render(), old);
+    }
+
+    #[test]
+    fn litmus_words_read_as_before() {
+        // The old notes of `Litmus::model` and `Litmus::stress`.
+        let n = 9u64;
+        assert_eq!(
+            LitmusRun::Model { interleavings: n }.notes_english(),
+            vec![
+                format!(
+                    "allowed: the outcomes loom produced in {} interleavings under your \
+                     orderings (loom models the stale values Relaxed and Acquire loads may \
+                     return, not every Relaxed behaviour, and treats SeqCst like AcqRel)",
+                    n
+                ),
+                "seen here: counted by the stress check of the same program".to_string(),
+            ]
+        );
+        let (runs, arch, cores) = (1559, "x86_64", 2);
+        assert_eq!(
+            LitmusRun::Stress {
+                runs,
+                arch: arch.to_string(),
+                cores
+            }
+            .notes_english(),
+            vec![
+                format!(
+                    "seen here: {runs} runs on this machine ({}, {} cores), with random pauses \
+                     at atomic operations",
+                    arch, cores
+                ),
+                "allowed: decided by the model check (loom) of the same program".to_string(),
+            ]
+        );
+        for verdict in ["ok", "interesting", "FORBIDDEN"] {
+            assert_eq!(
+                OutcomeVerdict::from_wire(verdict).unwrap().as_str(),
+                verdict
+            );
+        }
+        // The old `Litmus::finish` message, with and without the table.
+        let label = "message passing through the Mailbox (publish ‖ read)";
+        let forbidden = vec![
+            "flag=1 words=0 (x)".to_string(),
+            "flag=1 words=2".to_string(),
+        ];
+        let replay = RaceReplay {
+            seed: 7,
+            command: "cargo run -p check-atomics -- mailbox_litmus --seed 7".to_string(),
+        };
+        for (tool, how) in [
+            (LitmusTool::Model, "your orderings allow"),
+            (LitmusTool::Stress, "this machine showed"),
+        ] {
+            for text in ["", "outcomes of x (a, b):\n  row\n"] {
+                let shown = if text.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{text}")
+                };
+                let old = format!(
+                    "{how} a forbidden outcome of {}: {}{shown}\nseed {}; replay: {}",
+                    label,
+                    forbidden.join("; "),
+                    7,
+                    replay.command
+                );
+                let kit = KitFailure::LitmusForbidden {
+                    tool,
+                    label: label.to_string(),
+                    outcomes: forbidden.clone(),
+                    table: text.to_string(),
+                    replay: replay.clone(),
+                };
+                assert_eq!(Failure::kit(kit.clone()).render(), old);
+                assert_eq!(Failure::kit(kit.clone()).kit_data(), Some(&kit));
+            }
+        }
+    }
+
+    #[test]
+    fn scenario_lines_read_as_before() {
+        let why = ScenarioWhy {
+            explained: 2,
+            operations: 4,
+            candidates: vec![
+                ScenarioCandidate {
+                    part: ScenarioPart::Thread { index: 1 },
+                    op: "Recv".to_string(),
+                    returned: "Some(2)".to_string(),
+                    model: Some("Some(1)".to_string()),
+                },
+                ScenarioCandidate {
+                    part: ScenarioPart::Post,
+                    op: "Pop".to_string(),
+                    returned: "None".to_string(),
+                    model: None,
+                },
+            ],
+        };
+        // The old `history::describe`, with `Part`'s Display and `Debug`
+        // values.
+        let old = vec![
+            format!(
+                "no sequential order of these operations (keeping every operation that returned \
+                 before another was called in front of it) gives these results: the longest \
+                 explainable prefix holds {} of {} operations; after it, none of these can come \
+                 next:",
+                2, 4
+            ),
+            format!(
+                "  {} {:?} returned {:?}, but {}",
+                "thread 1",
+                Op::Recv,
+                Some(2),
+                format!("a sequential run would return {:?} here", Some(1))
+            ),
+            format!(
+                "  {} {:?} returned {:?}, but {}",
+                "post",
+                Op::Pop,
+                None::<u32>,
+                "a sequential run would block here"
+            ),
+        ];
+        assert_eq!(why.to_english(), old);
+        let sizes = LinSizes {
+            init: 2,
+            threads: 3,
+            ops: 3,
+            post: 1,
+            runs: 20,
+        };
+        let sizes_note = format!(
+            "scenarios of {} init, {} threads × {} operations, {} post; {} executions each, with \
+             random pauses at every lock, wait, notify and atomic operation",
+            2, 3, 3, 1, 20
+        );
+        assert_eq!(ScenarioNote::Sizes { sizes }.to_english(), sizes_note);
+        assert_eq!(
+            ScenarioNote::Found {
+                execution: 41,
+                executions: 400,
+                sizes,
+                original: 11,
+                operations: 4,
+                steps: 5
+            }
+            .to_english(),
+            format!(
+                "found at execution {} of {} ({sizes_note}); shrunk from {} to {} operations in \
+                 {} steps, each smaller scenario run until it failed again",
+                40 + 1,
+                400,
+                11,
+                4,
+                5
+            )
+        );
+        assert_eq!(
+            ScenarioNote::DidNotFinish { sizes }.to_english(),
+            format!(
+                "this scenario did not finish ({sizes_note}); the model finishes every \
+                 interleaving of it, so some thread waits for a wake-up that never comes"
+            )
+        );
+        // The old wrapping of the watcher's failure in a lin stress run.
+        let race = RaceFailure::Hang {
+            run: WatchedRun::Run {
+                what: KitFailure::lin_stress_run_english("Q"),
+            },
+            limit_ms: 20_000,
+            threads: Vec::new(),
+        };
+        assert_eq!(
+            KitFailure::lin_stress_run_english("Q"),
+            format!("the linearizability stress run of {}", "Q")
+        );
+        let replay = RaceReplay {
+            seed: 3,
+            command: "cargo run -p c -- q --seed 3".to_string(),
+        };
+        let message = Failure::race(race.clone()).message;
+        for scenario in [
+            None,
+            Some(String::new()),
+            Some("       thread 0\n".to_string()),
+        ] {
+            let old = match &scenario {
+                Some(text) => format!(
+                    "{}\nin this scenario:\n{}{}",
+                    message.trim_end(),
+                    text,
+                    replay.to_english()
+                ),
+                None => format!("{}\n{}", message.trim_end(), replay.to_english()),
+            };
+            let kit = KitFailure::LinUnfinished {
+                label: "Q".to_string(),
+                race: Box::new(race.clone()),
+                scenario,
+                replay: replay.clone(),
+            };
+            assert_eq!(Failure::kit(kit).render(), old);
+        }
+    }
+
+    #[derive(Debug)]
+    enum Op {
+        Recv,
+        Pop,
     }
 
     #[test]

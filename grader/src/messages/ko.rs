@@ -9,9 +9,10 @@
 
 use threadlings_schema::report::{
     Crash, DeadlockSummary, Explanation, ExplorationAt, ExplorationScheduler, KitFailure, KitSkip,
-    LockAccess, MachineCores, RaceBuild, RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic,
-    RaceReplay, RaceThread, RaceThreadState, SandboxFinding, ShuttleSchedule, ThreadWait,
-    TraceCause, TraceExecution, TraceObjectWhat, WatchedRun,
+    LitmusRun, LitmusTool, LockAccess, MachineCores, OutcomeClass, OutcomeTable, OutcomeVerdict,
+    RaceBuild, RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic, RaceReplay, RaceThread,
+    RaceThreadState, SandboxFinding, Scenario, ScenarioNote, ScenarioOp, ScenarioPart, ScenarioWhy,
+    ShuttleSchedule, ThreadWait, TraceCause, TraceExecution, TraceObjectWhat, WatchedRun,
 };
 
 /// An explanation in Korean.
@@ -855,6 +856,57 @@ pub fn kit_failure(k: &KitFailure, replay: bool) -> String {
             None,
             None,
         ),
+        KitFailure::LinUnfinished {
+            label,
+            race,
+            scenario,
+            replay: seed,
+        } => {
+            // The watcher's `what` is the kit's English about the object:
+            // the object's label says it.
+            let mut race = race.clone();
+            if let RaceFailure::Deadlock { run, .. } | RaceFailure::Hang { run, .. } = &mut *race
+                && let WatchedRun::Run { what } = run
+                && *what == KitFailure::lin_stress_run_english(label)
+            {
+                *what = label.clone();
+            }
+            let mut out = race_failure(&race, replay).trim_end().to_string();
+            if let Some(text) = scenario {
+                out.push_str("\n이 시나리오에서:");
+                if !text.is_empty() {
+                    out.push('\n');
+                    out.push_str(text.trim_end());
+                }
+            }
+            out.push_str(&tail(seed));
+            (out, None, None)
+        }
+        KitFailure::LitmusForbidden {
+            tool,
+            label,
+            outcomes,
+            table,
+            replay: seed,
+        } => {
+            let outcomes: Vec<String> = outcomes.iter().map(|o| format!("“{o}”")).collect();
+            let mut out = match tool {
+                LitmusTool::Model => format!(
+                    "여러분의 메모리 순서 지정은 “{label}”에서 금지된 결과를 허용합니다: {}",
+                    outcomes.join("; ")
+                ),
+                LitmusTool::Stress => format!(
+                    "이 컴퓨터에서 “{label}”의 금지된 결과가 나왔습니다: {}",
+                    outcomes.join("; ")
+                ),
+            };
+            if !table.is_empty() {
+                out.push('\n');
+                out.push_str(table.trim_end());
+            }
+            out.push_str(&tail(seed));
+            (out, None, None)
+        }
     };
     if let Some(expected) = expected {
         out.push_str("\n  기대한 값: ");
@@ -865,4 +917,296 @@ pub fn kit_failure(k: &KitFailure, replay: bool) -> String {
         out.push_str(&actual);
     }
     out
+}
+
+// ---------------------------------------------------------------------------
+// The litmus kit's outcome table and the linearizability kit's scenario, in
+// Korean: the kit's words (headers, classes, verdicts, notes, the reasons a
+// result is unexplained) from their data; the instructor's words (the
+// program's label, result names, an outcome's meaning, operations and
+// values) as they are. A table or scenario whose English lines are not its
+// data's (older than the data, or made by hand) keeps those lines.
+
+/// Columns in a terminal: a Hangul syllable or jamo takes two.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\u{1100}'..='\u{115f}' | '\u{3130}'..='\u{318f}' | '\u{ac00}'..='\u{d7a3}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `text` padded with spaces to `width` columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(columns(text))))
+}
+
+/// `text` right-aligned in `width` columns.
+fn pad_left(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(columns(text))))
+}
+
+fn outcome_class(c: OutcomeClass) -> &'static str {
+    match c {
+        OutcomeClass::Acceptable => "허용",
+        OutcomeClass::Interesting => "흥미로움",
+        OutcomeClass::Forbidden => "금지",
+    }
+}
+
+fn outcome_verdict(v: OutcomeVerdict) -> &'static str {
+    match v {
+        OutcomeVerdict::Ok => "정상",
+        OutcomeVerdict::Interesting => "흥미로움",
+        OutcomeVerdict::Forbidden => "금지된 결과!",
+    }
+}
+
+/// How a litmus check filled its table, one note a line.
+pub fn litmus_notes(run: &LitmusRun) -> Vec<String> {
+    match run {
+        LitmusRun::Model { interleavings } => vec![
+            format!(
+                "모델 허용: 여러분의 메모리 순서 지정으로 loom이 인터리빙 {interleavings}개에서 \
+                 만든 결과입니다(loom은 Relaxed와 Acquire 읽기가 돌려줄 수 있는 오래된 값을 \
+                 모델링하지만 Relaxed의 모든 동작을 모델링하지는 않으며, SeqCst를 AcqRel처럼 \
+                 다룹니다)"
+            ),
+            "여기서 본 횟수: 같은 프로그램의 스트레스 검사가 셉니다".to_string(),
+        ],
+        LitmusRun::Stress { runs, arch, cores } => vec![
+            format!(
+                "여기서 본 횟수: 이 컴퓨터({arch}, 코어 {cores}개)에서 {runs}번 실행, 원자적 \
+                 연산에서 무작위로 멈춤"
+            ),
+            "모델 허용: 같은 프로그램의 모델 검사(loom)가 판정합니다".to_string(),
+        ],
+    }
+}
+
+/// A litmus check's outcome table in Korean (the layout of
+/// `OutcomeTable::to_text`).
+pub fn outcome_table(t: &OutcomeTable) -> String {
+    let headers = ["결과", "분류", "모델 허용", "여기서 본 횟수", "판정"];
+    let rows: Vec<[String; 5]> = t
+        .rows
+        .iter()
+        .map(|row| {
+            [
+                row.outcome.clone(),
+                outcome_class(row.class).to_string(),
+                match row.allowed {
+                    Some(true) => "예",
+                    Some(false) => "아니요",
+                    None => "실행 안 함",
+                }
+                .to_string(),
+                row.seen.map_or("실행 안 함".to_string(), |n| n.to_string()),
+                row.verdict_kind()
+                    .map_or(row.verdict.clone(), |v| outcome_verdict(v).to_string()),
+            ]
+        })
+        .collect();
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| columns(&r[i]))
+            .chain([columns(headers[i])])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..4).map(width).collect();
+    let line = |cells: [&str; 5]| {
+        format!(
+            "  {}  {}  {}  {}  {}\n",
+            pad(cells[0], widths[0]),
+            pad(cells[1], widths[1]),
+            pad(cells[2], widths[2]),
+            pad_left(cells[3], widths[3]),
+            cells[4]
+        )
+    };
+    let mut out = format!("“{}”의 결과({}):\n", t.label, t.results.join(", "));
+    out.push_str(&line(headers));
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+    }
+    let notes = match t.run_data() {
+        Some(run) => litmus_notes(run),
+        None => t.notes.clone(),
+    };
+    for note in notes {
+        out.push_str(&format!("  {note}\n"));
+    }
+    out
+}
+
+fn scenario_part(p: ScenarioPart) -> String {
+    match p {
+        ScenarioPart::Init => "init".to_string(),
+        ScenarioPart::Thread { index } => format!("스레드 {index}"),
+        ScenarioPart::Post => "post".to_string(),
+    }
+}
+
+/// Why no order explains the results, one line each (as
+/// `ScenarioWhy::to_english`).
+pub fn scenario_why(w: &ScenarioWhy) -> Vec<String> {
+    let mut lines = vec![format!(
+        "이 연산들을 어떤 순차 순서로 실행해도(다른 연산이 호출되기 전에 반환한 연산은 그 앞에 \
+         두고) 이 결과가 나오지 않습니다: 설명할 수 있는 가장 긴 앞부분은 연산 {}개 중 {}개이고, \
+         그 뒤에 올 수 있는 연산이 하나도 없습니다:",
+        w.operations, w.explained
+    )];
+    for c in &w.candidates {
+        let model = match &c.model {
+            Some(ret) => format!("순차 실행이라면 여기서 {ret}을(를) 반환합니다"),
+            None => "순차 실행이라면 여기서 막힙니다".to_string(),
+        };
+        lines.push(format!(
+            "  {} {}이(가) {}을(를) 반환했지만, {model}",
+            scenario_part(c.part),
+            c.op,
+            c.returned
+        ));
+    }
+    lines
+}
+
+/// A note of the linearizability kit on a scenario.
+pub fn scenario_note(n: &ScenarioNote) -> String {
+    let sizes = |s: &threadlings_schema::report::LinSizes| {
+        format!(
+            "시나리오: init {}개, 스레드 {}개 × 연산 {}개, post {}개; 시나리오마다 {}번 실행, 모든 \
+             lock, wait, notify, 원자적 연산에서 무작위로 멈춤",
+            s.init, s.threads, s.ops, s.post, s.runs
+        )
+    };
+    match n {
+        ScenarioNote::Sizes { sizes: s } => sizes(s),
+        ScenarioNote::Found {
+            execution,
+            executions,
+            sizes: s,
+            original,
+            operations,
+            steps,
+        } => format!(
+            "실행 {executions}번 중 {execution}번째에서 찾았습니다({}). 연산 {original}개에서 \
+             {operations}개로 {steps}단계에 걸쳐 줄였습니다(더 작은 시나리오마다 다시 실패할 \
+             때까지 실행)",
+            sizes(s)
+        ),
+        ScenarioNote::DidNotFinish { sizes: s } => format!(
+            "이 시나리오는 끝나지 않았습니다({}). 모델에서는 이 시나리오의 모든 인터리빙이 \
+             끝나므로, 오지 않는 깨우기 신호를 기다리는 스레드가 있습니다",
+            sizes(s)
+        ),
+    }
+}
+
+/// A linearizability check's scenario in Korean (the layout of
+/// `Scenario::to_text`).
+pub fn scenario(s: &Scenario) -> String {
+    let cell = |op: &ScenarioOp| {
+        let result = op.result.as_deref().unwrap_or("(반환하지 않음)");
+        let mark = if op.unexplained { " !" } else { "" };
+        format!("{}: {result}{mark}", op.op)
+    };
+    let mut out = String::new();
+    if !s.init.is_empty() {
+        let ops: Vec<String> = s.init.iter().map(cell).collect();
+        out.push_str(&format!("init:  {}\n", ops.join(", ")));
+    }
+    let heads: Vec<String> = (0..s.threads.len())
+        .map(|t| format!("스레드 {t}"))
+        .collect();
+    let cells: Vec<Vec<String>> = s
+        .threads
+        .iter()
+        .map(|ops| ops.iter().map(cell).collect())
+        .collect();
+    let widths: Vec<usize> = cells
+        .iter()
+        .zip(&heads)
+        .map(|(col, head)| {
+            col.iter()
+                .map(|c| columns(c))
+                .chain([columns(head)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let row = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(t, c)| pad(c, widths[t]))
+            .collect();
+        format!("       {}\n", padded.join(" | ").trim_end())
+    };
+    out.push_str(&row(heads.clone()));
+    for r in 0..cells.iter().map(Vec::len).max().unwrap_or(0) {
+        out.push_str(&row(cells
+            .iter()
+            .map(|col| col.get(r).cloned().unwrap_or_default())
+            .collect()));
+    }
+    if !s.post.is_empty() {
+        let ops: Vec<String> = s.post.iter().map(cell).collect();
+        out.push_str(&format!("post:  {}\n", ops.join(", ")));
+    }
+    let unexplained = match s.why_data() {
+        Some(why) => scenario_why(why),
+        None => s.unexplained.clone(),
+    };
+    let notes = match s.about_data() {
+        Some(about) => about.iter().map(scenario_note).collect(),
+        None => s.notes.clone(),
+    };
+    for line in unexplained.iter().chain(&notes) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !s.trace.is_empty() {
+        out.push_str("인터리빙:\n");
+        for step in &s.trace {
+            out.push_str(&format!("  {step}\n"));
+        }
+    }
+    out
+}
+
+/// The linearizability kit's invariant inside a race failure (a model
+/// check or exploration of a `Lin` check), when it is still exactly the
+/// English the kit writes for `label`: the same failure with the sentence
+/// (and the "in the report" placeholder) in Korean.
+pub fn lin_race(r: &RaceFailure, label: &str) -> Option<RaceFailure> {
+    let invariant = Scenario::not_linearizable_english(label);
+    let korean = format!(
+        "“{label}”의 결과는 선형화 가능하지 않습니다: 연산을 한 번에 하나씩 실행하는 어떤 순서로도 \
+         그 결과가 나오지 않습니다"
+    );
+    let seen_ko = |seen: &str| match seen {
+        Scenario::IN_THE_REPORT_ENGLISH => "보고서의 시나리오 참고".to_string(),
+        other => other.to_string(),
+    };
+    let mut r = r.clone();
+    match &mut r {
+        RaceFailure::ExplorationViolation { violation, .. }
+        | RaceFailure::StressViolation { violation, .. }
+            if violation.invariant == invariant =>
+        {
+            violation.invariant = korean;
+            violation.seen = seen_ko(&violation.seen);
+        }
+        RaceFailure::ModelFailed { panic, .. }
+        | RaceFailure::ExplorationFailed { panic, .. }
+        | RaceFailure::StressPanic { panic, .. } => {
+            let seen = panic.message.strip_prefix(&format!("{invariant}\n"))?;
+            panic.message = format!("{korean}\n{}", seen_ko(seen));
+        }
+        _ => return None,
+    }
+    Some(r)
 }

@@ -15,8 +15,8 @@ pub mod en;
 pub mod ko;
 
 use threadlings_schema::report::{
-    CheckReport, Explanation, RaceFailure, SandboxFinding, Trace, TraceCause, TraceExecution,
-    TraceObject, TraceObjectWhat,
+    CheckReport, Explanation, OutcomeTable, RaceFailure, SandboxFinding, Scenario, Trace,
+    TraceCause, TraceExecution, TraceObject, TraceObjectWhat,
 };
 
 use crate::i18n::Lang;
@@ -99,6 +99,22 @@ pub fn trace_object(lang: Lang, object: &TraceObject) -> String {
     }
 }
 
+/// A litmus check's outcome table in `lang`.
+pub fn outcome_table(lang: Lang, table: &OutcomeTable) -> String {
+    match lang {
+        Lang::En => table.to_text(),
+        Lang::Ko => ko::outcome_table(table),
+    }
+}
+
+/// A linearizability check's scenario in `lang`.
+pub fn scenario(lang: Lang, scenario: &Scenario) -> String {
+    match lang {
+        Lang::En => scenario.to_text(),
+        Lang::Ko => ko::scenario(scenario),
+    }
+}
+
 /// A check's message as the JSON report keeps it: `head` (the English
 /// rendering of the explanation, or the check program's own text), then each
 /// finding after `; `.
@@ -165,7 +181,13 @@ pub fn render(lang: Lang, check: &CheckReport, own: &dyn Fn(&str) -> String) -> 
             // The replay command and schedule the check program wrote stay
             // exactly when `own` keeps them in its English.
             let replay = !own(REPLAY_PROBE).trim().is_empty();
-            own(&ko::race_failure(race, replay))
+            // A linearizability check's model check or exploration: the
+            // kit's invariant about its scenario's object, in Korean.
+            let lin = check
+                .scenario
+                .as_ref()
+                .and_then(|s| ko::lin_race(race, &s.label));
+            own(&ko::race_failure(lin.as_ref().unwrap_or(race), replay))
         }
         (Head::Own(text), _) => own(text),
     };
@@ -365,6 +387,32 @@ pub fn kit_samples() -> Vec<Explanation> {
         KitFailure::LinPanic {
             panic: s("thread 1: Recv panicked: index out of bounds"),
             label: s("Channel::bounded(2)"),
+            replay: replay.clone(),
+        },
+        KitFailure::LinUnfinished {
+            label: s("Channel::bounded(2)"),
+            race: Box::new(threadlings_schema::report::RaceFailure::Hang {
+                run: threadlings_schema::report::WatchedRun::Run {
+                    what: KitFailure::lin_stress_run_english("Channel::bounded(2)"),
+                },
+                limit_ms: 20_000,
+                threads: Vec::new(),
+            }),
+            scenario: Some(String::new()),
+            replay: replay.clone(),
+        },
+        KitFailure::LitmusForbidden {
+            tool: threadlings_schema::report::LitmusTool::Model,
+            label: s("message passing through the Mailbox"),
+            outcomes: vec![s("flag=1 words=0 (none of the words)")],
+            table: String::new(),
+            replay: replay.clone(),
+        },
+        KitFailure::LitmusForbidden {
+            tool: threadlings_schema::report::LitmusTool::Stress,
+            label: s("message passing through the Mailbox"),
+            outcomes: vec![s("flag=1 words=0 (none of the words)")],
+            table: String::new(),
             replay,
         },
     ];
@@ -490,7 +538,12 @@ mod tests {
 
     /// Values of the samples that are English on purpose: the check's or
     /// the student's own words.
-    const QUOTED: &[&str] = &["index out of bounds", "No such file or directory"];
+    const QUOTED: &[&str] = &[
+        "index out of bounds",
+        "No such file or directory",
+        "message passing through the Mailbox",
+        "none of the words",
+    ];
 
     #[test]
     fn every_explanation_reads_in_each_language() {

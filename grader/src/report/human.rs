@@ -299,7 +299,7 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang, verbo
     let _ = writeln!(out, "{}", status_line(c, s, lang));
     // A litmus check's outcome table teaches even when it passes.
     if let Some(table) = &c.outcomes {
-        for line in table.to_text().lines() {
+        for line in messages::outcome_table(lang, table).lines() {
             let _ = writeln!(out, "        {line}");
         }
     }
@@ -314,7 +314,7 @@ fn render_check(out: &mut String, c: &CheckReport, s: &Styles, lang: Lang, verbo
         let _ = writeln!(out, "        {line}");
     }
     if let Some(scenario) = &c.scenario {
-        for line in scenario.to_text().lines() {
+        for line in messages::scenario(lang, scenario).lines() {
             let _ = writeln!(out, "        {line}");
         }
     }

@@ -21,6 +21,8 @@ use std::collections::HashSet;
 use std::fmt::Debug;
 use std::hash::Hash;
 
+use threadlings_schema::report::{ScenarioCandidate, ScenarioWhy};
+
 /// The most operations one history may hold (one bit each in the search).
 pub const MAX_OPS: usize = 64;
 
@@ -154,30 +156,37 @@ impl<Op, Ret: PartialEq + Clone, M: Sequential<Op, Ret>> Search<'_, Op, Ret, M> 
 
 /// A sentence per unexplained result: what the operation returned and what
 /// the model would have returned at the point where every sequential order
-/// runs out.
+/// runs out (the English of [`explain`]).
 pub fn describe<Op: Debug, Ret: Debug>(
     history: &[Entry<Op, Ret>],
     why: &Unexplained<Ret>,
 ) -> Vec<String> {
-    let mut lines = vec![format!(
-        "no sequential order of these operations (keeping every operation that returned \
-         before another was called in front of it) gives these results: the longest \
-         explainable prefix holds {} of {} operations; after it, none of these can come next:",
-        why.explained,
-        history.len()
-    )];
-    for (i, model) in &why.candidates {
-        let entry = &history[*i];
-        let model = match model {
-            Some(ret) => format!("a sequential run would return {ret:?} here"),
-            None => "a sequential run would block here".to_string(),
-        };
-        lines.push(format!(
-            "  {} {:?} returned {:?}, but {model}",
-            entry.part, entry.op, entry.ret
-        ));
+    explain(history, why).to_english()
+}
+
+/// Why no sequential order explains `history`, as the report's data: the
+/// operations and values as their `Debug` (the instructor's words).
+pub fn explain<Op: Debug, Ret: Debug>(
+    history: &[Entry<Op, Ret>],
+    why: &Unexplained<Ret>,
+) -> ScenarioWhy {
+    ScenarioWhy {
+        explained: why.explained,
+        operations: history.len(),
+        candidates: why
+            .candidates
+            .iter()
+            .map(|(i, model)| {
+                let entry = &history[*i];
+                ScenarioCandidate {
+                    part: entry.part.to_report(),
+                    op: format!("{:?}", entry.op),
+                    returned: format!("{:?}", entry.ret),
+                    model: model.as_ref().map(|ret| format!("{ret:?}")),
+                }
+            })
+            .collect(),
     }
-    lines
 }
 
 #[cfg(test)]

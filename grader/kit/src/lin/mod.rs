@@ -406,13 +406,9 @@ fn judge<S: Spec>(
     };
     let evidence = evidence(spec, scenario, history, Some(&why));
     let violation = Violation::new(
-        format!(
-            "the results of {} are not linearizable: no order of its operations, one at a \
-             time, gives them",
-            spec.label()
-        ),
+        ScenarioEvidence::not_linearizable_english(&spec.label()),
         match render_text(&evidence) {
-            text if text.is_empty() => "the scenario in the report".to_string(),
+            text if text.is_empty() => ScenarioEvidence::IN_THE_REPORT_ENGLISH.to_string(),
             text => format!("\n{text}"),
         },
     );
@@ -459,15 +455,19 @@ pub fn evidence<S: Spec>(
         .map(|(t, ops)| cells(Part::Thread(t), ops))
         .collect();
     let post = cells(Part::Post, &scenario.post);
+    let explained = why.map(|why| history::explain(history, why));
     ScenarioEvidence {
         label: spec.label(),
         init,
         threads,
         post,
-        unexplained: why
-            .map(|why| history::describe(history, why))
+        unexplained: explained
+            .as_ref()
+            .map(|why| why.to_english())
             .unwrap_or_default(),
         notes: Vec::new(),
+        why: explained,
+        about: Vec::new(),
         trace: if why.is_some() {
             interleaving::<S>(history)
         } else {

@@ -23,6 +23,18 @@ pub enum Part {
     Post,
 }
 
+impl Part {
+    /// The part as the report's data.
+    pub fn to_report(self) -> threadlings_schema::report::ScenarioPart {
+        use threadlings_schema::report::ScenarioPart;
+        match self {
+            Part::Init => ScenarioPart::Init,
+            Part::Thread(index) => ScenarioPart::Thread { index },
+            Part::Post => ScenarioPart::Post,
+        }
+    }
+}
+
 impl fmt::Display for Part {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -5,7 +5,9 @@
 
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
-use threadlings_schema::report::{Coverage, CoverageTool, KitFailure};
+use threadlings_schema::report::{
+    Coverage, CoverageTool, KitFailure, LinSizes, Scenario as ScenarioEvidence, ScenarioNote,
+};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -54,7 +56,7 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
     let check = ctx.name();
     let started = Instant::now();
     let outcome = crate::race::watch(
-        &format!("the linearizability stress run of {label}"),
+        &KitFailure::lin_stress_run_english(&label),
         lin.limit,
         lin.stall,
         move || -> Result<usize, Found<S>> {
@@ -91,11 +93,14 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
             Ok(rounds)
         },
     );
-    let sizes_note = format!(
-        "scenarios of {} init, {} threads × {} operations, {} post; {} executions each, with \
-         random pauses at every lock, wait, notify and atomic operation",
-        lin.sizes.init, lin.sizes.threads, lin.sizes.ops, lin.sizes.post, lin.runs_per_scenario
-    );
+    let sizes = LinSizes {
+        init: lin.sizes.init,
+        threads: lin.sizes.threads,
+        ops: lin.sizes.ops,
+        post: lin.sizes.post,
+        runs: lin.runs_per_scenario,
+    };
+    let sizes_note = sizes.to_english();
     match outcome {
         Ok(Ok(executions)) => {
             crate::race::send_coverage(
@@ -126,7 +131,7 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
         )))),
         Ok(Err(Found::Panic(message, scenario))) => {
             let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
-            shown.notes.push(sizes_note);
+            note(&mut shown, ScenarioNote::Sizes { sizes });
             send_evidence(check, shown);
             Err(Stop::Fail(Failure::kit(KitFailure::LinPanic {
                 panic: message,
@@ -144,13 +149,17 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
             let original = scenario.len();
             let (scenario, history, why, steps) = shrunk(&lin, scenario, history, why);
             let mut shown = evidence(&*lin.spec, &scenario, &history, Some(&why));
-            shown.notes.push(format!(
-                "found at execution {} of {} ({sizes_note}); shrunk from {original} to {} \
-                 operations in {steps} steps, each smaller scenario run until it failed again",
-                execution + 1,
-                lin.rounds,
-                scenario.len()
-            ));
+            note(
+                &mut shown,
+                ScenarioNote::Found {
+                    execution: execution + 1,
+                    executions: lin.rounds,
+                    sizes,
+                    original,
+                    operations: scenario.len(),
+                    steps,
+                },
+            );
             let text = render_text(&shown);
             send_evidence(check, shown);
             Err(Stop::Fail(Failure::kit(KitFailure::NotLinearizable {
@@ -161,22 +170,43 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
         }
         Err(Stop::Fail(mut failure)) => {
             // A deadlock or a hang: show the scenario it happened in.
-            if let Some(scenario) = current.lock().ok().and_then(|s| s.clone()) {
+            let running = current.lock().ok().and_then(|s| s.clone());
+            let shown = running.map(|scenario| {
                 let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
-                shown.notes.push(format!(
-                    "this scenario did not finish ({sizes_note}); the model finishes every \
-                     interleaving of it, so some thread waits for a wake-up that never comes"
-                ));
-                failure.message = format!(
-                    "{}\nin this scenario:\n{}{}",
-                    failure.message.trim_end(),
-                    render_text(&shown),
-                    replay.to_english()
-                );
+                note(&mut shown, ScenarioNote::DidNotFinish { sizes });
+                shown
+            });
+            let text = shown.as_ref().map(render_text);
+            // The watcher's failure as data, when its message is still
+            // what the data says.
+            let race = failure.race.take().filter(|race| {
+                race.to_english() == failure.message
+                    && race.violation().is_none()
+                    && failure.expected.is_none()
+                    && failure.actual.is_none()
+                    && failure.kit.is_none()
+            });
+            failure = match race {
+                Some(race) => Failure::kit(KitFailure::LinUnfinished {
+                    label,
+                    race,
+                    scenario: text,
+                    replay,
+                }),
+                None => {
+                    failure.message = match text {
+                        Some(text) => format!(
+                            "{}\nin this scenario:\n{text}{}",
+                            failure.message.trim_end(),
+                            replay.to_english()
+                        ),
+                        None => format!("{}\n{}", failure.message.trim_end(), replay.to_english()),
+                    };
+                    failure
+                }
+            };
+            if let Some(shown) = shown {
                 send_evidence(check, shown);
-            } else {
-                failure.message =
-                    format!("{}\n{}", failure.message.trim_end(), replay.to_english());
             }
             Err(Stop::Fail(failure))
         }
@@ -216,4 +246,10 @@ impl Drop for Disable {
     fn drop(&mut self) {
         instrument::disable();
     }
+}
+
+/// Adds the kit's note to a scenario, as data and as its English.
+fn note(scenario: &mut ScenarioEvidence, note: ScenarioNote) {
+    scenario.notes.push(note.to_english());
+    scenario.about.push(note);
 }

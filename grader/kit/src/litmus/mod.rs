@@ -40,7 +40,9 @@ use rand::Rng;
 use threadlings::instrument::{self, Config};
 use threadlings_schema::protocol::Message;
 pub use threadlings_schema::report::OutcomeClass;
-use threadlings_schema::report::{OutcomeRow, OutcomeTable};
+use threadlings_schema::report::{
+    KitFailure, LitmusRun, OutcomeRow, OutcomeTable, OutcomeVerdict, RaceReplay,
+};
 
 use crate::race::{Model, replay_command};
 use crate::{CheckResult, Ctx, Failure, Stop};
@@ -115,17 +117,11 @@ impl Litmus {
         let table = self.table(
             &seen.keys().map(|o| (o.clone(), 0)).collect(),
             Some(&seen),
-            vec![
-                format!(
-                    "allowed: the outcomes loom produced in {} interleavings under your \
-                     orderings (loom models the stale values Relaxed and Acquire loads may \
-                     return, not every Relaxed behaviour, and treats SeqCst like AcqRel)",
-                    seen.values().sum::<u64>()
-                ),
-                "seen here: counted by the stress check of the same program".to_string(),
-            ],
+            Some(LitmusRun::Model {
+                interleavings: seen.values().sum::<u64>(),
+            }),
         );
-        self.finish(ctx, table, "your orderings allow")
+        self.finish(ctx, table)
     }
 
     /// Runs the program `rounds` times on real threads with the facade's
@@ -159,27 +155,23 @@ impl Litmus {
         let table = self.table(
             &seen,
             None,
-            vec![
-                format!(
-                    "seen here: {runs} runs on this machine ({}, {} cores), with random pauses \
-                     at atomic operations",
-                    std::env::consts::ARCH,
-                    std::thread::available_parallelism().map_or(1, |n| n.get())
-                ),
-                "allowed: decided by the model check (loom) of the same program".to_string(),
-            ],
+            Some(LitmusRun::Stress {
+                runs,
+                arch: std::env::consts::ARCH.to_string(),
+                cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            }),
         );
-        self.finish(ctx, table, "this machine showed")
+        self.finish(ctx, table)
     }
 
     /// The outcome table: every outcome of the instructor's table, then every
     /// other outcome that was seen or allowed. `allowed` is `None` when this
-    /// build does not know.
+    /// build does not know. `run` words the notes (none in unit tests).
     fn table(
         &self,
         seen: &BTreeMap<Outcome, u64>,
         allowed: Option<&BTreeMap<Outcome, u64>>,
-        notes: Vec<String>,
+        run: Option<LitmusRun>,
     ) -> OutcomeTable {
         let mut outcomes: Vec<Outcome> = self.table.iter().map(|(o, _, _)| o.clone()).collect();
         for outcome in seen.keys() {
@@ -197,9 +189,9 @@ impl Litmus {
                     .then(|| seen.get(&outcome).copied().unwrap_or(0));
                 let happened = allowed_here.unwrap_or(count > Some(0));
                 let verdict = match class {
-                    OutcomeClass::Forbidden if happened => "FORBIDDEN",
-                    OutcomeClass::Interesting if happened => "interesting",
-                    _ => "ok",
+                    OutcomeClass::Forbidden if happened => OutcomeVerdict::Forbidden,
+                    OutcomeClass::Interesting if happened => OutcomeVerdict::Interesting,
+                    _ => OutcomeVerdict::Ok,
                 };
                 let meaning = self
                     .table
@@ -212,7 +204,7 @@ impl Litmus {
                     class,
                     allowed: allowed_here,
                     seen: count,
-                    verdict: verdict.to_string(),
+                    verdict: verdict.as_str().to_string(),
                 }
             })
             .collect();
@@ -220,7 +212,11 @@ impl Litmus {
             label: self.label.clone(),
             results: self.results.clone(),
             rows,
-            notes,
+            notes: run
+                .as_ref()
+                .map(LitmusRun::notes_english)
+                .unwrap_or_default(),
+            run,
         }
     }
 
@@ -235,14 +231,15 @@ impl Litmus {
     }
 
     /// Sends the table as evidence; fails when a row's verdict is FORBIDDEN.
-    fn finish(&self, ctx: &Ctx, table: OutcomeTable, how: &str) -> CheckResult {
+    fn finish(&self, ctx: &Ctx, table: OutcomeTable) -> CheckResult {
         let forbidden: Vec<String> = table
             .rows
             .iter()
-            .filter(|row| row.verdict == "FORBIDDEN")
+            .filter(|row| row.verdict_kind() == Some(OutcomeVerdict::Forbidden))
             .map(|row| row.outcome.clone())
             .collect();
         let text = table.to_text();
+        let tool = table.run.as_ref().map(LitmusRun::tool);
         crate::channel::send(Message::Outcomes {
             check: ctx.name().to_string(),
             table,
@@ -250,18 +247,21 @@ impl Litmus {
         if forbidden.is_empty() {
             return Ok(());
         }
-        let shown = if crate::channel::to_grader() {
+        let table = if crate::channel::to_grader() {
             String::new()
         } else {
-            format!("\n{text}")
+            text
         };
-        Err(Stop::Fail(Failure::new(format!(
-            "{how} a forbidden outcome of {}: {}{shown}\nseed {}; replay: {}",
-            self.label,
-            forbidden.join("; "),
-            ctx.seed(),
-            replay_command(ctx)
-        ))))
+        Err(Stop::Fail(Failure::kit(KitFailure::LitmusForbidden {
+            tool: tool.expect("model and stress say how they ran"),
+            label: self.label.clone(),
+            outcomes: forbidden,
+            table,
+            replay: RaceReplay {
+                seed: ctx.seed(),
+                command: replay_command(ctx),
+            },
+        })))
     }
 }
 
@@ -326,6 +326,15 @@ mod tests {
             "the table: {}",
             failure.message
         );
+        // The message is the English of its data.
+        let Some(threadlings_schema::report::KitFailure::LitmusForbidden {
+            tool, outcomes, ..
+        }) = failure.kit_data()
+        else {
+            panic!("no litmus data: {failure:?}");
+        };
+        assert_eq!(*tool, threadlings_schema::report::LitmusTool::Stress);
+        assert_eq!(outcomes, &vec!["flag=1 data=0".to_string()]);
     }
 
     #[test]
@@ -336,7 +345,7 @@ mod tests {
         let mut seen = std::collections::BTreeMap::new();
         seen.insert(vec![0, 0], 7);
         seen.insert(vec![1, 0], 1);
-        let table = litmus.table(&seen, None, Vec::new());
+        let table = litmus.table(&seen, None, None);
         let row = |start: &str| {
             table
                 .rows
@@ -356,7 +365,7 @@ mod tests {
         );
         assert_eq!(row("flag=1 data=42").allowed, None, "stress does not know");
         // The model's view: allowed outcomes, nothing counted.
-        let table = litmus.table(&seen, Some(&seen), Vec::new());
+        let table = litmus.table(&seen, Some(&seen), None);
         assert!(
             table
                 .rows
