@@ -216,6 +216,7 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
         .map(LimitHit::Tampered)
         .collect();
     let tampered = !limits_hit.is_empty();
+    let unknown = unknown_protocol_lines(&lines_text(&result_lines), &nonce);
     let outcome = match finished.ending {
         Ending::TimedOut => RunOutcome::TimedOut { limit: job.timeout },
         Ending::SetupFailed(message) => RunOutcome::NotRun(message),
@@ -252,6 +253,12 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
                     )))
                 }
                 (None, Some(verdict)) => RunOutcome::Reported(verdict),
+                (None, None) if unknown > 0 => RunOutcome::NotRun(format!(
+                    "the check program reported in a protocol this grader does not know \
+                     ({unknown} line(s) with this run's secret did not parse): the grader and \
+                     the check programs were built from different sources; run the grader \
+                     with `cargo run -p grader` so both are rebuilt"
+                )),
                 (None, None) => RunOutcome::ExitedEarly {
                     code: status.code().unwrap_or(-1),
                 },
@@ -407,7 +414,10 @@ fn tampering(results: &str, nonce: &str, output: &str) -> Vec<Tamper> {
         .lines()
         .filter(|line| !line.trim().is_empty())
         .filter(|line| {
-            serde_json::from_str::<Envelope>(line).map_or(true, |envelope| envelope.nonce != nonce)
+            serde_json::from_str::<Envelope>(line).map_or_else(
+                |_| !stamped_with(line, nonce),
+                |envelope| envelope.nonce != nonce,
+            )
         })
         .count();
     if foreign > 0 {
@@ -433,6 +443,25 @@ fn tampering(results: &str, nonce: &str, output: &str) -> Vec<Tamper> {
         found.push(Tamper::ForbiddenOpen);
     }
     found
+}
+
+/// Whether `line` is JSON stamped with `nonce`. Only the harness knows the
+/// nonce, so such a line that is not a protocol message this grader knows
+/// comes from a check program built from other sources (a grader binary
+/// copied or kept from another checkout): a mismatch to report, not
+/// tampering to flag.
+fn stamped_with(line: &str, nonce: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(line)
+        .is_ok_and(|value| value.get("nonce").and_then(|n| n.as_str()) == Some(nonce))
+}
+
+/// The lines stamped with `nonce` that are not protocol messages this
+/// grader knows (see [`stamped_with`]).
+fn unknown_protocol_lines(results: &str, nonce: &str) -> usize {
+    results
+        .lines()
+        .filter(|line| serde_json::from_str::<Envelope>(line).is_err() && stamped_with(line, nonce))
+        .count()
 }
 
 /// The verdict for `check` stamped with our nonce. Lines without it (forged
@@ -502,6 +531,22 @@ mod tests {
             Some(Verdict::Failed(f)) if f.message.contains("more than one verdict")
         ));
         assert_eq!(verdict_from("not json\n", "n", "c"), None);
+    }
+
+    #[test]
+    fn a_stamped_line_of_an_unknown_protocol_is_a_mismatch_not_tampering() {
+        // What a check program built from newer sources sends: our nonce, a
+        // message type this grader does not know.
+        let newer = "{\"nonce\":\"n\",\"message\":{\"type\":\"from_the_future\"}}\n";
+        assert_eq!(unknown_protocol_lines(newer, "n"), 1);
+        assert!(tampering(newer, "n", "").is_empty(), "not tampering");
+        // Without the nonce it is still a foreign line.
+        let guessed = newer.replace("\"n\"", "\"guess\"");
+        assert_eq!(unknown_protocol_lines(&guessed, "n"), 0);
+        assert!(matches!(
+            tampering(&guessed, "n", "")[..],
+            [Tamper::ForeignResultLines { lines: 1 }]
+        ));
     }
 
     #[test]
