@@ -1413,7 +1413,16 @@ mod own {
 
 fn processes_cost_more_than_threads(_ctx: &mut Ctx) -> CheckResult {
     const N: usize = 16;
+    /// Rounds always measured; then more, up to `MAX_ROUNDS` or `BUDGET`,
+    /// only while the answer's numbers do not yet show the lesson. Noise only
+    /// ever adds time, so more rounds only give an honest measurement more
+    /// chances to be seen undisturbed: under two `yes` loops a correct
+    /// answer's best channel time after 7 rounds was once 1.66 ms against
+    /// the check's own 0.18 ms. Numbers that never show the lesson (made up,
+    /// or measuring the wrong thing) fail after every round as before.
     const ROUNDS: usize = 7;
+    const MAX_ROUNDS: usize = 40;
+    const BUDGET: Duration = Duration::from_secs(10);
     let data = vec![1_u8; 256 * 1024];
     let chunk = 16 * 1024;
     let program = probe();
@@ -1424,7 +1433,13 @@ fn processes_cost_more_than_threads(_ctx: &mut Ctx) -> CheckResult {
         "the cost measurements",
         move || {
             let mut best = [Duration::MAX; 8];
-            for _ in 0..ROUNDS {
+            let started = std::time::Instant::now();
+            for round in 0..MAX_ROUNDS {
+                // best = [threads, processes, channel, pipe, ours...]
+                let shows_lesson = best[1] > best[0] && best[3] > best[2];
+                if round >= ROUNDS && (shows_lesson || started.elapsed() >= BUDGET) {
+                    break;
+                }
                 let theirs = [
                     Ok(ipc::time_threads(N, || {})),
                     ipc::time_processes(&program, &["noop", "0"], N),
