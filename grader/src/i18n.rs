@@ -26,6 +26,29 @@ impl Lang {
         explicit.unwrap_or_else(|| Lang::from_locale(|key| std::env::var(key).ok()))
     }
 
+    /// The `--lang` of a command line (`args` as the program received them,
+    /// its own name first), read before clap parses it: clap prints `--help`
+    /// while it parses, so the help's language must be known first. Read as
+    /// clap reads a global option: `--lang ko` or `--lang=ko`, before or after
+    /// the command, and nothing after `--`. The first `--lang` decides (clap
+    /// refuses a second one unless `--help` came first and ended the parse);
+    /// a value clap will refuse is none.
+    pub fn from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+        let mut args = args.iter().skip(1).map(|arg| arg.to_str());
+        while let Some(arg) = args.next() {
+            let value = match arg {
+                Some("--") => return None,
+                Some("--lang") => args.next().flatten(),
+                Some(arg) => arg.strip_prefix("--lang="),
+                None => None,
+            };
+            if let Some(value) = value {
+                return Lang::from_str(value, false).ok();
+            }
+        }
+        None
+    }
+
     /// The language of the locale, read as the C library does: the first of
     /// `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and not empty decides;
     /// Korean when it starts with `ko` (`ko`, `ko_KR.UTF-8`), else English.
@@ -679,6 +702,35 @@ mod tests {
         );
         assert_eq!(grading(Lang::Ko, "/tmp/mine"), "/tmp/mine 채점");
         assert_eq!(grading(Lang::En, "exercises"), "Grading exercises");
+    }
+
+    #[test]
+    fn the_command_line_names_the_language_as_clap_reads_it() {
+        let lang = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = std::iter::once("grader")
+                .chain(args.iter().copied())
+                .map(Into::into)
+                .collect();
+            Lang::from_args(&args)
+        };
+        assert_eq!(lang(&["--lang", "ko", "--help"]), Some(Lang::Ko));
+        assert_eq!(lang(&["--lang=ko", "--help"]), Some(Lang::Ko));
+        assert_eq!(lang(&["verify", "--help", "--lang", "ko"]), Some(Lang::Ko));
+        assert_eq!(
+            lang(&["replay", "04", "check", "--lang=en"]),
+            Some(Lang::En)
+        );
+        assert_eq!(lang(&["--help"]), None);
+        // Not a language clap accepts, or no value at all: the locale decides.
+        assert_eq!(lang(&["--lang", "fr", "--help"]), None);
+        assert_eq!(lang(&["--lang=KO"]), None);
+        assert_eq!(lang(&["--help", "--lang"]), None);
+        // The first one decides; after `--` nothing is an option.
+        assert_eq!(lang(&["--lang", "en", "--lang", "ko"]), Some(Lang::En));
+        assert_eq!(lang(&["--", "--lang", "ko"]), None);
+        // The program's name is not an argument.
+        let named_lang: Vec<std::ffi::OsString> = vec!["--lang=ko".into()];
+        assert_eq!(Lang::from_args(&named_lang), None);
     }
 
     #[test]

@@ -5,7 +5,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use threadlings_schema::exit_codes;
 
 fn main() -> ExitCode {
@@ -14,7 +13,7 @@ fn main() -> ExitCode {
     if let Some(code) = threadlings_grader::build::confine::wrapper_main() {
         return code;
     }
-    let args = cli::Cli::parse();
+    let args = cli::Cli::parse_args(std::env::args_os().collect());
     match cli::run(args) {
         Ok(code) => code,
         Err(error) => {

@@ -1,8 +1,8 @@
-//! The Korean track of the grader: the human report and the `list`, `hint`
-//! and `verify` chrome in Korean with `--lang ko` or a Korean locale, the
-//! grader's own explanations worded in Korean from the report's data (the
-//! `messages` catalogs), and the JSON report the same byte for byte whatever
-//! the language.
+//! The Korean track of the grader: the human report, the `list`, `hint`
+//! and `verify` chrome and `--help` in Korean with `--lang ko` or a Korean
+//! locale, the grader's own explanations worded in Korean from the report's
+//! data (the `messages` catalogs), and the JSON report the same byte for byte
+//! whatever the language.
 
 use crate::fixture_course;
 
@@ -1813,4 +1813,89 @@ fn a_hung_linearizability_stress_run_reads_korean_with_its_scenario() {
     assert!(korean.contains("이 시나리오에서:"), "{korean}");
     assert!(!korean.contains("linearizability stress run"), "{korean}");
     assert!(check.message.contains("\nin this scenario:\n"));
+}
+
+// ---------------------------------------------------------------------------
+// `--help` in the grader's language: the catalog `messages::cli_help_ko`
+// (its completeness is tested beside the command line, in `src/cli/help.rs`).
+
+/// `grader ARGS` in a locale (`None`: none set), printing help: no course is
+/// needed, clap prints it while parsing.
+fn help_in(locale: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = assert_cmd::Command::cargo_bin("grader").unwrap();
+    cmd.env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    match locale {
+        Some(locale) => cmd.env("LANG", locale),
+        None => cmd.env_remove("LANG"),
+    };
+    stdout_of(cmd.args(args))
+}
+
+#[test]
+fn help_speaks_korean_with_lang_ko() {
+    let help = help_in(None, &["--lang", "ko", "--help"]);
+    insta::assert_snapshot!("korean_help", help);
+    assert_eq!(help_in(None, &["--help", "--lang=ko"]), help);
+
+    let verify = help_in(None, &["verify", "--help", "--lang", "ko"]);
+    assert!(
+        verify.starts_with("스텁, 모범 답안(여러 번 실행)"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("\n사용법: grader verify [OPTIONS]\n"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("\n옵션:\n      --runs <N>\n          모범 답안의 실행 횟수"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("도움말을 출력합니다 (요약은 '-h')"),
+        "{verify}"
+    );
+    assert!(
+        !verify.contains("Options:") && !verify.contains("Print help"),
+        "{verify}"
+    );
+
+    // The positional arguments under their own heading, in command-line order.
+    let replay = help_in(None, &["--lang", "ko", "replay", "-h"]);
+    assert!(
+        replay.contains("\n인자:\n  <EXERCISE>  연습 문제(")
+            && replay.contains("\n  <CHECK>     다시 실행할 검사"),
+        "{replay}"
+    );
+    assert!(
+        replay.contains("도움말을 출력합니다 (더 자세히는 '--help')"),
+        "{replay}"
+    );
+    assert_eq!(
+        help_in(None, &["--lang", "ko", "help", "replay"]),
+        help_in(None, &["--lang", "ko", "replay", "--help"])
+    );
+}
+
+#[test]
+fn help_follows_a_korean_locale_and_lang_en_overrides_it() {
+    let korean = help_in(Some("ko_KR.UTF-8"), &["--help"]);
+    assert_eq!(korean, help_in(None, &["--lang", "ko", "--help"]));
+    let hint = help_in(Some("ko_KR.UTF-8"), &["hint", "-h"]);
+    assert!(hint.contains("\n인자:\n  <EXERCISE>  연습 문제("), "{hint}");
+
+    let english = help_in(Some("ko_KR.UTF-8"), &["--help", "--lang", "en"]);
+    assert_eq!(english, help_in(None, &["--help"]));
+}
+
+#[test]
+fn help_stays_english_without_a_korean_locale() {
+    let help = help_in(Some("C.UTF-8"), &["--help"]);
+    insta::assert_snapshot!("english_help", help);
+    assert_eq!(help_in(None, &["--help"]), help);
+    let verify = help_in(None, &["verify", "-h"]);
+    assert!(
+        verify.contains("\nUsage: grader verify [OPTIONS]\n\nOptions:\n"),
+        "{verify}"
+    );
+    assert!(!verify.contains("사용법"), "{verify}");
 }

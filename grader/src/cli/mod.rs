@@ -3,6 +3,7 @@
 mod batch_cmd;
 mod export_cmd;
 mod grade_cmd;
+mod help;
 mod hint_cmd;
 mod list_cmd;
 mod mutants_cmd;
@@ -12,11 +13,12 @@ mod replay_cmd;
 mod verify_cmd;
 mod watch_cmd;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use threadlings_grader::course::{self, Course};
 use threadlings_grader::grade::GradeOptions;
 use threadlings_grader::i18n::Lang;
@@ -128,11 +130,24 @@ struct CommonArgs {
     #[arg(long, short, global = true)]
     verbose: bool,
     /// Language of the messages: the human report, watch, the progress line,
-    /// list, hint and verify (default: Korean when LC_ALL, LC_MESSAGES or LANG
-    /// starts with `ko`, else English). Machine formats and this help stay
-    /// English.
+    /// list, hint, verify and this help (default: Korean when LC_ALL,
+    /// LC_MESSAGES or LANG starts with `ko`, else English). Machine formats
+    /// stay English.
     #[arg(long, value_enum, value_name = "LANG", global = true)]
     lang: Option<Lang>,
+}
+
+impl Cli {
+    /// The command line `args` (the program's name first), its `-h` and
+    /// `--help` in the grader's language: clap prints them while it parses,
+    /// so `--lang` is read from `args` (and the locale) before.
+    pub fn parse_args(args: Vec<OsString>) -> Cli {
+        let lang = Lang::resolve(Lang::from_args(&args));
+        let mut matches = help::command(lang).get_matches_from(args);
+        // What `Parser::parse` does with matches the derive cannot read.
+        Cli::from_arg_matches_mut(&mut matches)
+            .unwrap_or_else(|error| error.format(&mut help::command(lang)).exit())
+    }
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {

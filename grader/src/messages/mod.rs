@@ -10,7 +10,11 @@
 //! cannot leave the Korean behind. A message the grader did not write (a
 //! check program's own failure text, a compiler error) has no explanation
 //! and is printed as it is.
+//!
+//! [`cli_help_ko`] is the other kind of catalog: the command line's own
+//! descriptions in Korean, for `--help` (the English is clap's doc comments).
 
+pub mod cli_help_ko;
 pub mod en;
 pub mod ko;
 
