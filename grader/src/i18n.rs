@@ -1,7 +1,7 @@
 //! The grader's own words in English and Korean around the reports: the
-//! human report's chrome (headings, status words, what to do next), the
-//! `list`, `hint`, `verify` and `watch` screens, the progress line, and the
-//! phrases of a race check's interleaving and coverage.
+//! human and HTML reports' chrome (headings, status words, what to do next),
+//! the `list`, `hint`, `verify` and `watch` screens, the progress line, and
+//! the phrases of a race check's interleaving and coverage.
 //!
 //! The explanations the grader writes into a check's message (time-outs,
 //! crashes, compile errors, sandbox limits) are not here: they are data in
@@ -63,6 +63,11 @@ impl Lang {
                     Lang::En
                 }
             })
+    }
+
+    /// The language's tag (BCP 47), as HTML's `lang` attribute takes it.
+    pub fn tag(self) -> &'static str {
+        self.pick("en", "ko")
     }
 
     fn pick<'a>(self, en: &'a str, ko: &'a str) -> &'a str {
@@ -140,13 +145,23 @@ pub fn check_status(lang: Lang, status: CheckStatus) -> &'static str {
 
 /// What to do with an exercise that is not started.
 pub fn start_here(lang: Lang, exercise: &str) -> String {
+    start_here_with(lang, exercise, &str::to_string)
+}
+
+/// [`start_here`], with `code` around each file name and piece of code (the
+/// HTML report marks them `<code>`; the sentence itself holds no markup).
+pub fn start_here_with(lang: Lang, exercise: &str, code: &dyn Fn(&str) -> String) -> String {
+    let (lib, todo) = (code("src/lib.rs"), code("todo!()"));
     match lang {
         Lang::En => format!(
-            "Start here: read exercises/{exercise}/README.md, then replace the todo!()s in src/lib.rs."
+            "Start here: read {}, then replace the {todo}s in {lib}.",
+            code(&format!("exercises/{exercise}/README.md"))
         ),
         Lang::Ko => format!(
-            "여기서 시작하세요: exercises/{exercise}/README.ko.md(영어 원문은 README.md)를 읽고, \
-             src/lib.rs의 todo!()를 여러분의 코드로 바꾸세요."
+            "여기서 시작하세요: {}(영어 원문은 {})를 읽고, {lib}의 {todo}를 여러분의 코드로 \
+             바꾸세요.",
+            code(&format!("exercises/{exercise}/README.ko.md")),
+            code("README.md")
         ),
     }
 }
@@ -301,6 +316,153 @@ pub fn next(lang: Lang, exercise: &str, topic: &str) -> String {
         Lang::Ko => {
             format!("다음: {exercise} (막혔나요? `cargo run -p grader -- hint {topic}`)")
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The HTML report (`report::html`): its own headings and labels. The status
+// words, the start-here sentence, the coverage phrase and the replay line
+// are the human report's, above.
+
+/// The page's title and first heading.
+pub fn html_title(lang: Lang, subject: &str) -> String {
+    match lang {
+        Lang::En => format!("Threadlings report: {subject}"),
+        Lang::Ko => format!("Threadlings 보고서: {}", subject_ko(subject)),
+    }
+}
+
+/// The word before the score at the top of the page.
+pub fn html_score(lang: Lang) -> &'static str {
+    lang.pick("Score", "점수")
+}
+
+/// How long the grading took: `graded in 2.4 s`.
+pub fn graded_in(lang: Lang, secs: f64) -> String {
+    match lang {
+        Lang::En => format!("graded in {secs:.1} s"),
+        Lang::Ko => format!("채점 시간 {secs:.1}초"),
+    }
+}
+
+/// The heading of the summary table.
+pub fn html_exercises(lang: Lang) -> &'static str {
+    lang.pick("Exercises", "연습 문제")
+}
+
+/// The summary table's columns: exercise, title, points, status.
+pub fn html_summary_headings(lang: Lang) -> [&'static str; 4] {
+    match lang {
+        Lang::En => ["Exercise", "Title", "Points", "Status"],
+        Lang::Ko => ["연습 문제", "제목", "점수", "상태"],
+    }
+}
+
+/// An exercise table's columns: check, kind, status, points, time, seed.
+pub fn html_check_headings(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::En => ["Check", "Kind", "Status", "Points", "Time", "Seed"],
+        Lang::Ko => ["검사", "종류", "상태", "점수", "시간", "시드"],
+    }
+}
+
+/// Under a passing race check: what it covered ([`coverage`]'s phrase).
+pub fn covered(lang: Lang, phrase: &str) -> String {
+    match lang {
+        Lang::En => format!("covered: {phrase}"),
+        Lang::Ko => format!("검사한 범위: {phrase}"),
+    }
+}
+
+/// A timing check's chart: its caption, with the tasks left out.
+pub fn html_timeline_caption(
+    lang: Lang,
+    label: &str,
+    peak_in_flight: u32,
+    threads: u32,
+    omitted: u32,
+) -> String {
+    match (lang, omitted) {
+        (Lang::En, 0) => {
+            format!("{label}: at most {peak_in_flight} running at once, on {threads} thread(s)")
+        }
+        (Lang::En, _) => format!(
+            "{label}: at most {peak_in_flight} running at once, on {threads} thread(s) \
+             ({omitted} more tasks not shown)"
+        ),
+        (Lang::Ko, 0) => {
+            format!("{label}: 동시에 최대 {peak_in_flight}개 실행, 스레드 {threads}개")
+        }
+        (Lang::Ko, _) => format!(
+            "{label}: 동시에 최대 {peak_in_flight}개 실행, 스레드 {threads}개 (나머지 작업 \
+             {omitted}개는 생략)"
+        ),
+    }
+}
+
+/// A timing check's chart, for a screen reader.
+pub fn html_timeline_label(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::En => format!("timeline of {label}"),
+        Lang::Ko => format!("{label}의 타임라인"),
+    }
+}
+
+/// One task's bar of a timing check's chart, on hover.
+pub fn html_timeline_task(
+    lang: Lang,
+    task: &str,
+    thread: u32,
+    start_us: u64,
+    end_us: Option<u64>,
+) -> String {
+    match (lang, end_us) {
+        (Lang::En, None) => {
+            format!("{task} on thread {thread}: started at {start_us} µs, had not ended")
+        }
+        (Lang::En, Some(end)) => {
+            format!("{task} on thread {thread}: started at {start_us} µs, ended at {end} µs")
+        }
+        (Lang::Ko, None) => format!("{task}, 스레드 {thread}: {start_us} µs에 시작, 끝나지 않음"),
+        (Lang::Ko, Some(end)) => {
+            format!("{task}, 스레드 {thread}: {start_us} µs에 시작, {end} µs에 끝남")
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A check's details as text (`report::details`): the HTML report's, in the
+// reader's language, and the machine formats' (JUnit, Gradescope,
+// Classroom, PrairieLearn), in English.
+
+/// `seed: 4242`
+pub fn seed_line(lang: Lang, seed: u64) -> String {
+    format!("{}: {seed}", lang.pick("seed", "시드"))
+}
+
+/// The line before a check's captured output.
+pub fn output_heading(lang: Lang) -> &'static str {
+    lang.pick("--- output ---", "--- 출력 ---")
+}
+
+/// The line before an exercise's compiler errors.
+pub fn compiler_errors_heading(lang: Lang) -> &'static str {
+    lang.pick("--- compiler errors ---", "--- 컴파일러 오류 ---")
+}
+
+/// Output cut before its last lines.
+pub fn earlier_lines_cut(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("[{count} earlier lines cut]"),
+        Lang::Ko => format!("[앞의 {count}줄 생략]"),
+    }
+}
+
+/// Compiler errors cut after their first lines.
+pub fn more_lines_cut(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("[{count} more lines cut]"),
+        Lang::Ko => format!("[뒤의 {count}줄 생략]"),
     }
 }
 

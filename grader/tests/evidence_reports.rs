@@ -5,6 +5,7 @@
 //! interleaving of a failed model check (lanes per thread, the overwriting
 //! store marked). `interleaving_report.rs` snapshots a real one.
 
+use threadlings_grader::i18n::Lang;
 use threadlings_grader::report::{html, human, json, junit};
 use threadlings_schema::report::{
     CheckKind, CheckReport, CheckStatus, ExerciseReport, ExerciseStatus, GradeReport, OutcomeClass,
@@ -212,6 +213,36 @@ fn html_report_draws_them_as_tables() {
         "{page}"
     );
     insta::assert_snapshot!("evidence_html", page);
+}
+
+#[test]
+fn html_report_in_korean_words_the_tables_from_the_catalog() {
+    let page = html::render_in(&report(), Lang::Ko);
+    for korean in [
+        "<caption>“Channel (capacity 2)”의 시나리오</caption>",
+        "<th>스레드 0</th><th>스레드 1</th>",
+        "<td class=\"unexplained\">Recv → Some(2)</td>",
+        "<caption>“message passing (data Relaxed, flag Release/Acquire)”의 결과(flag, data)",
+        "<th>결과</th><th>분류</th><th>모델 허용</th><th>여기서 본 횟수</th><th>판정</th>",
+        "<td>flag=1 data=0</td><td>금지</td><td>아니요</td><td class=\"num\">0</td><td>정상</td>",
+        "<caption>실패한 실행의 스레드 실행 순서(loom execution 2)</caption>",
+        "unlock mutex #1 (1 씀)",
+        "갱신 하나가 사라졌습니다.",
+    ] {
+        assert!(page.contains(korean), "no {korean} in\n{page}");
+    }
+    for english in [
+        "scenario of",
+        "<th>thread 0</th>",
+        "outcomes of",
+        "allowed by the model?",
+        "<td>yes</td>",
+        "<td>ok</td>",
+        "(wrote 1)",
+        "without reading it",
+    ] {
+        assert!(!page.contains(english), "{english} in\n{page}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@
 use base64::Engine;
 use serde_json::{Value, json};
 use threadlings_grader::course::GradescopeVisibility;
+use threadlings_grader::i18n::Lang;
 use threadlings_grader::report::{
     self, Format, classroom, github, gradescope, html, junit, prairielearn,
 };
@@ -510,6 +511,87 @@ fn html_draws_a_timing_checks_timeline() {
     assert!(page.contains("run_workers(3, ..): at most 1 running at once, on 3 thread(s)"));
     assert!(page.contains("worker 2 on thread 2: started at 2000 µs, had not ended"));
     assert!(page.contains("total 3.0 ms for 3 tasks of 1.0 ms"));
+}
+
+/// A passing race check with what it covered, and a skipped check with the
+/// grader's explanation (the sample's are the check's own text).
+fn sample_with_coverage() -> GradeReport {
+    use threadlings_schema::report::{Coverage, CoverageTool, Explanation};
+    let mut report = sample();
+    report.exercises[3].checks[0].coverage = Some(Coverage {
+        tool: CoverageTool::Exploration,
+        executions: 1000,
+        budget: Some(1000),
+        threads: None,
+        operations: None,
+        pct_depth: Some(3),
+        preemption_bound: None,
+        time_capped: false,
+        deterministic: true,
+    });
+    report.exercises[0].checks[4].explanation = Some(Explanation::Skipped {
+        reason: "only one core".to_string(),
+        kit: None,
+    });
+    report
+}
+
+#[test]
+fn html_says_what_a_passing_race_check_covered_and_why_a_check_was_skipped() {
+    let page = html::render(&sample_with_coverage());
+    assert!(
+        page.contains("<p class=\"meta\">covered: 1000 schedules, PCT depth 3</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<pre>skipped: only one core</pre>"), "{page}");
+}
+
+#[test]
+fn html_in_korean_takes_every_word_from_the_catalogs() {
+    let page = html::render_in(&sample_with_coverage(), Lang::Ko);
+    for korean in [
+        "<html lang=\"ko\">",
+        "<title>Threadlings 보고서: 연습 문제</title>",
+        "점수 <strong>5/16</strong> (31%) &middot; 시드 4242 &middot; 채점 시간 1.2초",
+        "<th>연습 문제</th><th>제목</th><th>점수</th><th>상태</th>",
+        "<th>검사</th><th>종류</th><th>상태</th><th>점수</th><th>시간</th><th>시드</th>",
+        "<td class=\"skipped\">건너뜀</td>",
+        "<td class=\"compile_error\">컴파일 안 됨</td>",
+        "<p class=\"meta\">검사한 범위: 스케줄 1000개, PCT 깊이 3</p>",
+        "<pre>건너뜀: only one core</pre>",
+        "<p>여기서 시작하세요: <code>exercises/03-channels/README.ko.md</code>(영어 원문은 \
+         <code>README.md</code>)를 읽고, <code>src/lib.rs</code>의 <code>todo!()</code>를 \
+         여러분의 코드로 바꾸세요.</p>",
+        "run_workers(3, ..): 동시에 최대 1개 실행, 스레드 3개",
+        "aria-label=\"run_workers(3, ..)의 타임라인\"",
+        "<title>worker 2, 스레드 2: 2000 µs에 시작, 끝나지 않음</title>",
+        "시드: 4242",
+        "재현: cargo run -p grader -- --only 01-threads --seed 4242",
+        "--- 출력 ---",
+        "--- 컴파일러 오류 ---",
+    ] {
+        assert!(page.contains(korean), "no {korean} in\n{page}");
+    }
+    for english in [
+        "Threadlings report",
+        "Score",
+        "graded in",
+        ">Exercises<",
+        ">Check<",
+        ">skipped<",
+        "does not compile<",
+        "covered:",
+        "Start here",
+        "running at once",
+        "timeline of",
+        "had not ended",
+        "seed: ",
+        "replay: ",
+        "--- output ---",
+        "--- compiler errors ---",
+    ] {
+        assert!(!page.contains(english), "{english} in\n{page}");
+    }
 }
 
 // ---------------------------------------------------------- GitHub Actions

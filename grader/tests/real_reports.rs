@@ -1,10 +1,12 @@
 //! Snapshots of real reports (issue 14, item 6): what the grader binary
 //! prints for a known-wrong answer of the course, not a report made by
-//! hand. One lost wake-up (05-condvar/notify-before-push: a notify sent
-//! before the push it announces) and one `Relaxed`-ordering bug
-//! (08-atomics/publish-relaxed: a flag that publishes nothing), each in the
-//! human report in English and Korean and in the HTML report, with a fixed
-//! seed.
+//! hand. One lost update (04-shared-state/lost-update: a read and its write
+//! in two critical sections), one lost wake-up (05-condvar/notify-before-push:
+//! a notify sent before the push it announces), one deadlock
+//! (07-deadlock/left-fork-first: every philosopher takes the same side's
+//! fork first) and one `Relaxed`-ordering bug (08-atomics/publish-relaxed: a
+//! flag that publishes nothing), each in the human report and in the HTML
+//! report, in English and in Korean, with a fixed seed.
 //!
 //! Each grades one check, the exercise's loom model check, through `grader
 //! replay` (the same grading pipeline as a full grading, with one check
@@ -59,12 +61,13 @@ fn replay(exercise: &str, check: &str, wrong: &str, extra: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// Durations (`graded in 0.2 s`, a check's `16 ms`) and the thread ids of
-/// the checker's own panic lines (`thread 'main' (13636) panicked`), which
-/// the HTML report keeps in the check's output.
+/// Durations (`graded in 0.2 s`, `채점 시간 0.2초`, a check's `16 ms`) and the
+/// thread ids of the checker's own panic lines (`thread 'main' (13636)
+/// panicked`), which the HTML report keeps in the check's output.
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"graded in [0-9.]+ s", "graded in [duration]"),
+        (r"채점 시간 [0-9.]+초", "채점 시간 [duration]"),
         (
             r#"<td class="num">[0-9.]+ m?s</td>"#,
             r#"<td class="num">[duration]</td>"#,
@@ -73,26 +76,57 @@ fn filters() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// The human report in English and Korean and the HTML report (which is
-/// English only: `--lang` words the human report) of one wrong answer's
-/// model check, snapshotted as `NAME_en`, `NAME_ko`, `NAME_html`.
-fn snapshot(name: &str, exercise: &str, check: &str, wrong: &str) -> [String; 3] {
+/// The reports of one wrong answer's model check.
+struct Reports {
+    /// The human report in English and Korean, as the binary prints them.
+    en: String,
+    ko: String,
+    /// The HTML page in English, as the binary prints it.
+    html: String,
+    /// The HTML page in Korean, as the binary prints it.
+    html_ko: String,
+}
+
+/// The human report in English and Korean and the HTML page in English and
+/// Korean of one wrong answer's model check, snapshotted as `NAME_en`,
+/// `NAME_ko`, `NAME_html` and `NAME_html_ko`.
+fn snapshot(name: &str, exercise: &str, check: &str, wrong: &str) -> Reports {
     let en = replay(exercise, check, wrong, &["--lang", "en"]);
     let ko = replay(exercise, check, wrong, &["--lang", "ko"]);
     let html = replay(exercise, check, wrong, &["--format", "html"]);
+    let html_ko = replay(
+        exercise,
+        check,
+        wrong,
+        &["--format", "html", "--lang", "ko"],
+    );
     insta::with_settings!({ filters => filters() }, {
         insta::assert_snapshot!(format!("{name}_en"), en);
         insta::assert_snapshot!(format!("{name}_ko"), ko);
         insta::assert_snapshot!(format!("{name}_html"), html);
+        insta::assert_snapshot!(format!("{name}_html_ko"), html_ko);
     });
-    [en, ko, html]
+    Reports {
+        en,
+        ko,
+        html,
+        html_ko,
+    }
 }
+
+/// Where a trace starts in a Korean report (its heading, in the human
+/// report's text and in the HTML page's caption alike).
+const TRACE_KO: &str = "실패한 실행의 스레드 실행 순서";
+/// The line before a check's captured output in a Korean HTML page: what
+/// follows is the check program's own output, printed as it is.
+const OUTPUT_KO: &str = "--- 출력 ---";
 
 /// The kit's own words in the message above the trace, in Korean: its
 /// sentences around the check author's scenario and the code's panic
 /// message (both quoted as they are), the deadlock's threads and locks.
 fn assert_message_in_korean(ko: &str) {
-    let end = ko.find("실패한 실행의 스레드 실행 순서").expect("a trace");
+    let trace = ko.find(TRACE_KO).expect("a trace");
+    let end = ko.find(OUTPUT_KO).map_or(trace, |output| output.min(trace));
     let message = &ko[..end];
     for english in [
         "the model checker",
@@ -116,9 +150,13 @@ fn assert_message_in_korean(ko: &str) {
 
 /// The words of the trace that are the grader's own, in Korean: the
 /// trace's heading, its execution, its sentence and what each object is.
+/// The human report ends the trace at its replay line; the HTML page has
+/// that line above the trace, which runs to the end of the page.
 fn assert_trace_in_korean(ko: &str) {
-    let start = ko.find("실패한 실행의 스레드 실행 순서").expect("a trace");
-    let end = ko.find("재현:").expect("a replay line");
+    let start = ko.find(TRACE_KO).expect("a trace");
+    let end = ko[start..]
+        .find("재현:")
+        .map_or(ko.len(), |end| start + end);
     let trace = &ko[start..end];
     for english in [
         "interleaving of the failing execution",
@@ -133,9 +171,84 @@ fn assert_trace_in_korean(ko: &str) {
     assert!(trace.contains("loom 실행"), "{trace}");
 }
 
+/// A Korean HTML page: Korean from its `lang` to its last cell, but for the
+/// course's own words (an exercise's title), the check author's and the
+/// check program's output. Its message and trace pass the same assertions
+/// as the human report's.
+fn assert_page_in_korean(page: &str) {
+    assert!(page.contains("<html lang=\"ko\">"), "{page}");
+    let body = &page[page.find("<body>").expect("a body")..];
+    for english in [
+        "Threadlings report",
+        "Score",
+        "graded in",
+        "&middot; seed",
+        ">Exercises<",
+        ">Exercise<",
+        ">Title<",
+        ">Check<",
+        ">Kind<",
+        ">Status<",
+        ">Points<",
+        ">Time<",
+        ">Seed<",
+        ">failed<",
+        " failed</span>",
+        "wrong answer",
+        "seed: ",
+        "replay: cargo run -p grader",
+        "--- output ---",
+    ] {
+        assert!(!body.contains(english), "`{english}` in\n{body}");
+    }
+    for korean in [
+        ">연습 문제<",
+        ">검사<",
+        ">실패<",
+        "시드: 7",
+        "재현: cargo run -p grader",
+    ] {
+        assert!(body.contains(korean), "no `{korean}` in\n{body}");
+    }
+    // The headings above name the exercise (`07-deadlock: Deadlock: ...`):
+    // the message starts in the check's details.
+    let details = &body[body.find("<tr class=\"details\">").expect("details")..];
+    assert_message_in_korean(details);
+    assert_trace_in_korean(details);
+}
+
+#[test]
+fn a_lost_update_in_04_shared_state() {
+    let Reports {
+        en,
+        ko,
+        html,
+        html_ko,
+    } = snapshot(
+        "lost_update_04",
+        "04-shared-state",
+        "counter_model",
+        "04-shared-state/lost-update",
+    );
+    assert!(en.contains("one update was lost."), "{en}");
+    assert!(ko.contains("갱신 하나가 사라졌습니다."), "{ko}");
+    assert!(ko.contains("(1 씀)"), "{ko}");
+    assert_message_in_korean(&ko);
+    assert_trace_in_korean(&ko);
+    assert!(html.contains("<tr class=\"mark\">"), "{html}");
+    assert!(html_ko.contains("갱신 하나가 사라졌습니다."), "{html_ko}");
+    assert!(html_ko.contains("unlock mutex #1 (1 씀)"), "{html_ko}");
+    assert_page_in_korean(&html_ko);
+}
+
 #[test]
 fn a_lost_wakeup_in_05_condvar() {
-    let [en, ko, html] = snapshot(
+    let Reports {
+        en,
+        ko,
+        html,
+        html_ko,
+    } = snapshot(
         "lost_wakeup_05",
         "05-condvar",
         "queue_model",
@@ -152,11 +265,47 @@ fn a_lost_wakeup_in_05_condvar() {
     assert_message_in_korean(&ko);
     assert_trace_in_korean(&ko);
     assert!(html.contains("<table class=\"trace\">"), "{html}");
+    assert!(
+        html_ko.contains("깨우기 신호를 잃어버렸습니다."),
+        "{html_ko}"
+    );
+    assert_page_in_korean(&html_ko);
+}
+
+#[test]
+fn a_deadlock_in_07_deadlock() {
+    let Reports {
+        en,
+        ko,
+        html,
+        html_ko,
+    } = snapshot(
+        "deadlock_07",
+        "07-deadlock",
+        "dine_model",
+        "07-deadlock/left-fork-first",
+    );
+    assert!(en.contains("no thread can run"), "{en}");
+    assert!(ko.contains("교착 상태: philosopher-0은(는)"), "{ko}");
+    assert!(ko.contains("어떤 스레드도 진행할 수 없습니다"), "{ko}");
+    assert_message_in_korean(&ko);
+    assert_trace_in_korean(&ko);
+    assert!(html.contains("<tr class=\"mark\">"), "{html}");
+    assert!(
+        html_ko.contains("어떤 스레드도 진행할 수 없습니다"),
+        "{html_ko}"
+    );
+    assert_page_in_korean(&html_ko);
 }
 
 #[test]
 fn a_relaxed_flag_in_08_atomics() {
-    let [en, ko, html] = snapshot(
+    let Reports {
+        en,
+        ko,
+        html,
+        html_ko,
+    } = snapshot(
         "relaxed_flag_08",
         "08-atomics",
         "mailbox_model",
@@ -176,4 +325,6 @@ fn a_relaxed_flag_in_08_atomics() {
     assert_message_in_korean(&ko);
     assert_trace_in_korean(&ko);
     assert!(html.contains("<tr class=\"mark\">"), "{html}");
+    assert!(html_ko.contains("앞에 두는 순서가 없어서"), "{html_ko}");
+    assert_page_in_korean(&html_ko);
 }

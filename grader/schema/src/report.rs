@@ -591,6 +591,13 @@ pub struct ScenarioOp {
     pub unexplained: bool,
 }
 
+impl ScenarioOp {
+    /// What it returned, or `(did not return)`, in English.
+    pub fn result_english(&self) -> &str {
+        self.result.as_deref().unwrap_or("(did not return)")
+    }
+}
+
 /// The evidence of a litmus check: jcstress-style outcome table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeTable {
@@ -628,6 +635,20 @@ pub struct OutcomeRow {
 }
 
 impl OutcomeRow {
+    /// Whether the model allows it, in English: `yes`, `no`, `not run`.
+    pub fn allowed_english(&self) -> &'static str {
+        match self.allowed {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not run",
+        }
+    }
+
+    /// How often it was seen here, in English: the count or `not run`.
+    pub fn seen_english(&self) -> String {
+        self.seen.map_or("not run".to_string(), |n| n.to_string())
+    }
+
     /// The verdict as data (`None` for a word the kit does not write).
     pub fn verdict_kind(&self) -> Option<OutcomeVerdict> {
         OutcomeVerdict::from_wire(&self.verdict)
@@ -750,9 +771,8 @@ impl Scenario {
     /// notes. The one text form every report and the kit's messages use.
     pub fn to_text(&self) -> String {
         let cell = |op: &ScenarioOp| {
-            let result = op.result.as_deref().unwrap_or("(did not return)");
             let mark = if op.unexplained { " !" } else { "" };
-            format!("{}: {result}{mark}", op.op)
+            format!("{}: {}{mark}", op.op, op.result_english())
         };
         let mut out = String::new();
         if !self.init.is_empty() {
@@ -770,7 +790,7 @@ impl Scenario {
             .map(|(t, col)| {
                 col.iter()
                     .map(|c| c.chars().count())
-                    .chain([format!("thread {t}").len()])
+                    .chain([Scenario::thread_english(t).len()])
                     .max()
                     .unwrap_or(0)
             })
@@ -784,7 +804,7 @@ impl Scenario {
             format!("       {}\n", padded.join(" | ").trim_end())
         };
         out.push_str(&row((0..columns.len())
-            .map(|t| format!("thread {t}"))
+            .map(Scenario::thread_english)
             .collect()));
         let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
         for r in 0..rows {
@@ -802,7 +822,8 @@ impl Scenario {
             out.push('\n');
         }
         if !self.trace.is_empty() {
-            out.push_str("interleaving:\n");
+            out.push_str(Scenario::INTERLEAVING_ENGLISH);
+            out.push('\n');
             for step in &self.trace {
                 out.push_str(&format!("  {step}\n"));
             }
@@ -815,11 +836,6 @@ impl OutcomeTable {
     /// The table as text: one row per outcome with its class, whether the
     /// model allows it, how often it was seen here, and the verdict.
     pub fn to_text(&self) -> String {
-        let allowed = |row: &OutcomeRow| match row.allowed {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "not run",
-        };
         let width = self
             .rows
             .iter()
@@ -841,8 +857,8 @@ impl OutcomeTable {
                 "  {:<width$}  {:<11}  {:<16}  {:>10}  {}\n",
                 row.outcome,
                 row.class.as_str(),
-                allowed(row),
-                row.seen.map_or("not run".to_string(), |n| n.to_string()),
+                row.allowed_english(),
+                row.seen_english(),
                 row.verdict
             ));
         }
@@ -1007,6 +1023,14 @@ impl Scenario {
 
     /// What the invariant above saw, when the grader shows the scenario.
     pub const IN_THE_REPORT_ENGLISH: &'static str = "the scenario in the report";
+
+    /// The heading of a thread's column: `thread 1`.
+    pub fn thread_english(index: usize) -> String {
+        format!("thread {index}")
+    }
+
+    /// The heading of the operation-level interleaving (`trace`).
+    pub const INTERLEAVING_ENGLISH: &'static str = "interleaving:";
 
     /// `why`, if `unexplained` is still its English.
     pub fn why_data(&self) -> Option<&ScenarioWhy> {

@@ -42,14 +42,14 @@ pub fn run(
 
     let to_file = args.output.is_some();
     let colour = !to_file && colour_stdout();
-    // Only the human report speaks `lang`; machine formats stay as specified.
+    // The human and HTML reports speak `lang`; machine formats stay as specified.
     let text = match args.format {
         Format::Human => {
             human::render_with_options(&report, colour, lang, common.verbose, &|name| {
                 course.exercise(name).map(|e| e.package.clone())
             })
         }
-        format => report::render_for(course, &report, format, colour),
+        format => report::render_for_in(course, &report, format, colour, lang),
     };
     match &args.output {
         Some(path) => std::fs::write(path, text)

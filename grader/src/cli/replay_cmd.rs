@@ -66,7 +66,7 @@ pub fn run(
         .with_context(|| format!("cannot replay {} {}", plan.name, args.check))?;
     let text = match args.format {
         Format::Human => human::render_replay(&report, colour_stdout(), lang, common.verbose),
-        format => report::render_for(course, &report, format, false),
+        format => report::render_for_in(course, &report, format, false, lang),
     };
     print!("{text}");
     Ok(ExitCode::from(exit_codes::OK))

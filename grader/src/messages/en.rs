@@ -9,8 +9,8 @@
 //! compare these sentences.
 
 use threadlings_schema::report::{
-    Crash, Explanation, KitFailure, KitSkip, RaceFailure, SandboxFinding, TraceCause,
-    TraceExecution, TraceObjectWhat,
+    Crash, Explanation, KitFailure, KitSkip, OutcomeRow, OutcomeTable, RaceFailure, SandboxFinding,
+    Scenario, ScenarioOp, TraceCause, TraceExecution, TraceObjectWhat,
 };
 
 /// The start of every "a task still calls `todo!()`" explanation; the human
@@ -220,4 +220,63 @@ pub fn kit_skip(k: &KitSkip) -> String {
 /// schema's [`KitFailure::to_english`] and the protocol's rendering).
 pub fn kit_failure(k: &KitFailure) -> String {
     threadlings_schema::protocol::Failure::kit(k.clone()).render()
+}
+
+// ---------------------------------------------------------------------------
+// A linearizability check's scenario and a litmus check's outcome table as
+// the HTML report draws them (tables, not the text layouts of `to_text`).
+// The words they share with the text layouts are the schema's.
+
+/// The column headings of an outcome table.
+pub const OUTCOME_HEADINGS: [&str; 5] = [
+    "outcome",
+    "class",
+    "allowed by the model?",
+    "seen here",
+    "verdict",
+];
+
+/// What an outcome table is of: `outcomes of LABEL (r_flag, r_data)`.
+pub fn outcome_caption(t: &OutcomeTable) -> String {
+    format!("outcomes of {} ({})", t.label, t.results.join(", "))
+}
+
+/// One row of an outcome table after its outcome: class, whether the model
+/// allows it, how often it was seen here, verdict.
+pub fn outcome_cells(row: &OutcomeRow) -> [String; 4] {
+    [
+        row.class.as_str().to_string(),
+        row.allowed_english().to_string(),
+        row.seen_english(),
+        row.verdict.clone(),
+    ]
+}
+
+/// The notes under an outcome table.
+pub fn outcome_notes(t: &OutcomeTable) -> Vec<String> {
+    t.notes.clone()
+}
+
+/// The heading of a scenario's thread column: `thread 1`.
+pub fn scenario_thread(index: usize) -> String {
+    Scenario::thread_english(index)
+}
+
+/// What an operation returned, or that it did not return.
+pub fn scenario_result(op: &ScenarioOp) -> &str {
+    op.result_english()
+}
+
+/// What a scenario is of: `scenario of BoundedQueue::new(2)`.
+pub fn scenario_caption(s: &Scenario) -> String {
+    format!("scenario of {}", s.label)
+}
+
+/// The heading of a scenario's operation-level interleaving.
+pub const SCENARIO_INTERLEAVING: &str = Scenario::INTERLEAVING_ENGLISH;
+
+/// Why no order explains a scenario's results and how it was found, one
+/// line each.
+pub fn scenario_lines(s: &Scenario) -> Vec<String> {
+    s.unexplained.iter().chain(&s.notes).cloned().collect()
 }

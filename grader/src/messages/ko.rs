@@ -9,10 +9,11 @@
 
 use threadlings_schema::report::{
     Crash, DeadlockSummary, Explanation, ExplorationAt, ExplorationScheduler, KitFailure, KitSkip,
-    LitmusRun, LitmusTool, LockAccess, MachineCores, OutcomeClass, OutcomeTable, OutcomeVerdict,
-    RaceBuild, RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic, RaceReplay, RaceThread,
-    RaceThreadState, SandboxFinding, Scenario, ScenarioNote, ScenarioOp, ScenarioPart, ScenarioWhy,
-    ShuttleSchedule, ThreadWait, TraceCause, TraceExecution, TraceObjectWhat, WatchedRun,
+    LitmusRun, LitmusTool, LockAccess, MachineCores, OutcomeClass, OutcomeRow, OutcomeTable,
+    OutcomeVerdict, RaceBuild, RaceDeadlock, RaceFailure, RaceHint, RaceLock, RacePanic,
+    RaceReplay, RaceThread, RaceThreadState, SandboxFinding, Scenario, ScenarioNote, ScenarioOp,
+    ScenarioPart, ScenarioWhy, ShuttleSchedule, ThreadWait, TraceCause, TraceExecution,
+    TraceObjectWhat, WatchedRun,
 };
 
 /// An explanation in Korean.
@@ -985,27 +986,51 @@ pub fn litmus_notes(run: &LitmusRun) -> Vec<String> {
     }
 }
 
+/// The column headings of an outcome table.
+pub const OUTCOME_HEADINGS: [&str; 5] = ["결과", "분류", "모델 허용", "여기서 본 횟수", "판정"];
+
+/// What an outcome table is of: `“label”의 결과(r_flag, r_data)`.
+pub fn outcome_caption(t: &OutcomeTable) -> String {
+    format!("“{}”의 결과({})", t.label, t.results.join(", "))
+}
+
+/// One row of an outcome table after its outcome: class, whether the
+/// model allows it, how often it was seen here, verdict (a verdict word
+/// the kit does not write stays as it is).
+pub fn outcome_cells(row: &OutcomeRow) -> [String; 4] {
+    [
+        outcome_class(row.class).to_string(),
+        match row.allowed {
+            Some(true) => "예",
+            Some(false) => "아니요",
+            None => "실행 안 함",
+        }
+        .to_string(),
+        row.seen.map_or("실행 안 함".to_string(), |n| n.to_string()),
+        row.verdict_kind()
+            .map_or(row.verdict.clone(), |v| outcome_verdict(v).to_string()),
+    ]
+}
+
+/// The notes under an outcome table: worded from its data, or its own
+/// lines when they are not the data's.
+pub fn outcome_notes(t: &OutcomeTable) -> Vec<String> {
+    match t.run_data() {
+        Some(run) => litmus_notes(run),
+        None => t.notes.clone(),
+    }
+}
+
 /// A litmus check's outcome table in Korean (the layout of
 /// `OutcomeTable::to_text`).
 pub fn outcome_table(t: &OutcomeTable) -> String {
-    let headers = ["결과", "분류", "모델 허용", "여기서 본 횟수", "판정"];
+    let headers = OUTCOME_HEADINGS;
     let rows: Vec<[String; 5]> = t
         .rows
         .iter()
         .map(|row| {
-            [
-                row.outcome.clone(),
-                outcome_class(row.class).to_string(),
-                match row.allowed {
-                    Some(true) => "예",
-                    Some(false) => "아니요",
-                    None => "실행 안 함",
-                }
-                .to_string(),
-                row.seen.map_or("실행 안 함".to_string(), |n| n.to_string()),
-                row.verdict_kind()
-                    .map_or(row.verdict.clone(), |v| outcome_verdict(v).to_string()),
-            ]
+            let [class, allowed, seen, verdict] = outcome_cells(row);
+            [row.outcome.clone(), class, allowed, seen, verdict]
         })
         .collect();
     let width = |i: usize| {
@@ -1026,16 +1051,12 @@ pub fn outcome_table(t: &OutcomeTable) -> String {
             cells[4]
         )
     };
-    let mut out = format!("“{}”의 결과({}):\n", t.label, t.results.join(", "));
+    let mut out = format!("{}:\n", outcome_caption(t));
     out.push_str(&line(headers));
     for r in &rows {
         out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
     }
-    let notes = match t.run_data() {
-        Some(run) => litmus_notes(run),
-        None => t.notes.clone(),
-    };
-    for note in notes {
+    for note in outcome_notes(t) {
         out.push_str(&format!("  {note}\n"));
     }
     out
@@ -1044,9 +1065,42 @@ pub fn outcome_table(t: &OutcomeTable) -> String {
 fn scenario_part(p: ScenarioPart) -> String {
     match p {
         ScenarioPart::Init => "init".to_string(),
-        ScenarioPart::Thread { index } => format!("스레드 {index}"),
+        ScenarioPart::Thread { index } => scenario_thread(index),
         ScenarioPart::Post => "post".to_string(),
     }
+}
+
+/// The heading of a scenario's thread column: `스레드 1`.
+pub fn scenario_thread(index: usize) -> String {
+    format!("스레드 {index}")
+}
+
+/// What an operation returned, or that it did not return.
+pub fn scenario_result(op: &ScenarioOp) -> &str {
+    op.result.as_deref().unwrap_or("(반환하지 않음)")
+}
+
+/// What a scenario is of: `“BoundedQueue::new(2)”의 시나리오`.
+pub fn scenario_caption(s: &Scenario) -> String {
+    format!("“{}”의 시나리오", s.label)
+}
+
+/// The heading of a scenario's operation-level interleaving.
+pub const SCENARIO_INTERLEAVING: &str = "인터리빙:";
+
+/// Why no order explains a scenario's results and how it was found, one
+/// line each: worded from its data, or its own lines when they are not
+/// the data's.
+pub fn scenario_lines(s: &Scenario) -> Vec<String> {
+    let mut lines = match s.why_data() {
+        Some(why) => scenario_why(why),
+        None => s.unexplained.clone(),
+    };
+    match s.about_data() {
+        Some(about) => lines.extend(about.iter().map(scenario_note)),
+        None => lines.extend(s.notes.iter().cloned()),
+    }
+    lines
 }
 
 /// Why no order explains the results, one line each (as
@@ -1109,18 +1163,15 @@ pub fn scenario_note(n: &ScenarioNote) -> String {
 /// `Scenario::to_text`).
 pub fn scenario(s: &Scenario) -> String {
     let cell = |op: &ScenarioOp| {
-        let result = op.result.as_deref().unwrap_or("(반환하지 않음)");
         let mark = if op.unexplained { " !" } else { "" };
-        format!("{}: {result}{mark}", op.op)
+        format!("{}: {}{mark}", op.op, scenario_result(op))
     };
     let mut out = String::new();
     if !s.init.is_empty() {
         let ops: Vec<String> = s.init.iter().map(cell).collect();
         out.push_str(&format!("init:  {}\n", ops.join(", ")));
     }
-    let heads: Vec<String> = (0..s.threads.len())
-        .map(|t| format!("스레드 {t}"))
-        .collect();
+    let heads: Vec<String> = (0..s.threads.len()).map(scenario_thread).collect();
     let cells: Vec<Vec<String>> = s
         .threads
         .iter()
@@ -1156,20 +1207,13 @@ pub fn scenario(s: &Scenario) -> String {
         let ops: Vec<String> = s.post.iter().map(cell).collect();
         out.push_str(&format!("post:  {}\n", ops.join(", ")));
     }
-    let unexplained = match s.why_data() {
-        Some(why) => scenario_why(why),
-        None => s.unexplained.clone(),
-    };
-    let notes = match s.about_data() {
-        Some(about) => about.iter().map(scenario_note).collect(),
-        None => s.notes.clone(),
-    };
-    for line in unexplained.iter().chain(&notes) {
-        out.push_str(line);
+    for line in scenario_lines(s) {
+        out.push_str(&line);
         out.push('\n');
     }
     if !s.trace.is_empty() {
-        out.push_str("인터리빙:\n");
+        out.push_str(SCENARIO_INTERLEAVING);
+        out.push('\n');
         for step in &s.trace {
             out.push_str(&format!("  {step}\n"));
         }

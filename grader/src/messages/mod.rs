@@ -19,8 +19,8 @@ pub mod en;
 pub mod ko;
 
 use threadlings_schema::report::{
-    CheckReport, Explanation, OutcomeTable, RaceFailure, SandboxFinding, Scenario, Trace,
-    TraceCause, TraceExecution, TraceObject, TraceObjectWhat,
+    CheckReport, Explanation, OutcomeRow, OutcomeTable, RaceFailure, SandboxFinding, Scenario,
+    ScenarioOp, Trace, TraceCause, TraceExecution, TraceObject, TraceObjectWhat,
 };
 
 use crate::i18n::Lang;
@@ -116,6 +116,84 @@ pub fn scenario(lang: Lang, scenario: &Scenario) -> String {
     match lang {
         Lang::En => scenario.to_text(),
         Lang::Ko => ko::scenario(scenario),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The pieces of a scenario and an outcome table the HTML report lays out as
+// tables, in `lang` (the text layouts above are made of the same words).
+
+/// The column headings of an outcome table.
+pub fn outcome_headings(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::En => en::OUTCOME_HEADINGS,
+        Lang::Ko => ko::OUTCOME_HEADINGS,
+    }
+}
+
+/// What an outcome table is of, with its result names.
+pub fn outcome_caption(lang: Lang, table: &OutcomeTable) -> String {
+    match lang {
+        Lang::En => en::outcome_caption(table),
+        Lang::Ko => ko::outcome_caption(table),
+    }
+}
+
+/// An outcome's class, whether the model allows it, how often it was seen
+/// here and its verdict, in `lang`.
+pub fn outcome_cells(lang: Lang, row: &OutcomeRow) -> [String; 4] {
+    match lang {
+        Lang::En => en::outcome_cells(row),
+        Lang::Ko => ko::outcome_cells(row),
+    }
+}
+
+/// The notes under an outcome table, in `lang`.
+pub fn outcome_notes(lang: Lang, table: &OutcomeTable) -> Vec<String> {
+    match lang {
+        Lang::En => en::outcome_notes(table),
+        Lang::Ko => ko::outcome_notes(table),
+    }
+}
+
+/// What a scenario is of.
+pub fn scenario_caption(lang: Lang, scenario: &Scenario) -> String {
+    match lang {
+        Lang::En => en::scenario_caption(scenario),
+        Lang::Ko => ko::scenario_caption(scenario),
+    }
+}
+
+/// The heading of a scenario's thread column.
+pub fn scenario_thread(lang: Lang, index: usize) -> String {
+    match lang {
+        Lang::En => en::scenario_thread(index),
+        Lang::Ko => ko::scenario_thread(index),
+    }
+}
+
+/// What an operation of a scenario returned, or that it did not return.
+pub fn scenario_result(lang: Lang, op: &ScenarioOp) -> &str {
+    match lang {
+        Lang::En => en::scenario_result(op),
+        Lang::Ko => ko::scenario_result(op),
+    }
+}
+
+/// Why no order explains a scenario's results and how it was found, one
+/// line each, in `lang`.
+pub fn scenario_lines(lang: Lang, scenario: &Scenario) -> Vec<String> {
+    match lang {
+        Lang::En => en::scenario_lines(scenario),
+        Lang::Ko => ko::scenario_lines(scenario),
+    }
+}
+
+/// The heading of a scenario's operation-level interleaving.
+pub fn scenario_interleaving(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::SCENARIO_INTERLEAVING,
+        Lang::Ko => ko::SCENARIO_INTERLEAVING,
     }
 }
 

@@ -1,7 +1,14 @@
 //! A standalone HTML page (inline CSS, no scripts, nothing fetched): a summary
 //! table of the exercises, then one table per exercise with a row per check,
 //! and under every check that did not pass its message, seed, replay command
-//! and captured output. Compile errors are shown in full.
+//! and captured output; under a passing race check, what it covered. Compile
+//! errors are shown in full.
+//!
+//! The page speaks the reader's language (`--lang`): every word on it comes
+//! from the catalogs the human report words itself from ([`crate::i18n`] for
+//! the page's own headings and labels, [`crate::messages`] for what the
+//! grader says about a check), so this file holds layout, not wording. Like
+//! `--verbose`, it shows every check in full, with no story grouping.
 
 use std::fmt::Write;
 
@@ -11,6 +18,8 @@ use threadlings_schema::report::{
 };
 
 use super::{details, number};
+use crate::i18n::{self, Lang};
+use crate::messages;
 
 const STYLE: &str = "
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1f24; }
@@ -41,7 +50,13 @@ table.trace tr.omitted td { color: #6e7781; border-left: none; font-style: itali
 caption { text-align: left; color: #57606a; font-size: 13px; }
 ";
 
+/// The page in English.
 pub fn render(report: &GradeReport) -> String {
+    render_in(report, Lang::En)
+}
+
+/// The page in `lang`.
+pub fn render_in(report: &GradeReport, lang: Lang) -> String {
     let mut out = String::new();
     let percent = if report.max_score > 0.0 {
         100.0 * report.score / report.max_score
@@ -50,23 +65,27 @@ pub fn render(report: &GradeReport) -> String {
     };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{tag}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Threadlings report: {subject}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <h1>Threadlings report: {subject}</h1>\n\
-         <p class=\"meta\">Score <strong>{score}/{max}</strong> ({percent:.0}%) &middot; seed \
-         {seed} &middot; graded in {secs:.1} s</p>\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>{title}</h1>\n\
+         <p class=\"meta\">{score_word} <strong>{score}/{max}</strong> ({percent:.0}%) &middot; \
+         {seed} &middot; {graded_in}</p>\n\
          <div class=\"bar\" role=\"img\" aria-label=\"{percent:.0}%\"><div style=\"width: \
          {percent:.1}%\"></div></div>\n",
-        subject = escape(&report.subject),
+        tag = lang.tag(),
+        title = escape(&i18n::html_title(lang, &report.subject)),
+        score_word = escape(i18n::html_score(lang)),
         score = number(report.score),
         max = number(report.max_score),
-        seed = report.seed,
-        secs = report.duration_ms as f64 / 1000.0,
+        seed = escape(&i18n::seed_label(lang, report.seed)),
+        graded_in = escape(&i18n::graded_in(lang, report.duration_ms as f64 / 1000.0)),
     );
-    out.push_str(
-        "<h2>Exercises</h2>\n<table class=\"summary\">\n<thead><tr><th>Exercise</th><th>Title</th>\
-         <th>Points</th><th>Status</th></tr></thead>\n<tbody>\n",
+    let _ = write!(
+        out,
+        "<h2>{}</h2>\n<table class=\"summary\">\n<thead>{}</thead>\n<tbody>\n",
+        escape(i18n::html_exercises(lang)),
+        heading_row(&i18n::html_summary_headings(lang)),
     );
     for exercise in &report.exercises {
         let _ = writeln!(
@@ -79,18 +98,27 @@ pub fn render(report: &GradeReport) -> String {
             score = number(exercise.score),
             max = number(exercise.max_score),
             status = exercise.status.as_str(),
-            label = exercise_label(exercise.status),
+            label = escape(i18n::exercise_status(lang, exercise.status)),
         );
     }
     out.push_str("</tbody>\n</table>\n");
     for exercise in &report.exercises {
-        render_exercise(&mut out, exercise);
+        render_exercise(&mut out, exercise, lang);
     }
     out.push_str("</body>\n</html>\n");
     out
 }
 
-fn render_exercise(out: &mut String, exercise: &ExerciseReport) {
+/// `<tr><th>a</th><th>b</th></tr>`
+fn heading_row(headings: &[&str]) -> String {
+    let cells: String = headings
+        .iter()
+        .map(|h| format!("<th>{}</th>", escape(h)))
+        .collect();
+    format!("<tr>{cells}</tr>")
+}
+
+fn render_exercise(out: &mut String, exercise: &ExerciseReport, lang: Lang) {
     let _ = write!(
         out,
         "<section id=\"{id}\">\n<h2>{name}: {title} <span class=\"{status}\">{score}/{max} \
@@ -101,27 +129,30 @@ fn render_exercise(out: &mut String, exercise: &ExerciseReport) {
         status = exercise.status.as_str(),
         score = number(exercise.score),
         max = number(exercise.max_score),
-        label = exercise_label(exercise.status),
+        label = escape(i18n::exercise_status(lang, exercise.status)),
     );
     if exercise.status == ExerciseStatus::NotStarted {
+        // The catalog's sentence holds no markup to escape; its file names
+        // and code are escaped inside their `<code>`.
+        let code = |text: &str| format!("<code>{}</code>", escape(text));
         let _ = writeln!(
             out,
-            "<p>Start here: read <code>exercises/{name}/README.md</code>, then replace the \
-             <code>todo!()</code>s in <code>src/lib.rs</code>.</p>",
-            name = escape(&exercise.name)
+            "<p>{}</p>",
+            i18n::start_here_with(lang, &exercise.name, &code)
         );
     }
-    out.push_str(
-        "<table class=\"checks\">\n<thead><tr><th>Check</th><th>Kind</th><th>Status</th>\
-         <th>Points</th><th>Time</th><th>Seed</th></tr></thead>\n<tbody>\n",
+    let _ = write!(
+        out,
+        "<table class=\"checks\">\n<thead>{}</thead>\n<tbody>\n",
+        heading_row(&i18n::html_check_headings(lang))
     );
     for check in &exercise.checks {
-        render_check(out, exercise, check);
+        render_check(out, exercise, check, lang);
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport) {
+fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport, lang: Lang) {
     let _ = writeln!(
         out,
         "<tr><td>{name}</td><td>{kind}</td><td class=\"{status}\">{status_label}</td>\
@@ -129,40 +160,57 @@ fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport
         name = escape(&check.name),
         kind = check.kind.as_str(),
         status = check.status.as_str(),
-        status_label = check.status.as_str().replace('_', " "),
+        status_label = escape(i18n::check_status(lang, check.status)),
         score = number(check.score),
         max = number(check.max_score),
         ms = check.duration_ms,
         seed = check.seed,
     );
     let timeline = check.timeline.as_ref().filter(|t| !t.events.is_empty());
-    if check.status == CheckStatus::Passed && timeline.is_none() && check.outcomes.is_none() {
+    // A passing race check says what it covered, as the human report does.
+    let coverage = check
+        .coverage
+        .as_ref()
+        .filter(|_| check.status == CheckStatus::Passed);
+    if check.status == CheckStatus::Passed
+        && timeline.is_none()
+        && check.outcomes.is_none()
+        && coverage.is_none()
+    {
         return;
     }
     out.push_str("<tr class=\"details\"><td colspan=\"6\">");
-    let details = details(exercise, check, false);
+    if let Some(coverage) = coverage {
+        let phrase = i18n::coverage(lang, coverage);
+        let _ = write!(
+            out,
+            "<p class=\"meta\">{}</p>",
+            escape(&i18n::covered(lang, &phrase))
+        );
+    }
+    let details = details(exercise, check, false, lang);
     if !details.is_empty() {
         let _ = write!(out, "<pre>{}</pre>", escape(&details));
     }
     if let Some(timeline) = timeline {
-        render_timeline(out, timeline);
+        render_timeline(out, timeline, lang);
     }
     if let Some(scenario) = check
         .scenario
         .as_ref()
         .filter(|_| check.status != CheckStatus::Passed)
     {
-        render_scenario(out, scenario);
+        render_scenario(out, scenario, lang);
     }
     if let Some(table) = &check.outcomes {
-        render_outcomes(out, table);
+        render_outcomes(out, table, lang);
     }
     if let Some(trace) = check
         .trace
         .as_ref()
         .filter(|_| check.status != CheckStatus::Passed)
     {
-        render_trace(out, trace);
+        render_trace(out, trace, lang);
     }
     out.push_str("</td></tr>\n");
 }
@@ -170,7 +218,7 @@ fn render_check(out: &mut String, exercise: &ExerciseReport, check: &CheckReport
 /// A linearizability check's scenario: init and post as rows across the
 /// table, one column per thread between them; a result no sequential order
 /// explains is highlighted; then why, the notes and the interleaving.
-fn render_scenario(out: &mut String, scenario: &Scenario) {
+fn render_scenario(out: &mut String, scenario: &Scenario, lang: Lang) {
     let columns = scenario.threads.len().max(1);
     let cell = |op: &ScenarioOp| {
         let class = if op.unexplained {
@@ -181,16 +229,20 @@ fn render_scenario(out: &mut String, scenario: &Scenario) {
         format!(
             "<td{class}>{} → {}</td>",
             escape(&op.op),
-            escape(op.result.as_deref().unwrap_or("(did not return)"))
+            escape(messages::scenario_result(lang, op))
         )
     };
     let _ = write!(
         out,
-        "<table class=\"scenario\"><caption>scenario of {}</caption>\n<thead><tr><th></th>",
-        escape(&scenario.label)
+        "<table class=\"scenario\"><caption>{}</caption>\n<thead><tr><th></th>",
+        escape(&messages::scenario_caption(lang, scenario))
     );
     for t in 0..scenario.threads.len() {
-        let _ = write!(out, "<th>thread {t}</th>");
+        let _ = write!(
+            out,
+            "<th>{}</th>",
+            escape(&messages::scenario_thread(lang, t))
+        );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     let sequential = |out: &mut String, name: &str, ops: &[ScenarioOp]| {
@@ -217,15 +269,15 @@ fn render_scenario(out: &mut String, scenario: &Scenario) {
     }
     sequential(out, "post", &scenario.post);
     out.push_str("</tbody></table>\n");
-    let text: Vec<&String> = scenario.unexplained.iter().chain(&scenario.notes).collect();
-    if !text.is_empty() {
-        let lines: Vec<&str> = text.iter().map(|s| s.as_str()).collect();
+    let lines = messages::scenario_lines(lang, scenario);
+    if !lines.is_empty() {
         let _ = writeln!(out, "<pre>{}</pre>", escape(&lines.join("\n")));
     }
     if !scenario.trace.is_empty() {
         let _ = writeln!(
             out,
-            "<pre>interleaving:\n{}</pre>",
+            "<pre>{}\n{}</pre>",
+            escape(messages::scenario_interleaving(lang)),
             escape(&scenario.trace.join("\n"))
         );
     }
@@ -236,13 +288,13 @@ fn render_scenario(out: &mut String, scenario: &Scenario) {
 /// in the text report), the step where it went wrong highlighted, steps
 /// left out as one row where they were; then what happened and what each
 /// object is.
-fn render_trace(out: &mut String, trace: &Trace) {
-    use crate::i18n::{self, Lang};
+fn render_trace(out: &mut String, trace: &Trace, lang: Lang) {
     let columns = trace.threads.len().max(1);
+    let heading = i18n::trace_heading(lang, &messages::trace_label(lang, trace));
     let _ = write!(
         out,
         "<table class=\"trace\"><caption>{}</caption>\n<thead><tr><th></th>",
-        escape(i18n::trace_heading(Lang::En, &trace.label).trim_end_matches(':'))
+        escape(heading.trim_end_matches(':'))
     );
     for name in &trace.threads {
         let _ = write!(out, "<th>{}</th>", escape(name));
@@ -253,7 +305,7 @@ fn render_trace(out: &mut String, trace: &Trace) {
         let _ = writeln!(
             out,
             "<tr class=\"omitted\"><th></th><td colspan=\"{columns}\">{}</td></tr>",
-            escape(&i18n::trace_omitted(Lang::En, count))
+            escape(&i18n::trace_omitted(lang, count))
         );
     };
     for step in &trace.steps {
@@ -273,7 +325,7 @@ fn render_trace(out: &mut String, trace: &Trace) {
                 let _ = write!(
                     out,
                     "<td class=\"step\">{}</td>",
-                    escape(&super::trace::cell(step, Lang::En))
+                    escape(&super::trace::cell(step, lang))
                 );
             } else {
                 out.push_str("<td></td>");
@@ -285,48 +337,44 @@ fn render_trace(out: &mut String, trace: &Trace) {
         omitted_row(out, trace.omitted - shown);
     }
     out.push_str("</tbody></table>\n");
-    let mut notes = vec![trace.summary.clone()];
+    let mut notes = vec![messages::trace_summary(lang, trace)];
     notes.extend(
         trace
             .objects
             .iter()
             .filter(|o| !o.detail.is_empty())
-            .map(|o| format!("{}: {}", o.label, o.detail)),
+            .map(|o| format!("{}: {}", o.label, messages::trace_object(lang, o))),
     );
     let _ = writeln!(out, "<pre>{}</pre>", escape(&notes.join("\n")));
 }
 
 /// A litmus check's outcome table, forbidden outcomes that were seen or that
 /// the model allows highlighted.
-fn render_outcomes(out: &mut String, table: &OutcomeTable) {
+fn render_outcomes(out: &mut String, table: &OutcomeTable, lang: Lang) {
     let _ = write!(
         out,
-        "<table class=\"outcomes\"><caption>outcomes of {} ({})</caption>\n<thead><tr>\
-         <th>outcome</th><th>class</th><th>allowed by the model?</th><th>seen here</th>\
-         <th>verdict</th></tr></thead>\n<tbody>\n",
-        escape(&table.label),
-        escape(&table.results.join(", "))
+        "<table class=\"outcomes\"><caption>{}</caption>\n<thead>{}</thead>\n<tbody>\n",
+        escape(&messages::outcome_caption(lang, table)),
+        heading_row(&messages::outcome_headings(lang)),
     );
     for row in &table.rows {
         let bad = row.verdict == "FORBIDDEN";
+        let [class, allowed, seen, verdict] = messages::outcome_cells(lang, row);
         let _ = writeln!(
             out,
             "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             if bad { " class=\"forbidden\"" } else { "" },
             escape(&row.outcome),
-            row.class.as_str(),
-            match row.allowed {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "not run",
-            },
-            row.seen.map_or("not run".to_string(), |n| n.to_string()),
-            escape(&row.verdict)
+            escape(&class),
+            escape(&allowed),
+            escape(&seen),
+            escape(&verdict)
         );
     }
     out.push_str("</tbody></table>\n");
-    if !table.notes.is_empty() {
-        let _ = writeln!(out, "<pre>{}</pre>", escape(&table.notes.join("\n")));
+    let notes = messages::outcome_notes(lang, table);
+    if !notes.is_empty() {
+        let _ = writeln!(out, "<pre>{}</pre>", escape(&notes.join("\n")));
     }
 }
 
@@ -338,7 +386,7 @@ const THREAD_COLOURS: [&str; 8] = [
 /// A timing check's evidence as an SVG chart: one row per task, a bar from
 /// its start to its end, coloured by the thread it ran on. Tasks that run one
 /// after another form a staircase; tasks that overlap stand side by side.
-fn render_timeline(out: &mut String, timeline: &Timeline) {
+fn render_timeline(out: &mut String, timeline: &Timeline, lang: Lang) {
     const LABEL_WIDTH: f64 = 140.0;
     const CHART_WIDTH: f64 = 560.0;
     const ROW: f64 = 16.0;
@@ -350,20 +398,21 @@ fn render_timeline(out: &mut String, timeline: &Timeline) {
         .unwrap_or(0)
         .max(1) as f64;
     let height = ROW * timeline.events.len() as f64 + 22.0;
+    let caption = i18n::html_timeline_caption(
+        lang,
+        &timeline.label,
+        timeline.peak_in_flight,
+        timeline.threads,
+        timeline.omitted,
+    );
     let _ = write!(
         out,
-        "<figure class=\"timeline\"><figcaption>{label}: at most {peak} running at once, on {threads} \
-         thread(s){omitted}</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" \
-         height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"timeline of \
-         {label}\" font-size=\"11\" font-family=\"monospace\">\n",
-        label = escape(&timeline.label),
-        peak = timeline.peak_in_flight,
-        threads = timeline.threads,
-        omitted = if timeline.omitted > 0 {
-            format!(" ({} more tasks not shown)", timeline.omitted)
-        } else {
-            String::new()
-        },
+        "<figure class=\"timeline\"><figcaption>{caption}</figcaption>\n<svg \
+         xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{label}\" font-size=\"11\" \
+         font-family=\"monospace\">\n",
+        caption = escape(&caption),
+        label = escape(&i18n::html_timeline_label(lang, &timeline.label)),
         width = LABEL_WIDTH + CHART_WIDTH + 10.0,
     );
     for (row, event) in timeline.events.iter().enumerate() {
@@ -377,21 +426,18 @@ fn render_timeline(out: &mut String, timeline: &Timeline) {
         } else {
             ""
         };
-        let ended = event.end_us.map_or_else(
-            || "had not ended".to_string(),
-            |e| format!("ended at {e} µs"),
-        );
+        let task = truncate(&event.task, 20);
+        let title =
+            i18n::html_timeline_task(lang, &task, event.thread, event.start_us, event.end_us);
         let _ = writeln!(
             out,
             "<text x=\"0\" y=\"{ty:.1}\">{task}</text><rect x=\"{x:.1}\" y=\"{ry:.1}\" width=\"{width:.1}\" \
-             height=\"{h:.1}\" fill=\"{colour}\"{unfinished}><title>{task} on thread {thread}: started at \
-             {start} µs, {ended}</title></rect>",
+             height=\"{h:.1}\" fill=\"{colour}\"{unfinished}><title>{title}</title></rect>",
             ty = y + ROW - 4.0,
             ry = y + 2.0,
             h = ROW - 4.0,
-            task = escape(&truncate(&event.task, 20)),
-            thread = event.thread,
-            start = event.start_us,
+            task = escape(&task),
+            title = escape(&title),
         );
     }
     let axis_y = ROW * timeline.events.len() as f64 + 14.0;
@@ -419,15 +465,6 @@ fn truncate(text: &str, max: usize) -> String {
         let mut short: String = text.chars().take(max - 1).collect();
         short.push('…');
         short
-    }
-}
-
-fn exercise_label(status: ExerciseStatus) -> &'static str {
-    match status {
-        ExerciseStatus::Passed => "passed",
-        ExerciseStatus::Failed => "failed",
-        ExerciseStatus::CompileError => "does not compile",
-        ExerciseStatus::NotStarted => "not started",
     }
 }
 

@@ -15,6 +15,9 @@ pub mod trace;
 
 use clap::ValueEnum;
 
+use crate::i18n::{self, Lang};
+use crate::messages;
+
 /// The formats `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -51,11 +54,23 @@ pub fn render_for(
     format: Format,
     colour: bool,
 ) -> String {
+    render_for_in(course, report, format, colour, Lang::En)
+}
+
+/// [`render_for`] in `lang` (`--lang`): the formats people read (human,
+/// HTML) speak it; the machine formats stay as their readers specify them.
+pub fn render_for_in(
+    course: &crate::course::Course,
+    report: &threadlings_schema::report::GradeReport,
+    format: Format,
+    colour: bool,
+    lang: Lang,
+) -> String {
     match format {
         Format::Gradescope => {
             gradescope::render_with(report, &gradescope::Visibility::for_course(course))
         }
-        format => render(report, format, colour),
+        format => render_in(report, format, colour, lang),
     }
 }
 
@@ -65,14 +80,25 @@ pub fn render(
     format: Format,
     colour: bool,
 ) -> String {
+    render_in(report, format, colour, Lang::En)
+}
+
+/// [`render`] in `lang`: the human and HTML reports are worded in it, from
+/// the same catalogs ([`crate::i18n`], [`crate::messages`]).
+pub fn render_in(
+    report: &threadlings_schema::report::GradeReport,
+    format: Format,
+    colour: bool,
+    lang: Lang,
+) -> String {
     match format {
-        Format::Human => human::render(report, colour),
+        Format::Human => human::render_in(report, colour, lang),
         Format::Json => json::render(report),
         Format::Gradescope => gradescope::render(report),
         Format::Classroom => classroom::render(report),
         Format::Junit => junit::render(report),
         Format::Prairielearn => prairielearn::render(report),
-        Format::Html => html::render(report),
+        Format::Html => html::render_in(report, lang),
     }
 }
 
@@ -82,78 +108,87 @@ pub(crate) const MAX_DETAIL_LINES: usize = 60;
 
 /// What a reader needs to act on one check that did not pass: the message,
 /// the seed and command to replay it, and the end of what it printed.
-/// Empty for a passed check.
+/// Empty for a passed check. In English: the machine formats carry it.
 pub(crate) fn check_details(
     exercise: &threadlings_schema::report::ExerciseReport,
     check: &threadlings_schema::report::CheckReport,
 ) -> String {
-    details(exercise, check, true)
+    details(exercise, check, true, Lang::En)
 }
 
-/// [`check_details`], with the scenario of a linearizability check and the
-/// outcome table of a litmus check as text after the message when
-/// `with_evidence` (the HTML report draws them as tables instead).
+/// [`check_details`] in `lang`, with the scenario of a linearizability
+/// check, the outcome table of a litmus check and the interleaving of a race
+/// check as text after the message when `with_evidence` (the HTML report
+/// draws them as tables instead). The message is the one the human report
+/// words ([`messages::render`]), the check program's replay command kept.
 pub(crate) fn details(
     exercise: &threadlings_schema::report::ExerciseReport,
     check: &threadlings_schema::report::CheckReport,
     with_evidence: bool,
+    lang: Lang,
 ) -> String {
     use threadlings_schema::report::CheckStatus;
     if check.status == CheckStatus::Passed {
         return String::new();
     }
-    let mut text = check.message.trim_end().to_string();
+    let mut text = messages::render(lang, check, &str::to_string)
+        .trim_end()
+        .to_string();
     if with_evidence {
         if let Some(scenario) = &check.scenario {
             text.push('\n');
-            text.push_str(scenario.to_text().trim_end());
+            text.push_str(messages::scenario(lang, scenario).trim_end());
         }
         if let Some(table) = &check.outcomes {
             text.push('\n');
-            text.push_str(table.to_text().trim_end());
+            text.push_str(messages::outcome_table(lang, table).trim_end());
         }
         if let Some(trace) = &check.trace {
             text.push('\n');
-            text.push_str(trace::render(trace, crate::i18n::Lang::En, "").trim_end());
+            text.push_str(trace::render(trace, lang, "").trim_end());
         }
     }
     if check.status != CheckStatus::CompileError && check.status != CheckStatus::Skipped {
-        text.push_str(&format!("\nseed: {}", check.seed));
+        text.push('\n');
+        text.push_str(&i18n::seed_line(lang, check.seed));
     }
     if let Some(replay) = &check.replay {
-        text.push_str(&format!("\nreplay: {replay}"));
+        text.push('\n');
+        text.push_str(&i18n::replay(lang, replay));
     }
     if let Some(output) = &check.output {
-        text.push_str("\n--- output ---\n");
-        text.push_str(&tail_lines(output, MAX_DETAIL_LINES));
+        text.push_str(&format!("\n{}\n", i18n::output_heading(lang)));
+        text.push_str(&tail_lines(output, MAX_DETAIL_LINES, lang));
     }
     if check.status == CheckStatus::CompileError
         && let Some(errors) = &exercise.build_errors
     {
-        text.push_str("\n--- compiler errors ---\n");
-        text.push_str(&head_lines(errors, MAX_DETAIL_LINES));
+        text.push_str(&format!("\n{}\n", i18n::compiler_errors_heading(lang)));
+        text.push_str(&head_lines(errors, MAX_DETAIL_LINES, lang));
     }
     text.trim_start().to_string()
 }
 
 /// The last `count` lines of `text`, with a note of how many were cut.
-pub(crate) fn tail_lines(text: &str, count: usize) -> String {
+pub(crate) fn tail_lines(text: &str, count: usize, lang: Lang) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let skip = lines.len().saturating_sub(count);
     let mut out = String::new();
     if skip > 0 {
-        out.push_str(&format!("[{skip} earlier lines cut]\n"));
+        out.push_str(&i18n::earlier_lines_cut(lang, skip));
+        out.push('\n');
     }
     out.push_str(&lines[skip..].join("\n"));
     out
 }
 
 /// The first `count` lines of `text`, with a note of how many were cut.
-pub(crate) fn head_lines(text: &str, count: usize) -> String {
+pub(crate) fn head_lines(text: &str, count: usize, lang: Lang) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = lines[..lines.len().min(count)].join("\n");
     if lines.len() > count {
-        out.push_str(&format!("\n[{} more lines cut]", lines.len() - count));
+        out.push('\n');
+        out.push_str(&i18n::more_lines_cut(lang, lines.len() - count));
     }
     out
 }
