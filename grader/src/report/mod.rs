@@ -46,19 +46,10 @@ impl Format {
     }
 }
 
-/// Like [`render`], with what the course's metadata says about presentation
-/// (Gradescope: when private checks' results are shown).
-pub fn render_for(
-    course: &crate::course::Course,
-    report: &threadlings_schema::report::GradeReport,
-    format: Format,
-    colour: bool,
-) -> String {
-    render_for_in(course, report, format, colour, Lang::En)
-}
-
-/// [`render_for`] in `lang` (`--lang`): the formats people read (human,
-/// HTML) speak it; the machine formats stay as their readers specify them.
+/// Like [`render_in`], with what the course's metadata says about
+/// presentation (Gradescope: when private checks' results are shown). The
+/// formats people read (human, HTML) speak `lang` (`--lang`); the machine
+/// formats stay as their readers specify them.
 pub fn render_for_in(
     course: &crate::course::Course,
     report: &threadlings_schema::report::GradeReport,
