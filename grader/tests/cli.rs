@@ -388,6 +388,47 @@ fn only_takes_the_package_name_and_a_cut_compiler_output_names_the_real_package(
 
 /// A check that fails only because its task still calls `todo!()` reads
 /// "not started", not "failed" above a message saying it never started.
+/// Cargo replaces `target/debug/grader` whenever the grader is built again
+/// (another terminal, a `watch` left open across a `git pull`, this suite's
+/// image-setup test): the running grader's own path then names nothing, and
+/// a grader that handed that path to its builds as the compiler wrapper
+/// failed every build ("could not execute process `… (deleted) rustc -vV`",
+/// the CI run of fef0a22). Here the binary is deleted right after it starts,
+/// before it builds; a fresh subject makes cargo really compile through the
+/// wrapper.
+#[test]
+fn a_grading_survives_its_own_executable_being_replaced() {
+    let subject = tempfile::tempdir().unwrap();
+    copy_solution(subject.path(), "01-threads");
+    let bin = tempfile::tempdir().unwrap();
+    let copy = bin.path().join("grader");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("grader"), &copy).unwrap();
+    let child = std::process::Command::new(&copy)
+        .current_dir(course_root())
+        .arg("--subject")
+        .arg(subject.path())
+        .args(["--only", "01-threads", "--seed", "5", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `spawn` returns once the program is running; it has not built yet.
+    std::fs::remove_file(&copy).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: GradeReport = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report.exercises.len(), 1);
+    assert_eq!(
+        report.exercises[0].status,
+        ExerciseStatus::Passed,
+        "{report:#?}"
+    );
+}
+
 #[test]
 fn a_check_whose_task_is_still_todo_says_not_started() {
     let subject = tempfile::tempdir().unwrap();

@@ -78,7 +78,8 @@ pub fn run(
         fresh_seed: options.seed,
         timeout: Duration::from_secs(args.submission_timeout.max(1)),
         only: options.only.clone(),
-        grader: std::env::current_exe().context("cannot find the grader executable")?,
+        grader: threadlings_grader::procfs::own_executable()
+            .context("cannot find the grader executable")?,
         retry_errors: args.retry_errors,
         work_dir: options.work_dir.clone(),
         keep_builds: args.keep_builds,
