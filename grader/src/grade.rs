@@ -268,6 +268,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
             trace: None,
             coverage: None,
             race: None,
+            words_ko: Default::default(),
         })
         .collect();
     ExerciseReport {

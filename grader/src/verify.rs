@@ -538,6 +538,7 @@ mod tests {
                 trace: None,
                 coverage: None,
                 race: None,
+                words_ko: Default::default(),
             })
             .collect();
         GradeReport {

@@ -146,6 +146,7 @@ fn check(name: &str, status: CheckStatus, message: &str) -> CheckReport {
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 

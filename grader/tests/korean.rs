@@ -63,6 +63,7 @@ fn check(
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 

@@ -37,6 +37,7 @@ fn check(
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 

@@ -14,6 +14,8 @@ mod batch;
 mod budget;
 #[path = "build_selection.rs"]
 mod build_selection;
+#[path = "check_words.rs"]
+mod check_words;
 #[path = "cli.rs"]
 mod cli;
 #[path = "course_metadata.rs"]

@@ -1,11 +1,15 @@
 //! Assertion macros that fail a check with a message a student can act on
 //! (what was expected, what happened) instead of a bare `assert!` panic.
+//!
+//! Each takes the message as `format!` arguments or as one
+//! [`t!`](crate::t) (the author's words in English and Korean):
+//! `ensure!(ok, t!("…", "…", value))`.
 
 /// Fails the check with a formatted message.
 #[macro_export]
 macro_rules! fail {
     ($($arg:tt)+) => {
-        return ::std::result::Result::Err($crate::Stop::Fail($crate::Failure::new(format!($($arg)+))))
+        return ::std::result::Result::Err($crate::Stop::Fail($crate::Failure::new($crate::message!($($arg)+))))
     };
 }
 
@@ -13,7 +17,7 @@ macro_rules! fail {
 #[macro_export]
 macro_rules! skip {
     ($($arg:tt)+) => {
-        return ::std::result::Result::Err($crate::Stop::Skip(format!($($arg)+)))
+        return ::std::result::Result::Err($crate::Stop::Skip($crate::message!($($arg)+)))
     };
 }
 
@@ -35,12 +39,25 @@ macro_rules! ensure_eq {
             (actual, expected) => {
                 if actual != expected {
                     return ::std::result::Result::Err($crate::Stop::Fail(
-                        $crate::Failure::new(format!($($arg)+))
+                        $crate::Failure::new($crate::message!($($arg)+))
                             .expected(format!("{:?}", expected))
                             .actual(format!("{:?}", actual)),
                     ));
                 }
             }
         }
+    };
+}
+
+/// The message of [`fail!`] and its kin: one [`t!`](crate::t), or `format!`
+/// arguments.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! message {
+    (t!($($words:tt)+)) => {
+        $crate::t!($($words)+)
+    };
+    ($($arg:tt)+) => {
+        ::std::format!($($arg)+)
     };
 }

@@ -20,7 +20,8 @@ use crate::{CheckResult, Failure, Stop};
 /// Runs `f` (one operation of the answer, on the current thread) and fails
 /// if it took any lock exclusively: a mutex or an rwlock's write lock.
 /// `what` names the operation in the report (`cache.peek(&7)`).
-pub fn read_locks_only<R>(what: &str, f: impl FnOnce() -> R) -> Result<R, Stop> {
+pub fn read_locks_only<R>(what: impl AsRef<str>, f: impl FnOnce() -> R) -> Result<R, Stop> {
+    let what = what.as_ref();
     let _on = Tracking::on();
     let (value, seen) = instrument::audit(f);
     if let Some(first) = seen.iter().find(|a| a.exclusive) {
@@ -47,7 +48,8 @@ pub struct HeldWhile {
 
 impl HeldWhile {
     /// A watch for callbacks named `what` in the report ("`compute`").
-    pub fn new(what: &str) -> HeldWhile {
+    pub fn new(what: impl AsRef<str>) -> HeldWhile {
+        let what = what.as_ref();
         HeldWhile {
             what: what.to_string(),
             seen: Arc::new(Mutex::new(None)),

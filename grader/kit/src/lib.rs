@@ -19,6 +19,7 @@ pub mod race;
 pub mod timing;
 mod tripwire;
 mod watchdog;
+pub mod words;
 
 pub use ctx::Ctx;
 pub use harness::{CheckFn, run_main};

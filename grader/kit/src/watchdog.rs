@@ -12,11 +12,12 @@ use crate::{Failure, Stop};
 /// On expiry the check fails with a message naming `what`; the stuck thread is
 /// abandoned (the check process exits right after reporting). A panic in `f`
 /// is re-raised here so the harness reports it as usual.
-pub fn within<T, F>(limit: Duration, what: &str, f: F) -> Result<T, Stop>
+pub fn within<T, F>(limit: Duration, what: impl AsRef<str>, f: F) -> Result<T, Stop>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    let what = what.as_ref();
     let (tx, rx) = mpsc::channel();
     thread::Builder::new()
         .name(format!("check: {what}"))

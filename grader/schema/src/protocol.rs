@@ -59,6 +59,11 @@ pub enum Message {
     /// What a race check covered (sent before `Finished`; the last one
     /// counts).
     Coverage { check: String, coverage: Coverage },
+    /// The check author's words in Korean: `ko` is the Korean of `en`, an
+    /// English sentence the check wrote (with the kit's `t!`). Sent once per
+    /// sentence, before the report that may quote it; the grader words the
+    /// human and HTML reports in Korean with these pairs.
+    Words { en: String, ko: String },
     /// The code under test tried to open this process's memory or the
     /// grader's descriptors (sent before `Finished`; see the kit's tripwire).
     Tampered { check: String, opened: Vec<String> },

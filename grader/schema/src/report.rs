@@ -153,6 +153,12 @@ pub struct CheckReport {
     /// absent for any other message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub race: Option<RaceFailure>,
+    /// The check author's words in Korean, English → Korean, for the
+    /// sentences this report quotes (the kit's `t!`): the human and HTML
+    /// reports in Korean replace the English with them; every other field
+    /// stays English.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub words_ko: std::collections::BTreeMap<String, String>,
 }
 
 /// Why the grader gave a check the status it has, when the grader (not the

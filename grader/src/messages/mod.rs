@@ -824,6 +824,7 @@ mod tests {
             trace: None,
             coverage: None,
             race: None,
+            words_ko: Default::default(),
         }
     }
 

@@ -321,6 +321,7 @@ This is deterministic: the same interleaving fails on every run"
             trace: None,
             coverage: None,
             race: None,
+            words_ko: Default::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! (how the tasks really ran), the scenario of a linearizability check (per
 //! thread, what each operation returned, what no sequential order explains),
 //! the outcome table of a litmus check, the interleaving of a failed race
-//! check, what a race check covered.
+//! check, what a race check covered, the check author's words in Korean.
 
 use threadlings_schema::protocol::{Envelope, Message};
 use threadlings_schema::report::{Coverage, OutcomeTable, Scenario, Timeline, Trace};
@@ -16,6 +16,9 @@ pub struct Evidence {
     pub outcomes: Option<Box<OutcomeTable>>,
     pub trace: Option<Box<Trace>>,
     pub coverage: Option<Box<Coverage>>,
+    /// The check author's words in Korean, English → Korean (every pair the
+    /// check sent).
+    pub words_ko: std::collections::BTreeMap<String, String>,
 }
 
 /// The evidence for `check` stamped with our nonce; lines without it are
@@ -46,6 +49,10 @@ pub fn evidence_from(lines: &str, nonce: &str, check: &str) -> Evidence {
                 check: name,
                 coverage,
             } if name == check => evidence.coverage = Some(Box::new(coverage)),
+            // One check per process: every pair is this check's.
+            Message::Words { en, ko } => {
+                evidence.words_ko.insert(en, ko);
+            }
             _ => {}
         }
     }

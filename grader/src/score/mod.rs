@@ -144,6 +144,7 @@ fn build_check(plan: &ExercisePlan, explanation: Explanation, seed: u64) -> Chec
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 
@@ -170,6 +171,7 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 
@@ -193,6 +195,7 @@ fn refused_check(check: &CheckPlan, reason: &Explanation, seed: u64) -> CheckRep
         trace: None,
         coverage: None,
         race: None,
+        words_ko: Default::default(),
     }
 }
 
@@ -235,7 +238,7 @@ fn score_check(
         ),
         Head::Own(text) => (messages::message(&text, &findings), None),
     };
-    CheckReport {
+    let mut report = CheckReport {
         name: check.name.clone(),
         kind: check.kind,
         status,
@@ -263,7 +266,10 @@ fn score_check(
                 .cloned(),
             _ => None,
         },
-    }
+        words_ko: Default::default(),
+    };
+    report.words_ko = crate::report::words::quoted(&report, &run.evidence.words_ko);
+    report
 }
 
 /// The head of a check's message: the grader's explanation, or what the

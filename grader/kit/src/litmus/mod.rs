@@ -65,7 +65,8 @@ pub struct Litmus {
 impl Litmus {
     /// A litmus program called `label` with these named results. Defaults for
     /// stress: 2000 runs, at most 3 s.
-    pub fn new(label: &str, results: &[&str]) -> Litmus {
+    pub fn new(label: impl AsRef<str>, results: &[&str]) -> Litmus {
+        let label = label.as_ref();
         Litmus {
             label: label.to_string(),
             results: results.iter().map(|r| r.to_string()).collect(),
@@ -77,7 +78,13 @@ impl Litmus {
 
     /// Classes one outcome (`values` in the order of the results), with a
     /// few words on what it means ("the reader came first").
-    pub fn outcome(mut self, values: &[u64], class: OutcomeClass, meaning: &str) -> Litmus {
+    pub fn outcome(
+        mut self,
+        values: &[u64],
+        class: OutcomeClass,
+        meaning: impl AsRef<str>,
+    ) -> Litmus {
+        let meaning = meaning.as_ref();
         self.table
             .push((values.to_vec(), class, meaning.to_string()));
         self

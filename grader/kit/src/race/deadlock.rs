@@ -40,11 +40,12 @@ pub struct Diagnosis {
 /// "deadlock: ..." as soon as every tracked thread has been blocked for
 /// `stall` with nothing moving, or with a report of what each thread was
 /// doing when `limit` passes. The facade's instrumentation must be on.
-pub fn watch<T, F>(what: &str, limit: Duration, stall: Duration, f: F) -> Result<T, Stop>
+pub fn watch<T, F>(what: impl AsRef<str>, limit: Duration, stall: Duration, f: F) -> Result<T, Stop>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    let what = what.as_ref();
     watch_with(what, limit, stall, &|| None, f)
 }
 

@@ -82,7 +82,8 @@ impl Explore {
     /// Defaults: PCT with depth 3, 1000 schedules, at most 20 s (a safety
     /// net: size the budget so a correct answer takes well under a second),
     /// at most 100 000 scheduling steps per execution.
-    pub fn new(what: &str) -> Explore {
+    pub fn new(what: impl AsRef<str>) -> Explore {
+        let what = what.as_ref();
         Explore {
             what: what.to_string(),
             scheduler: Scheduler::Pct { depth: 3 },

@@ -25,7 +25,8 @@ impl Model {
     ///
     /// Defaults: preemption bound 3, at most 20 s of exploration, 10 000
     /// branches per execution.
-    pub fn new(what: &str) -> Model {
+    pub fn new(what: impl AsRef<str>) -> Model {
+        let what = what.as_ref();
         Model {
             what: what.to_string(),
             preemption_bound: 3,

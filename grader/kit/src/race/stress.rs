@@ -130,7 +130,8 @@ impl Stress {
     /// `rounds` replaces [`Stress::rounds`] and `max_ms` the time cap
     /// ([`Stress::time_cap`]; the limit keeps the code's margin above it).
     /// Any other key fails the check as a metadata error.
-    pub fn new(ctx: &mut Ctx, what: &str) -> Stress {
+    pub fn new(ctx: &mut Ctx, what: impl AsRef<str>) -> Stress {
+        let what = what.as_ref();
         let seed = ctx.rng().random();
         Stress {
             what: what.to_string(),

@@ -114,7 +114,8 @@ impl LatencyMeasurement {
     }
 
     /// Passes, or fails with `what` and the numbers.
-    pub fn judge(&self, what: &str) -> Result<(), Stop> {
+    pub fn judge(&self, what: impl AsRef<str>) -> Result<(), Stop> {
+        let what = what.as_ref();
         if self.passed() {
             return Ok(());
         }

@@ -372,7 +372,8 @@ impl Speedup {
     }
 
     /// Passes, skips (the machine cannot show a speedup now), or fails.
-    pub fn judge(&self, what: &str) -> Result<(), Stop> {
+    pub fn judge(&self, what: impl AsRef<str>) -> Result<(), Stop> {
+        let what = what.as_ref();
         if self.passes() {
             return Ok(());
         }

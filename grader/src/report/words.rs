@@ -1,0 +1,209 @@
+//! The check author's Korean in the reports people read.
+//!
+//! A check writes its own sentences (a failure, a scenario's name, an
+//! invariant, a skip's reason) with the kit's `t!`, which keeps the English
+//! in every field and sends the Korean beside it. The grader keeps, per
+//! check, the pairs whose English its report quotes ([`quoted`]), and the
+//! human and HTML reports in Korean put the Korean in their place
+//! ([`localized`]) before the catalogs word everything around them. The
+//! machine formats keep the English (and carry the pairs as `words_ko`).
+//!
+//! The replacement is by text, on the report's data: a field that is one of
+//! the author's sentences is replaced whole; a sentence the kit or the
+//! grader quoted inside a longer text (a panic's message, a thread's name in
+//! a trace) is replaced where it appears, when it is long enough to be a
+//! sentence (a space and [`SENTENCE_CHARS`] characters), so a short name
+//! never rewrites a piece of another word.
+
+use std::collections::BTreeMap;
+
+use threadlings_schema::report::{CheckReport, GradeReport};
+
+/// The shortest English that is replaced inside a longer text.
+const SENTENCE_CHARS: usize = 12;
+
+/// The pairs of `words` whose English `report` quotes somewhere.
+pub fn quoted(report: &CheckReport, words: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    if words.is_empty() {
+        return BTreeMap::new();
+    }
+    let Ok(value) = serde_json::to_value(report) else {
+        return BTreeMap::new();
+    };
+    let mut texts = Vec::new();
+    strings(&value, &mut texts);
+    words
+        .iter()
+        .filter(|(en, _)| {
+            texts
+                .iter()
+                .any(|text| text == *en || (is_sentence(en) && text.contains(en.as_str())))
+        })
+        .map(|(en, ko)| (en.clone(), ko.clone()))
+        .collect()
+}
+
+/// `report` with every check's quoted English replaced by its Korean.
+pub fn localized(report: &GradeReport) -> GradeReport {
+    let mut report = report.clone();
+    for exercise in &mut report.exercises {
+        for check in &mut exercise.checks {
+            if !check.words_ko.is_empty() {
+                *check = localized_check(check);
+            }
+        }
+    }
+    report
+}
+
+fn localized_check(check: &CheckReport) -> CheckReport {
+    let mut words: Vec<(&String, &String)> = check.words_ko.iter().collect();
+    // The longest first: a sentence that contains another is replaced whole.
+    words.sort_by_key(|(en, _)| std::cmp::Reverse(en.len()));
+    let Ok(mut value) = serde_json::to_value(check) else {
+        return check.clone();
+    };
+    if let Some(object) = value.as_object_mut() {
+        for (key, field) in object.iter_mut() {
+            if key != "words_ko" {
+                replace(field, &words);
+            }
+        }
+    }
+    serde_json::from_value(value).unwrap_or_else(|_| check.clone())
+}
+
+fn replace(value: &mut serde_json::Value, words: &[(&String, &String)]) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some((_, ko)) = words.iter().find(|(en, _)| *en == text) {
+                *text = (*ko).clone();
+                return;
+            }
+            for (en, ko) in words.iter().filter(|(en, _)| is_sentence(en)) {
+                if text.contains(en.as_str()) {
+                    *text = text.replace(en.as_str(), ko);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| replace(item, words)),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(|field| replace(field, words))
+        }
+        _ => {}
+    }
+}
+
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| strings(item, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|field| strings(field, out)),
+        _ => {}
+    }
+}
+
+fn is_sentence(text: &str) -> bool {
+    text.contains(' ') && text.chars().count() >= SENTENCE_CHARS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use threadlings_schema::report::{CheckKind, CheckStatus, ExerciseReport, ExerciseStatus};
+
+    fn check(message: &str, output: &str) -> CheckReport {
+        CheckReport {
+            name: "c".to_string(),
+            kind: CheckKind::Race,
+            status: CheckStatus::Failed,
+            score: 0.0,
+            max_score: 1.0,
+            message: message.to_string(),
+            explanation: None,
+            findings: Vec::new(),
+            duration_ms: 0,
+            seed: 1,
+            replay: None,
+            output: Some(output.to_string()),
+            timeline: None,
+            scenario: None,
+            outcomes: None,
+            trace: None,
+            coverage: None,
+            race: None,
+            words_ko: BTreeMap::new(),
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> BTreeMap<String, String> {
+        list.iter()
+            .map(|(en, ko)| (en.to_string(), ko.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn only_the_pairs_the_report_quotes_are_kept() {
+        let words = pairs(&[
+            ("the total must be 2", "합계는 2여야 합니다"),
+            ("writer", "작성자"),
+            ("a sentence nobody quoted", "아무도 인용하지 않은 문장"),
+        ]);
+        let report = check("the total must be 2 (left: 1, right: 2)", "writer");
+        assert_eq!(
+            quoted(&report, &words),
+            pairs(&[
+                ("the total must be 2", "합계는 2여야 합니다"),
+                ("writer", "작성자")
+            ])
+        );
+    }
+
+    #[test]
+    fn whole_fields_and_quoted_sentences_become_korean_and_short_words_only_whole() {
+        let mut c = check(
+            "the total must be 2 (left: 1, right: 2)",
+            "the writer wrote: writer",
+        );
+        c.words_ko = pairs(&[
+            ("the total must be 2", "합계는 2여야 합니다"),
+            ("writer", "작성자"),
+        ]);
+        let mut report = GradeReport {
+            format_version: 1,
+            subject: "s".to_string(),
+            seed: 1,
+            score: 0.0,
+            max_score: 2.0,
+            duration_ms: 0,
+            exercises: vec![ExerciseReport {
+                name: "e".to_string(),
+                title: "t".to_string(),
+                topic: "t".to_string(),
+                score: 0.0,
+                max_score: 2.0,
+                status: ExerciseStatus::Failed,
+                checks: vec![c.clone()],
+                build_errors: None,
+                integrity: Vec::new(),
+            }],
+        };
+        report.exercises[0].checks.push(CheckReport {
+            output: Some("writer".to_string()),
+            ..c.clone()
+        });
+        let korean = localized(&report);
+        let first = &korean.exercises[0].checks[0];
+        assert_eq!(first.message, "합계는 2여야 합니다 (left: 1, right: 2)");
+        assert_eq!(first.output.as_deref(), Some("the writer wrote: writer"));
+        assert_eq!(
+            korean.exercises[0].checks[1].output.as_deref(),
+            Some("작성자")
+        );
+        assert_eq!(first.words_ko, c.words_ko, "the pairs themselves stay");
+        assert_eq!(
+            report.exercises[0].checks[0], c,
+            "the original is untouched"
+        );
+    }
+}
