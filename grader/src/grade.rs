@@ -281,6 +281,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
         checks,
         build_errors: None,
         integrity: Vec::new(),
+        title_ko: plan.title_ko.clone(),
     }
 }
 

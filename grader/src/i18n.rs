@@ -778,6 +778,36 @@ pub fn trace_omitted(lang: Lang, count: u32) -> String {
 }
 
 /// `(read 0, wrote 1)`; `None` when the step shows no value.
+/// A trace step's operation word (the kit's English, `TraceStep::op`) in
+/// `lang`. API names stay as they are (`lock`, `notify_one`, `fetch_add`,
+/// `read`/`write` of an `RwLock`); the words the kit adds around them are
+/// translated: `locked` (got a lock it waited for), `woken`, `… failed`,
+/// `call`, `return`.
+pub fn trace_op(lang: Lang, op: &str) -> String {
+    if lang == Lang::En {
+        return op.to_string();
+    }
+    let (mode, word) = match op.split_once(' ') {
+        Some((mode @ ("read" | "write"), word)) => (Some(mode), word),
+        _ => (None, op),
+    };
+    let word = match word {
+        "locked" => "lock 획득".to_string(),
+        "woken" => "깨어남".to_string(),
+        "call" => "호출".to_string(),
+        "return" => "반환".to_string(),
+        "barrier wait" => "barrier wait".to_string(),
+        word => match word.strip_suffix(" failed") {
+            Some(name) => format!("{name} 실패"),
+            None => word.to_string(),
+        },
+    };
+    match mode {
+        Some(mode) => format!("{mode} {word}"),
+        None => word,
+    }
+}
+
 pub fn trace_values(lang: Lang, read: Option<&str>, wrote: Option<&str>) -> Option<String> {
     Some(match (lang, read, wrote) {
         (_, None, None) => return None,
@@ -793,6 +823,20 @@ pub fn trace_values(lang: Lang, read: Option<&str>, wrote: Option<&str>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trace_operations_keep_api_names_and_translate_the_kits_words() {
+        let ko = |op| trace_op(Lang::Ko, op);
+        assert_eq!(ko("lock"), "lock");
+        assert_eq!(ko("locked"), "lock 획득");
+        assert_eq!(ko("write locked"), "write lock 획득");
+        assert_eq!(ko("try_lock failed"), "try_lock 실패");
+        assert_eq!(ko("read try_lock failed"), "read try_lock 실패");
+        assert_eq!(ko("compare_exchange failed"), "compare_exchange 실패");
+        assert_eq!(ko("woken"), "깨어남");
+        assert_eq!(ko("call"), "호출");
+        assert_eq!(trace_op(Lang::En, "locked"), "locked");
+    }
 
     #[test]
     fn coverage_reads_as_a_phrase_in_each_language() {

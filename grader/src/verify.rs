@@ -558,6 +558,7 @@ mod tests {
                 checks,
                 build_errors: None,
                 integrity: Vec::new(),
+                title_ko: None,
             }],
         }
     }

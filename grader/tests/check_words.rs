@@ -1,14 +1,17 @@
 //! Every sentence a check crate writes has its Korean beside it: a string
-//! literal with English words in `grader/checks/*/src` must be one of the two
+//! literal with English words in `grader/checks/*/src` (and in the kit,
+//! `grader/kit/src`, whose sentences land in the same reports) must be one of the two
 //! format strings of the kit's `t!` (the English, then the Korean), or be
 //! marked as data (`// data: why` on its line or the line before: a web
 //! page the crawler serves, rows the data exercise parses). Test modules
-//! (from a file's first `#[cfg(test)]` on) are not shown to students and are not scanned.
+//! (from a file's first `#[cfg(test)]` on, and `tests.rs` files) are not shown to students and are not scanned.
 
 use std::path::{Path, PathBuf};
 
-fn checks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("checks")
+/// The check crates, and the kit whose sentences land in the same reports.
+fn scanned_dirs() -> Vec<PathBuf> {
+    let grader = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    vec![grader.join("checks"), grader.join("kit/src")]
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -16,7 +19,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|name| name != "tests.rs")
+        {
             out.push(path);
         }
     }
@@ -125,10 +130,20 @@ fn is_english(text: &str) -> bool {
     words >= 3
 }
 
+/// Whether `text` ends with the macro `t!(` itself (not `format!(`).
+fn ends_with_t(text: &str) -> bool {
+    text.strip_suffix("t!(").is_some_and(|head| {
+        !head
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 /// Whether the literal at `start` is the English or the Korean of a `t!`.
 fn inside_t(src: &str, start: usize) -> bool {
     let before = src[..start].trim_end();
-    if before.ends_with("t!(") {
+    if ends_with_t(before) {
         return true;
     }
     // The Korean: `t!(` then the English literal and a comma.
@@ -147,7 +162,7 @@ fn inside_t(src: &str, start: usize) -> bool {
         };
         let escapes = bytes[..q].iter().rev().take_while(|b| **b == b'\\').count();
         if escapes % 2 == 0 {
-            return english_end[..q].trim_end().ends_with("t!(");
+            return ends_with_t(english_end[..q].trim_end());
         }
         k = q;
     }
@@ -182,7 +197,9 @@ fn untranslated(path: &Path) -> Vec<String> {
 #[test]
 fn every_sentence_a_check_writes_has_its_korean() {
     let mut files = Vec::new();
-    rust_files(&checks_dir(), &mut files);
+    for dir in scanned_dirs() {
+        rust_files(&dir, &mut files);
+    }
     files.sort();
     assert!(files.len() > 16, "the checks are where they were");
     let missing: Vec<String> = files.iter().flat_map(|f| untranslated(f)).collect();
@@ -201,6 +218,7 @@ fn the_scan_finds_english_outside_t_and_accepts_both_languages_inside() {
 fn f() {
     // a comment with many English words is not a literal
     ensure!(ok, "the total must be {expected} here");
+    fail!(format!("a message built by format"));
     ensure!(ok, t!("the total must be {expected}", "합계는 {expected}이어야 합니다"));
     let what = t!(
         "two threads \"adding\" at once",
@@ -225,7 +243,8 @@ fn f() {
         found,
         vec![
             (4, "the total must be {expected} here".to_string()),
-            (13, "a raw \"string\" with words".to_string()),
+            (5, "a message built by format".to_string()),
+            (14, "a raw \"string\" with words".to_string()),
         ]
     );
 }

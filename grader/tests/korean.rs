@@ -107,6 +107,7 @@ fn exercise(
         checks,
         build_errors: None,
         integrity: Vec::new(),
+        title_ko: None,
     }
 }
 
@@ -330,6 +331,7 @@ fn plan() -> ExercisePlan {
         allow_unsafe: false,
         compile: threadlings_grader::course::CompileBounds::DEFAULT,
         sandbox_read: Vec::new(),
+        title_ko: None,
     }
 }
 
@@ -1006,6 +1008,22 @@ fn every_hint_of_the_course_is_translated() {
             );
         }
     }
+}
+
+#[test]
+fn every_exercise_has_a_korean_title_and_the_korean_report_shows_it() {
+    let course = threadlings_grader::course::load(&fixture_course::repo_root()).unwrap();
+    for exercise in &course.exercises {
+        let title = exercise.title_ko.as_deref().unwrap_or_default();
+        assert!(has_hangul(title), "{}: title_ko missing", exercise.name);
+    }
+    let mut report = sample_report();
+    report.exercises[0].title_ko = Some("스레드: spawn과 join".to_string());
+    let korean = human::render_in(&report, false, Lang::Ko);
+    assert!(korean.contains("스레드: spawn과 join"), "{korean}");
+    assert!(!korean.contains(&report.exercises[0].title), "{korean}");
+    let english = human::render_in(&report, false, Lang::En);
+    assert!(english.contains(&report.exercises[0].title), "{english}");
 }
 
 fn redact_times(json: &str) -> String {

@@ -66,8 +66,6 @@ macro_rules! t {
 
 #[cfg(test)]
 mod tests {
-    use crate::t;
-
     #[test]
     fn t_formats_both_languages_and_returns_the_english() {
         let n = 3;

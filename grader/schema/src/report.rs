@@ -26,6 +26,10 @@ pub struct ExerciseReport {
     /// Directory name, for example `01-threads`.
     pub name: String,
     pub title: String,
+    /// The title in Korean, when the exercise has one (the human and HTML
+    /// reports in Korean show it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_ko: Option<String>,
     pub topic: String,
     pub score: f64,
     pub max_score: f64,

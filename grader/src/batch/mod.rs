@@ -706,6 +706,7 @@ mod tests {
             checks: Vec::new(),
             build_errors: None,
             integrity,
+            title_ko: None,
         }
     }
 

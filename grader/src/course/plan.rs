@@ -40,6 +40,8 @@ pub struct ExercisePlan {
     /// Directory name, `NN-topic`.
     pub name: String,
     pub title: String,
+    /// The title in Korean (`title_ko`), when the exercise has one.
+    pub title_ko: Option<String>,
     pub topic: String,
     pub hints: Vec<String>,
     /// The hints in Korean (`hints_ko`), one per English hint; empty when the
@@ -370,6 +372,7 @@ fn load_exercise(
         compile,
         name: name.to_string(),
         title: file.exercise.title,
+        title_ko: file.exercise.title_ko,
         topic: file.exercise.topic,
         hints: file.exercise.hints,
         hints_ko,

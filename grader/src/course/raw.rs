@@ -136,6 +136,10 @@ pub struct ChecksFile {
 pub struct ExerciseEntry {
     /// Title shown in reports.
     pub title: String,
+    /// The title in Korean, shown when the grader speaks Korean; absent
+    /// means the English one is shown.
+    #[serde(default)]
+    pub title_ko: Option<String>,
     /// One-word topic, shown by `grader list`.
     #[serde(default)]
     pub topic: String,

@@ -57,6 +57,7 @@ pub fn render(report: &GradeReport) -> String {
 
 /// The page in `lang`.
 pub fn render_in(report: &GradeReport, lang: Lang) -> String {
+    let report = &*super::words::in_lang(report, lang);
     let mut out = String::new();
     let percent = if report.max_score > 0.0 {
         100.0 * report.score / report.max_score

@@ -73,6 +73,7 @@ pub fn render_with_options(
     verbose: bool,
     package_of: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    let report = &*super::words::in_lang(report, lang);
     let s = Styles::new(colour);
     let mut out = String::new();
     let _ = writeln!(

@@ -83,14 +83,6 @@ pub fn render_in(
     colour: bool,
     lang: Lang,
 ) -> String {
-    let korean;
-    let report = match (lang, format) {
-        (Lang::Ko, Format::Human | Format::Html) => {
-            korean = words::localized(report);
-            &korean
-        }
-        _ => report,
-    };
     match format {
         Format::Human => human::render_in(report, colour, lang),
         Format::Json => json::render(report),

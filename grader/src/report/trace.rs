@@ -18,7 +18,7 @@ const MAX_CELL: usize = 36;
 
 /// A step as one cell: `lock mutex #1 (read 0)`.
 pub fn cell(step: &TraceStep, lang: Lang) -> String {
-    let mut text = step.op.clone();
+    let mut text = i18n::trace_op(lang, &step.op);
     if !step.object.is_empty() {
         text.push(' ');
         text.push_str(&step.object);

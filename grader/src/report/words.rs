@@ -1,4 +1,5 @@
-//! The check author's Korean in the reports people read.
+//! The check author's Korean in the reports people read (and the
+//! exercise's Korean title, from its metadata).
 //!
 //! A check writes its own sentences (a failure, a scenario's name, an
 //! invariant, a skip's reason) with the kit's `t!`, which keeps the English
@@ -9,18 +10,16 @@
 //! machine formats keep the English (and carry the pairs as `words_ko`).
 //!
 //! The replacement is by text, on the report's data: a field that is one of
-//! the author's sentences is replaced whole; a sentence the kit or the
-//! grader quoted inside a longer text (a panic's message, a thread's name in
-//! a trace) is replaced where it appears, when it is long enough to be a
-//! sentence (a space and [`SENTENCE_CHARS`] characters), so a short name
-//! never rewrites a piece of another word.
+//! the author's sentences or names is replaced whole; a phrase (words with a
+//! space between them) quoted inside a longer text (an `assert_eq!`'s panic
+//! message, a label inside another sentence, also inside the Korean of
+//! another `t!`) is replaced where it appears as whole words, longest first.
+//! A one-word name ("writer") is replaced only where it is the whole field,
+//! so it never rewrites a piece of another text.
 
 use std::collections::BTreeMap;
 
 use threadlings_schema::report::{CheckReport, GradeReport};
-
-/// The shortest English that is replaced inside a longer text.
-const SENTENCE_CHARS: usize = 12;
 
 /// The pairs of `words` whose English `report` quotes somewhere.
 pub fn quoted(report: &CheckReport, words: &BTreeMap<String, String>) -> BTreeMap<String, String> {
@@ -35,18 +34,29 @@ pub fn quoted(report: &CheckReport, words: &BTreeMap<String, String>) -> BTreeMa
     words
         .iter()
         .filter(|(en, _)| {
-            texts
-                .iter()
-                .any(|text| text == *en || (is_sentence(en) && text.contains(en.as_str())))
+            texts.iter().any(|text| {
+                text == *en || (is_phrase(en) && replace_phrase(text, en, "").is_some())
+            })
         })
         .map(|(en, ko)| (en.clone(), ko.clone()))
         .collect()
+}
+
+/// `report` as the reports in `lang` show it: in Korean, [`localized`].
+pub fn in_lang(report: &GradeReport, lang: crate::i18n::Lang) -> std::borrow::Cow<'_, GradeReport> {
+    match lang {
+        crate::i18n::Lang::Ko => std::borrow::Cow::Owned(localized(report)),
+        crate::i18n::Lang::En => std::borrow::Cow::Borrowed(report),
+    }
 }
 
 /// `report` with every check's quoted English replaced by its Korean.
 pub fn localized(report: &GradeReport) -> GradeReport {
     let mut report = report.clone();
     for exercise in &mut report.exercises {
+        if let Some(title) = &exercise.title_ko {
+            exercise.title = title.clone();
+        }
         for check in &mut exercise.checks {
             if !check.words_ko.is_empty() {
                 *check = localized_check(check);
@@ -78,11 +88,12 @@ fn replace(value: &mut serde_json::Value, words: &[(&String, &String)]) {
         serde_json::Value::String(text) => {
             if let Some((_, ko)) = words.iter().find(|(en, _)| *en == text) {
                 *text = (*ko).clone();
-                return;
             }
-            for (en, ko) in words.iter().filter(|(en, _)| is_sentence(en)) {
-                if text.contains(en.as_str()) {
-                    *text = text.replace(en.as_str(), ko);
+            // Then the phrases quoted inside it (also inside the Korean just
+            // put there: a `t!` whose value quotes another `t!`).
+            for (en, ko) in words.iter().filter(|(en, _)| is_phrase(en)) {
+                if let Some(replaced) = replace_phrase(text, en, ko) {
+                    *text = replaced;
                 }
             }
         }
@@ -94,6 +105,27 @@ fn replace(value: &mut serde_json::Value, words: &[(&String, &String)]) {
     }
 }
 
+/// `text` with every whole-word occurrence of `en` replaced by `ko`; `None`
+/// when there is none.
+fn replace_phrase(text: &str, en: &str, ko: &str) -> Option<String> {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::new();
+    let mut rest = text;
+    let mut found = false;
+    while let Some(at) = rest.find(en) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + en.len()..].chars().next();
+        let whole = !(word(before) && word(en.chars().next()))
+            && !(word(after) && word(en.chars().next_back()));
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { ko } else { en });
+        found |= whole;
+        rest = &rest[at + en.len()..];
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
 fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
         serde_json::Value::String(text) => out.push(text.clone()),
@@ -103,8 +135,8 @@ fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-fn is_sentence(text: &str) -> bool {
-    text.contains(' ') && text.chars().count() >= SENTENCE_CHARS
+fn is_phrase(text: &str) -> bool {
+    text.trim().contains(' ')
 }
 
 #[cfg(test)]
@@ -165,9 +197,13 @@ mod tests {
             "the total must be 2 (left: 1, right: 2)",
             "the writer wrote: writer",
         );
+        c.race = None;
+        c.replay = Some("the start of the start".to_string());
         c.words_ko = pairs(&[
             ("the total must be 2", "합계는 2여야 합니다"),
             ("writer", "작성자"),
+            ("the start", "처음"),
+            ("linked from the start failed", "the start에서 링크됨 실패"),
         ]);
         let mut report = GradeReport {
             format_version: 1,
@@ -186,6 +222,7 @@ mod tests {
                 checks: vec![c.clone()],
                 build_errors: None,
                 integrity: Vec::new(),
+                title_ko: None,
             }],
         };
         report.exercises[0].checks.push(CheckReport {
@@ -195,6 +232,7 @@ mod tests {
         let korean = localized(&report);
         let first = &korean.exercises[0].checks[0];
         assert_eq!(first.message, "합계는 2여야 합니다 (left: 1, right: 2)");
+        assert_eq!(first.replay.as_deref(), Some("처음 of 처음"));
         assert_eq!(first.output.as_deref(), Some("the writer wrote: writer"));
         assert_eq!(
             korean.exercises[0].checks[1].output.as_deref(),
@@ -204,6 +242,37 @@ mod tests {
         assert_eq!(
             report.exercises[0].checks[0], c,
             "the original is untouched"
+        );
+    }
+
+    #[test]
+    fn a_phrase_inside_the_korean_of_another_is_replaced_and_only_as_whole_words() {
+        let words = pairs(&[
+            ("linked from the start", "처음에서 링크됨"),
+            ("the start", "처음"),
+            (
+                "page x is missing (linked from the start)",
+                "x 페이지가 없습니다(linked from the start)",
+            ),
+        ]);
+        let words: Vec<(&String, &String)> = {
+            let mut list: Vec<_> = words.iter().collect();
+            list.sort_by_key(|(en, _)| std::cmp::Reverse(en.len()));
+            list
+        };
+        let mut value = serde_json::json!([
+            "page x is missing (linked from the start)",
+            "the starting line",
+            "restart the start"
+        ]);
+        replace(&mut value, &words);
+        assert_eq!(
+            value,
+            serde_json::json!([
+                "x 페이지가 없습니다(처음에서 링크됨)",
+                "the starting line",
+                "restart 처음"
+            ])
         );
     }
 }

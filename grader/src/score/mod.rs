@@ -121,6 +121,7 @@ pub fn score_exercise(
         checks,
         build_errors,
         integrity,
+        title_ko: plan.title_ko.clone(),
     }
 }
 

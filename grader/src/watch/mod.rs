@@ -251,7 +251,10 @@ impl WatchState {
             "{} {}  {}  {}  {status}",
             i18n::watch_now(lang),
             bold.apply_to(&e.name),
-            e.title,
+            match (lang, &e.title_ko) {
+                (Lang::Ko, Some(title)) => title,
+                _ => &e.title,
+            },
             points(e.score, e.max_score)
         ));
         match e.status {

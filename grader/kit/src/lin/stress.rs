@@ -56,7 +56,7 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
     let check = ctx.name();
     let started = Instant::now();
     let outcome = crate::race::watch(
-        &KitFailure::lin_stress_run_english(&label),
+        KitFailure::lin_stress_run_english(&label),
         lin.limit,
         lin.stall,
         move || -> Result<usize, Found<S>> {
