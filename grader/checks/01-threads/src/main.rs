@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use threadlings_kit::probe::{InFlight, Rendezvous};
-use threadlings_kit::{CheckResult, Ctx, Stop, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, Stop, ensure, ensure_eq, fail, t, within};
 
 threadlings_kit::checks![
     spawn_workers_runs_each_worker,
@@ -63,7 +63,10 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "a panic with a non-text payload".to_string()
+        t!(
+            "a panic with a non-text payload",
+            "텍스트가 아닌 페이로드를 가진 패닉"
+        )
     }
 }
 
@@ -101,16 +104,21 @@ fn coverage_problems(n: usize, seen: &[usize]) -> Option<String> {
     let repeated: Vec<usize> = (0..n).filter(|&i| counts[i] > 1).collect();
     let mut problems = Vec::new();
     if !missing.is_empty() {
-        problems.push(format!("worker(i) had not run for i in {missing:?}"));
+        problems.push(t!(
+            "worker(i) had not run for i in {missing:?}",
+            "{missing:?}에 속한 i에 대해 worker(i)가 실행되지 않았습니다"
+        ));
     }
     if !repeated.is_empty() {
-        problems.push(format!(
-            "worker(i) ran more than once for i in {repeated:?}"
+        problems.push(t!(
+            "worker(i) ran more than once for i in {repeated:?}",
+            "{repeated:?}에 속한 i에 대해 worker(i)가 두 번 이상 실행되었습니다"
         ));
     }
     if !out_of_range.is_empty() {
-        problems.push(format!(
-            "worker(i) was called with i outside 0..{n}: {out_of_range:?}"
+        problems.push(t!(
+            "worker(i) was called with i outside 0..{n}: {out_of_range:?}",
+            "worker(i)가 0..{n} 밖의 i로 호출되었습니다: {out_of_range:?}"
         ));
     }
     (!problems.is_empty()).then(|| problems.join("; "))
@@ -212,13 +220,16 @@ fn spawn_workers_runs_each_worker(ctx: &mut Ctx) -> CheckResult {
     let calls = std::mem::take(&mut *lock(&RAN)).len();
     ensure!(
         calls == 0,
-        "spawn_workers(0, worker) must not call worker at all, but it called it {calls} time(s)"
+        t!(
+            "spawn_workers(0, worker) must not call worker at all, but it called it {calls} time(s)",
+            "spawn_workers(0, worker)는 worker를 한 번도 호출하지 않아야 하는데, {calls}번 호출했습니다"
+        )
     );
 
     let n = ctx.rng().random_range(1..=8);
     let caller = within(
         CALL_LIMIT,
-        &format!("spawn_workers({n}, worker)"),
+        format!("spawn_workers({n}, worker)"),
         move || {
             threads::spawn_workers(n, recording_worker);
             thread::current().id()
@@ -228,24 +239,36 @@ fn spawn_workers_runs_each_worker(ctx: &mut Ctx) -> CheckResult {
     let indices: Vec<usize> = ran.iter().map(|&(i, _)| i).collect();
     if let Some(problem) = coverage_problems(n, &indices) {
         fail!(
-            "spawn_workers({n}, worker) must have called worker(i) exactly once for every i in \
-             0..{n} by the time it returns, but {problem}. Start one thread per worker, then join \
-             every JoinHandle before returning."
+            "{}{problem}{}",
+            t!(
+                "spawn_workers({n}, worker) must have called worker(i) exactly once for every i in \
+                 0..{n} by the time it returns, but ",
+                "spawn_workers({n}, worker)는 반환할 때까지 0..{n}의 모든 i에 대해 worker(i)를 \
+                 정확히 한 번씩 호출했어야 하는데, "
+            ),
+            t!(
+                ". Start one thread per worker, then join every JoinHandle before returning.",
+                ". 워커마다 스레드를 하나씩 시작한 다음, 반환하기 전에 모든 JoinHandle을 조인하세요."
+            )
         );
     }
     if let Some(&(i, _)) = ran.iter().find(|&&(_, id)| id == caller) {
-        fail!(
+        fail!(t!(
             "worker({i}) ran on the thread that called spawn_workers: each worker must run on a \
-             new thread (thread::spawn(move || worker(i)))"
-        );
+             new thread (thread::spawn(move || worker(i)))",
+            "worker({i})가 spawn_workers를 호출한 스레드에서 실행되었습니다: 각 워커는 새 \
+             스레드에서 실행되어야 합니다(thread::spawn(move || worker(i)))"
+        ));
     }
     let mut seen: Vec<(ThreadId, usize)> = Vec::new();
     for &(i, id) in &ran {
         if let Some(&(_, j)) = seen.iter().find(|&&(other, _)| other == id) {
-            fail!(
+            fail!(t!(
                 "worker({j}) and worker({i}) ran on the same thread: each worker needs a thread \
-                 of its own"
-            );
+                 of its own",
+                "worker({j}), worker({i})가 같은 스레드에서 실행되었습니다: 워커마다 자기만의 \
+                 스레드가 필요합니다"
+            ));
         }
         seen.push((id, i));
     }
@@ -317,7 +340,12 @@ fn spawn_workers_waits_for_all(ctx: &mut Ctx) -> CheckResult {
             }
             GATE.changed.notify_all();
         })
-        .map_err(|e| fail_now(format!("could not start a thread: {e}")))?;
+        .map_err(|e| {
+            fail_now(t!(
+                "could not start a thread: {e}",
+                "스레드를 시작할 수 없습니다: {e}"
+            ))
+        })?;
 
     let ended = |s: &GateState| s.returned_with.is_some() || s.call_panic.is_some();
     let state = lock(&GATE.state);
@@ -338,12 +366,16 @@ fn spawn_workers_waits_for_all(ctx: &mut Ctx) -> CheckResult {
         panic::resume_unwind(payload);
     }
     if let Some(finished) = returned_early {
-        fail!(
+        fail!(t!(
             "spawn_workers({n}, worker) returned while its workers were still running: when it \
              returned, {finished} of {n} workers had finished (the check held them inside \
              worker(i)). Keep every JoinHandle and join each one before returning; a thread \
-             nobody joins may be cut off when the program exits."
-        );
+             nobody joins may be cut off when the program exits.",
+            "spawn_workers({n}, worker)는 워커가 아직 실행 중일 때 반환했습니다: 반환할 때 워커 \
+             {n}개 중 {finished}개만 끝나 있었습니다(검사가 워커를 worker(i) 안에 붙잡아 \
+             두었습니다). 모든 JoinHandle을 보관하고 반환하기 전에 하나씩 조인하세요. 아무도 \
+             조인하지 않은 스레드는 프로그램이 끝날 때 작업 도중에 끊길 수 있습니다."
+        ));
     }
     let mut state = wait_until(&GATE.changed, state, Instant::now() + CALL_LIMIT, |s| {
         !ended(s)
@@ -353,17 +385,24 @@ fn spawn_workers_waits_for_all(ctx: &mut Ctx) -> CheckResult {
         panic::resume_unwind(payload);
     }
     let Some(finished) = state.returned_with else {
-        fail!(
+        let finished = state.finished;
+        fail!(t!(
             "spawn_workers({n}, worker) did not return within {:.0} s after all {} of its \
              workers had finished: is it waiting for something that never happens?",
+            "spawn_workers({n}, worker)는 워커 {1}개가 모두 끝난 뒤 {0:.0}초 안에 반환하지 \
+             않았습니다: 일어나지 않을 무언가를 기다리고 있지 않나요?",
             CALL_LIMIT.as_secs_f64(),
-            state.finished
-        );
+            finished
+        ));
     };
     ensure!(
         finished == n,
-        "spawn_workers({n}, worker) returned when only {finished} of its {n} workers had \
-         finished: join every JoinHandle before returning"
+        t!(
+            "spawn_workers({n}, worker) returned when only {finished} of its {n} workers had \
+             finished: join every JoinHandle before returning",
+            "spawn_workers({n}, worker)는 워커 {n}개 중 {finished}개만 끝났을 때 반환했습니다: \
+             반환하기 전에 모든 JoinHandle을 조인하세요"
+        )
     );
     Ok(())
 }
@@ -388,7 +427,7 @@ fn spawn_workers_run_concurrently(ctx: &mut Ctx) -> CheckResult {
     let in_flight = SPAWN_IN_FLIGHT.get_or_init(InFlight::new);
     within(
         RENDEZVOUS_LIMIT,
-        &format!("spawn_workers({n}, worker)"),
+        format!("spawn_workers({n}, worker)"),
         move || threads::spawn_workers(n, meeting_worker),
     )?;
     concurrency_verdict(
@@ -409,14 +448,24 @@ fn concurrency_verdict(
     let arrived = rendezvous.arrived();
     ensure!(
         arrived >= n,
-        "{call} ran only {arrived} of its {n} workers before returning"
+        t!(
+            "{call} ran only {arrived} of its {n} workers before returning",
+            "{call}은(는) 반환하기 전에 워커 {n}개 중 {arrived}개만 실행했습니다"
+        )
     );
+    let peak = in_flight.peak();
     ensure!(
         rendezvous.met(),
-        "{call}: the {n} workers never ran at the same time (the most running at once was {}). \
-         Start every thread first and only then join them: joining a thread right after \
-         spawning it waits for it to finish before the next one starts.",
-        in_flight.peak()
+        t!(
+            "{call}: the {n} workers never ran at the same time (the most running at once was {}). \
+             Start every thread first and only then join them: joining a thread right after \
+             spawning it waits for it to finish before the next one starts.",
+            "{call}: 워커 {n}개가 한 번도 동시에 실행되지 않았습니다(한꺼번에 실행 중이던 최대 \
+             수는 {}개였습니다). 모든 스레드를 먼저 시작하고 그다음에야 조인하세요: 스레드를 \
+             생성하자마자 조인하면 다음 스레드가 시작되기 전에 그 스레드가 끝나기를 기다리게 \
+             됩니다.",
+            peak
+        )
     );
     Ok(())
 }
@@ -431,7 +480,10 @@ fn results_in_worker_order(ctx: &mut Ctx) -> CheckResult {
     ensure_eq!(
         none,
         Vec::<usize>::new(),
-        "run_workers(0, ..) starts no worker"
+        t!(
+            "run_workers(0, ..) starts no worker",
+            "run_workers(0, ..)는 워커를 하나도 시작하지 않습니다"
+        )
     );
     let one = within(CALL_LIMIT, "run_workers(1, ..)", || {
         threads::run_workers(1, |i| i + 41)
@@ -443,7 +495,7 @@ fn results_in_worker_order(ctx: &mut Ctx) -> CheckResult {
     let expected: Vec<String> = (0..n).map(|i| format!("w{i}:{}", salts[i])).collect();
     let exits = Exits::new(n);
     let worker_exits = Arc::clone(&exits);
-    let got = within(CALL_LIMIT, &format!("run_workers({n}, ..)"), move || {
+    let got = within(CALL_LIMIT, format!("run_workers({n}, ..)"), move || {
         threads::run_workers(n, move |i| {
             worker_exits.exit_with_thread(i);
             // Force the finishing order: worker i returns only after the
@@ -461,23 +513,33 @@ fn results_in_worker_order(ctx: &mut Ctx) -> CheckResult {
         sorted_expected.sort();
         let forced = !exits.gave_up();
         let message = if got.len() != n {
-            format!(
+            let results = got.len();
+            t!(
                 "run_workers({n}, worker) returned {} results; expected one per worker, \
                  result[i] = worker(i)",
-                got.len()
+                "run_workers({n}, worker)가 결과를 {}개 반환했습니다: 워커마다 하나씩, \
+                 result[i] = worker(i)여야 합니다",
+                results
             )
         } else if sorted_got == sorted_expected && forced {
-            format!(
+            let last = n - 1;
+            t!(
                 "run_workers({n}, worker) returned the results in the order the workers \
                  finished, not in worker order. In this run the workers finished last to first \
                  (worker {} first, worker 0 last). result[i] must be worker(i)'s result: keep \
                  the JoinHandles in spawn order and join them in that order.",
-                n - 1
+                "run_workers({n}, worker)가 결과를 워커 순서가 아니라 워커가 끝난 순서대로 \
+                 반환했습니다. 이번 실행에서 워커는 마지막 것부터 거꾸로 끝났습니다(워커 {}이(가) \
+                 가장 먼저, 워커 0이 가장 나중에). result[i]는 worker(i)의 결과여야 합니다: \
+                 JoinHandle을 생성한 순서대로 보관하고 그 순서대로 조인하세요.",
+                last
             )
         } else {
-            format!(
+            t!(
                 "run_workers({n}, worker) must return worker(i)'s result at index i (the check's \
-                 worker {{i}} returns \"w{{i}}:<number>\")"
+                 worker {{i}} returns \"w{{i}}:<number>\")",
+                "run_workers({n}, worker)는 worker(i)의 결과를 인덱스 i에 돌려주어야 합니다(검사의 \
+                 워커 {{i}}은(는) \"w{{i}}:<number>\"를 반환합니다)"
             )
         };
         return Err(Stop::Fail(
@@ -520,11 +582,16 @@ fn chunks_moved_and_in_order(ctx: &mut Ctx) -> CheckResult {
             chunk.len()
         })
     })?;
+    let called = calls.load(Ordering::SeqCst);
     ensure!(
-        empty.is_empty() && calls.load(Ordering::SeqCst) == 0,
-        "process_chunks(vec![], 3, f) must return an empty Vec without calling f, but returned \
-         {empty:?} after calling f {} time(s)",
-        calls.load(Ordering::SeqCst)
+        empty.is_empty() && called == 0,
+        t!(
+            "process_chunks(vec![], 3, f) must return an empty Vec without calling f, but returned \
+             {empty:?} after calling f {} time(s)",
+            "process_chunks(vec![], 3, f)는 f를 호출하지 않고 빈 Vec을 반환해야 하는데, f를 {}번 \
+             호출한 뒤 {empty:?}을(를) 반환했습니다",
+            called
+        )
     );
 
     // At least two chunks, so that "one thread for everything" shows.
@@ -547,19 +614,32 @@ fn chunks_moved_and_in_order(ctx: &mut Ctx) -> CheckResult {
     ensure_eq!(
         chunks,
         expected,
-        "{call} must call f once per chunk of {chunk_size} items, in order (the last chunk may \
-         be shorter), and return f's results in chunk order"
+        t!(
+            "{call} must call f once per chunk of {chunk_size} items, in order (the last chunk may \
+             be shorter), and return f's results in chunk order",
+            "{call}은(는) 항목 {chunk_size}개짜리 조각마다 f를 순서대로 한 번씩 호출하고(마지막 \
+             조각은 더 짧을 수 있습니다), f의 결과를 조각 순서대로 반환해야 합니다"
+        )
     );
     ensure!(
         got.iter().all(|(id, _)| *id != caller),
-        "{call} ran f on the calling thread: move each chunk into a new thread and call f there"
+        t!(
+            "{call} ran f on the calling thread: move each chunk into a new thread and call f there",
+            "{call}이(가) f를 자기를 호출한 스레드에서 실행했습니다: 각 조각을 새 스레드로 옮기고 \
+             그 스레드에서 f를 호출하세요"
+        )
     );
     let threads_used: HashSet<ThreadId> = got.iter().map(|(id, _)| *id).collect();
+    let (processed, used) = (got.len(), threads_used.len());
     ensure!(
-        threads_used.len() == got.len(),
-        "{call} processed {} chunks on only {} thread(s): each chunk needs a thread of its own",
-        got.len(),
-        threads_used.len()
+        used == processed,
+        t!(
+            "{call} processed {} chunks on only {} thread(s): each chunk needs a thread of its own",
+            "{call}이(가) 조각 {}개를 스레드 {}개에서만 처리했습니다: 조각마다 자기만의 스레드가 \
+             필요합니다",
+            processed,
+            used
+        )
     );
     Ok(())
 }
@@ -583,14 +663,24 @@ fn chunks_run_concurrently(ctx: &mut Ctx) -> CheckResult {
     let arrived = rendezvous.arrived();
     ensure!(
         arrived == chunks,
-        "{call} must call f once per chunk ({chunks} chunks), but called it {arrived} time(s)"
+        t!(
+            "{call} must call f once per chunk ({chunks} chunks), but called it {arrived} time(s)",
+            "{call}은(는) 조각마다 f를 한 번씩(조각 {chunks}개) 호출해야 하는데, {arrived}번 \
+             호출했습니다"
+        )
     );
+    let peak = in_flight.peak();
     ensure!(
         rendezvous.met(),
-        "{call}: the {chunks} chunks were never processed at the same time (the most at once \
-         was {}). Spawn one thread per chunk, moving the chunk in, and join them only after \
-         all are started.",
-        in_flight.peak()
+        t!(
+            "{call}: the {chunks} chunks were never processed at the same time (the most at once \
+             was {}). Spawn one thread per chunk, moving the chunk in, and join them only after \
+             all are started.",
+            "{call}: 조각 {chunks}개가 한 번도 동시에 처리되지 않았습니다(한꺼번에 처리 중이던 \
+             최대 수는 {}개였습니다). 조각마다 스레드를 하나씩 생성해 조각을 옮겨 넣고, 모두 \
+             시작한 뒤에만 조인하세요.",
+            peak
+        )
     );
     Ok(())
 }
@@ -598,6 +688,7 @@ fn chunks_run_concurrently(ctx: &mut Ctx) -> CheckResult {
 // ---------------------------------------------------------------------------
 // Task 4: run_named
 
+// data: thread-name prefixes passed to run_named and compared with the threads' names
 const PREFIXES: &[&str] = &["fetch", "render", "io", "crawler", "db-writer", "job"];
 
 fn threads_are_named(ctx: &mut Ctx) -> CheckResult {
@@ -618,16 +709,27 @@ fn threads_are_named(ctx: &mut Ctx) -> CheckResult {
     ensure_eq!(
         indices,
         (0..n).collect::<Vec<_>>(),
-        "{call} must return worker(i)'s result at index i"
+        t!(
+            "{call} must return worker(i)'s result at index i",
+            "{call}은(는) worker(i)의 결과를 인덱스 i에 돌려주어야 합니다"
+        )
     );
     let names: Vec<Option<String>> = got.into_iter().map(|(_, name)| name).collect();
     let expected: Vec<Option<String>> = (0..n).map(|i| Some(format!("{prefix}-{i}"))).collect();
     if names != expected {
         let hint = if names.iter().any(Option::is_none) {
-            "some workers ran on unnamed threads: thread::spawn cannot name a thread, \
-             thread::Builder::new().name(..).spawn(..) can"
+            t!(
+                "some workers ran on unnamed threads: thread::spawn cannot name a thread, \
+                 thread::Builder::new().name(..).spawn(..) can",
+                "이름 없는 스레드에서 실행된 워커가 있습니다: thread::spawn으로는 스레드에 이름을 \
+                 붙일 수 없고, thread::Builder::new().name(..).spawn(..)으로는 붙일 수 있습니다"
+            )
         } else {
-            "worker i must run on a thread named \"{prefix}-{i}\""
+            // `{prefix}-{i}` is the pattern, shown as it is (not filled in)
+            t!(
+                "worker i must run on a thread named \"{{prefix}}-{{i}}\"",
+                "워커 i는 \"{{prefix}}-{{i}}\"라는 이름의 스레드에서 실행되어야 합니다"
+            )
         };
         return Err(Stop::Fail(
             threadlings_kit::Failure::new(format!("{call}: {hint}"))
@@ -667,11 +769,12 @@ enum Panic {
     Number(u32),
 }
 
+/// Panic payloads of the check's workers, expected back as `Err(message)`.
 const LITERALS: &[&str] = &[
-    "disk full",
-    "connection reset",
-    "out of cheese",
-    "bad input",
+    "disk full",        // data: a worker's panic payload
+    "connection reset", // data: a worker's panic payload
+    "out of cheese",    // data: a worker's panic payload
+    "bad input",        // data: a worker's panic payload
 ];
 
 impl Panic {
@@ -679,6 +782,7 @@ impl Panic {
         match self {
             Panic::Str(text) => panic::panic_any(text),
             Panic::Text(code) => {
+                // data: a worker's panic payload
                 panic::panic_any(format!("worker {worker} failed with code {code}"))
             }
             Panic::Number(code) => panic::panic_any(code),
@@ -688,24 +792,32 @@ impl Panic {
     fn expected_message(self, worker: usize) -> String {
         match self {
             Panic::Str(text) => text.to_string(),
+            // data: the payload, expected back as the message
             Panic::Text(code) => format!("worker {worker} failed with code {code}"),
+            // data: the message the exercise specifies for a payload that is not text
             Panic::Number(_) => "unknown panic".to_string(),
         }
     }
 
     fn describe(self, worker: usize) -> String {
         match self {
-            Panic::Str(text) => format!(
+            Panic::Str(text) => t!(
                 "worker {worker} panicked with panic!({text:?}): the payload is a &'static str, \
-                 read it with payload.downcast_ref::<&str>()"
+                 read it with payload.downcast_ref::<&str>()",
+                "워커 {worker}이(가) panic!({text:?})으로 패닉했습니다: 페이로드가 &'static \
+                 str이므로 payload.downcast_ref::<&str>()로 읽으세요"
             ),
-            Panic::Text(code) => format!(
-                "worker {worker} panicked with panic!(\"worker {{i}} failed with code {code}\"): \
-                 the payload is a String, read it with payload.downcast_ref::<String>()"
+            Panic::Text(code) => t!(
+                "worker {worker} panicked with panic!(\"worker {{i}} failed with code {code}\"): the payload is a String, read it with payload.downcast_ref::<String>()",
+                "워커 {worker}이(가) panic!(\"worker {{i}} failed with code {code}\")으로 \
+                 패닉했습니다: 페이로드가 String이므로 payload.downcast_ref::<String>()으로 \
+                 읽으세요"
             ),
-            Panic::Number(code) => format!(
+            Panic::Number(code) => t!(
                 "worker {worker} panicked with panic_any({code}u32), a payload that is not \
-                 text: its message must be \"unknown panic\""
+                 text: its message must be \"unknown panic\"",
+                "워커 {worker}이(가) 텍스트가 아닌 페이로드인 panic_any({code}u32)로 \
+                 패닉했습니다: 그 메시지는 \"unknown panic\"이어야 합니다"
             ),
         }
     }
@@ -727,15 +839,19 @@ fn call_catching(
         Ok(results) => Ok(results),
         Err(payload) => {
             let message = panic_text(payload.as_ref());
+            // data: the panic message of todo!()
             if message.starts_with("not yet implemented") {
                 panic::resume_unwind(payload);
             }
-            fail!(
+            fail!(t!(
                 "{call} panicked itself ({message:?}) because one of its workers panicked. \
                  `join` returns Err(payload) for a worker that panicked: turn it into \
                  Err(message) for that worker instead of unwrapping it, and keep joining the \
-                 others."
-            )
+                 others.",
+                "워커 하나가 패닉했다고 {call} 자체가 패닉했습니다({message:?}). 패닉한 워커에 \
+                 대해 `join`은 Err(payload)를 돌려줍니다: 그것을 unwrap하지 말고 그 워커의 \
+                 Err(message)로 바꾼 다음, 나머지 워커도 계속 조인하세요."
+            ))
         }
     }
 }
@@ -772,23 +888,34 @@ fn panicking_worker_is_reported(ctx: &mut Ctx) -> CheckResult {
         return Ok(());
     }
     let message = if got.len() != n {
-        format!(
+        let results = got.len();
+        t!(
             "{call} returned {} results; expected one per worker (Err for each worker that \
              panicked, Ok for the others)",
-            got.len()
+            "{call}이(가) 결과를 {}개 반환했습니다: 워커마다 하나씩이어야 합니다(패닉한 워커는 \
+             Err, 나머지 워커는 Ok)",
+            results
         )
     } else {
         let i = (0..n).find(|&i| got[i] != expected[i]).unwrap_or(0);
         match (plan[i], &got[i]) {
             (Some(kind), Err(_)) => format!("{call}: {}", kind.describe(i)),
+            // the description is a sentence of its own: the message is built from pieces
             (Some(kind), Ok(_)) => format!(
-                "{call}: worker {i} panicked but its slot holds Ok(..); it must hold \
-                 Err(message) ({})",
+                "{} ({})",
+                t!(
+                    "{call}: worker {i} panicked but its slot holds Ok(..); it must hold \
+                     Err(message)",
+                    "{call}: 워커 {i}이(가) 패닉했는데 그 자리에 Ok(..)가 들어 있습니다: \
+                     Err(message)가 들어 있어야 합니다"
+                ),
                 kind.describe(i)
             ),
-            (None, _) => format!(
+            (None, _) => t!(
                 "{call}: worker {i} did not panic, so its slot must hold Ok(worker({i})) in \
-                 worker order"
+                 worker order",
+                "{call}: 워커 {i}은(는) 패닉하지 않았으므로, 워커 순서에 따른 그 자리에는 \
+                 Ok(worker({i}))가 들어 있어야 합니다"
             ),
         }
     };
@@ -835,17 +962,26 @@ fn other_workers_still_finish(ctx: &mut Ctx) -> CheckResult {
     ensure_eq!(
         got,
         expected,
-        "{call}: worker {panicker} panicked first, and the {} others kept running and finished \
-         afterwards. Every worker gets a slot, in worker order: keep joining the remaining \
-         handles after one returns Err",
-        n - 1
+        t!(
+            "{call}: worker {panicker} panicked first, and the {} others kept running and finished \
+             afterwards. Every worker gets a slot, in worker order: keep joining the remaining \
+             handles after one returns Err",
+            "{call}: 워커 {panicker}이(가) 먼저 패닉했고, 나머지 {}개는 계속 실행되어 그 뒤에 \
+             끝났습니다. 모든 워커는 워커 순서대로 자리를 하나씩 받습니다: 한 핸들이 Err를 \
+             반환한 뒤에도 남은 핸들을 계속 조인하세요",
+            n - 1
+        )
     );
     ensure!(
         finished_at_return == n - 1,
-        "{call} returned while {} of the {} workers that did not panic were still running: join \
-         every handle before returning",
-        n - 1 - finished_at_return,
-        n - 1
+        t!(
+            "{call} returned while {} of the {} workers that did not panic were still running: join \
+             every handle before returning",
+            "{call}이(가) 패닉하지 않은 워커 {1}개 중 {0}개가 아직 실행 중일 때 반환했습니다: \
+             반환하기 전에 모든 핸들을 조인하세요",
+            n - 1 - finished_at_return,
+            n - 1
+        )
     );
     Ok(())
 }
@@ -885,24 +1021,40 @@ fn scoped_count_is_correct(ctx: &mut Ctx) -> CheckResult {
             Ok(found) => found,
             Err(payload) => {
                 let message = panic_text(payload.as_ref());
+                // data: the panic message of todo!()
                 if message.starts_with("not yet implemented") {
                     panic::resume_unwind(payload);
                 }
-                fail!(
-                    "{call} panicked: {message:?}{}",
-                    if len == 0 {
-                        " (an empty slice must count 0; note that data.chunks(0) panics)"
-                    } else {
-                        ""
-                    }
-                );
+                if len == 0 {
+                    fail!(t!(
+                        "{call} panicked: {message:?} (an empty slice must count 0; note that \
+                         data.chunks(0) panics)",
+                        "{call}이(가) 패닉했습니다: {message:?} (빈 슬라이스에서는 0을 세어야 \
+                         합니다. data.chunks(0)은 패닉한다는 점에 주의하세요)"
+                    ));
+                }
+                fail!(t!(
+                    "{call} panicked: {message:?}",
+                    "{call}이(가) 패닉했습니다: {message:?}"
+                ));
             }
         };
-        ensure_eq!(count, expected, "{call} returned a wrong count");
+        ensure_eq!(
+            count,
+            expected,
+            t!(
+                "{call} returned a wrong count",
+                "{call}이(가) 잘못된 개수를 반환했습니다"
+            )
+        );
         ensure!(
             calls == len,
-            "{call} must call pred exactly once per element ({len} times), but called it {calls} \
-             times"
+            t!(
+                "{call} must call pred exactly once per element ({len} times), but called it {calls} \
+                 times",
+                "{call}은(는) 원소마다 pred를 정확히 한 번씩({len}번) 호출해야 하는데, {calls}번 \
+                 호출했습니다"
+            )
         );
     }
     Ok(())
@@ -931,17 +1083,33 @@ fn scoped_parts_run_concurrently(ctx: &mut Ctx) -> CheckResult {
         let parts = lock(&seen).len();
         (count, rendezvous.met(), parts, in_flight.peak())
     })?;
-    ensure_eq!(count, len.div_ceil(2), "{call} returned a wrong count");
+    ensure_eq!(
+        count,
+        len.div_ceil(2),
+        t!(
+            "{call} returned a wrong count",
+            "{call}이(가) 잘못된 개수를 반환했습니다"
+        )
+    );
     ensure!(
         parts >= threads,
-        "{call} counted on only {parts} thread(s): split the data into {threads} parts and count \
-         each part on its own scoped thread"
+        t!(
+            "{call} counted on only {parts} thread(s): split the data into {threads} parts and count \
+             each part on its own scoped thread",
+            "{call}이(가) 스레드 {parts}개에서만 셌습니다: 데이터를 {threads}개 부분으로 나누고, \
+             부분마다 자기만의 스코프 스레드에서 세세요"
+        )
     );
     ensure!(
         met,
-        "{call}: the {threads} parts were never counted at the same time (the most at once was \
-         {peak}). Spawn all scoped threads first (keep their handles, or let the scope join them) \
-         instead of joining each one right after spawning it."
+        t!(
+            "{call}: the {threads} parts were never counted at the same time (the most at once was \
+             {peak}). Spawn all scoped threads first (keep their handles, or let the scope join them) \
+             instead of joining each one right after spawning it.",
+            "{call}: {threads}개 부분이 한 번도 동시에 세어지지 않았습니다(한꺼번에 세던 최대 수는 \
+             {peak}개였습니다). 스코프 스레드를 하나씩 생성하자마자 조인하지 말고, 먼저 모두 \
+             생성하세요(핸들을 보관하거나, 스코프가 조인하게 두세요)."
+        )
     );
     Ok(())
 }

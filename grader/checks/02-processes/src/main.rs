@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use processes::{Finished, ProcessError};
 use rand::Rng;
-use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, t, within};
 
 threadlings_kit::checks![
     run_one_passes_args_and_captures_output,
@@ -38,7 +38,10 @@ const PATIENCE_MS: u64 = 10_000;
 
 fn probe() -> PathBuf {
     std::env::current_exe()
-        .expect("the check program knows its own path")
+        .expect(&t!(
+            "the check program knows its own path",
+            "검사 프로그램은 자기 경로를 알고 있습니다"
+        ))
         .with_file_name("processes-probe")
 }
 
@@ -55,6 +58,7 @@ fn refs(args: &[String]) -> Vec<&str> {
 fn recorded_pid(index: usize) -> Option<u32> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
+        // data: the file the probe writes its pid to
         if let Some(pid) = fs::read_to_string(format!("pids/{index}"))
             .ok()
             .and_then(|text| text.trim().parse().ok())
@@ -93,23 +97,50 @@ fn settled_state(pid: u32) -> Option<char> {
     }
 }
 
-/// Fails unless every probe `0..n` was started and reaped.
+/// Fails unless every probe `0..n` was started and reaped. `after` (when
+/// the check looked) is a phrase of its own, written with `t!` by the
+/// caller: the messages around it are built from pieces.
 fn ensure_all_reaped(n: usize, after: &str) -> CheckResult {
     for index in 0..n {
         let Some(pid) = recorded_pid(index) else {
-            fail!("child {index} was never started ({after})");
+            fail!(
+                "{} ({after})",
+                t!(
+                    "child {index} was never started",
+                    "자식 {index}이(가) 한 번도 시작되지 않았습니다"
+                )
+            );
         };
         match settled_state(pid) {
             None => {}
             Some('Z') => fail!(
-                "child {index} (pid {pid}) was never waited for: it is a zombie (state Z in \
-                 /proc/{pid}/stat) {after}. Every child must be reaped with wait() before you \
-                 return, also when another child failed"
+                "{}{after}{}",
+                t!(
+                    "child {index} (pid {pid}) was never waited for: it is a zombie (state Z in \
+                     /proc/{pid}/stat) ",
+                    "자식 {index}(pid {pid})을(를) 아무도 기다리지 않았습니다: 좀비 상태입니다\
+                     (/proc/{pid}/stat의 상태 Z). 확인한 시점: "
+                ),
+                t!(
+                    ". Every child must be reaped with wait() before you return, also when another \
+                     child failed",
+                    ". 다른 자식이 실패했을 때도, 반환하기 전에 모든 자식을 wait()로 회수해야 \
+                     합니다"
+                )
             ),
             Some(state) => fail!(
-                "child {index} (pid {pid}) is still running (state {state} in /proc/{pid}/stat) \
-                 {after}: you returned without waiting for it. Wait for every child before you \
-                 return, also when another child failed"
+                "{}{after}{}",
+                t!(
+                    "child {index} (pid {pid}) is still running (state {state} in /proc/{pid}/stat) ",
+                    "자식 {index}(pid {pid})이(가) 아직 실행 중입니다(/proc/{pid}/stat의 상태 \
+                     {state}). 확인한 시점: "
+                ),
+                t!(
+                    ": you returned without waiting for it. Wait for every child before you \
+                     return, also when another child failed",
+                    ". 자식을 기다리지 않고 반환했습니다. 다른 자식이 실패했을 때도, 반환하기 전에 \
+                     모든 자식을 기다리세요"
+                )
             ),
         }
     }
@@ -118,7 +149,9 @@ fn ensure_all_reaped(n: usize, after: &str) -> CheckResult {
 
 fn describe(status: &ExitStatus) -> String {
     match (status.code(), status.signal()) {
+        // data: an ExitStatus shown as a value (also inside show()'s notation)
         (Some(code), _) => format!("exit code {code}"),
+        // data: an ExitStatus shown as a value (also inside show()'s notation)
         (None, Some(signal)) => format!("killed by signal {signal}"),
         _ => format!("{status:?}"),
     }
@@ -171,9 +204,15 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     within(limit, what, f).map_err(|stop| match stop {
+        // `what` and `why` are phrases of their own (written with t! by the
+        // callers): the message is built from pieces
         Stop::Fail(_) => Stop::Fail(Failure::new(format!(
-            "{what} did not return within {:.0} s: {why}",
-            limit.as_secs_f64()
+            "{what}{}{why}",
+            t!(
+                " did not return within {:.0} s: ",
+                "이(가) {:.0}초 안에 반환하지 않았습니다: ",
+                limit.as_secs_f64()
+            )
         ))),
         other => other,
     })
@@ -191,17 +230,20 @@ fn first_difference(got: &str, want: &str) -> String {
         .zip(want.lines())
         .position(|(g, w)| g != w)
         .unwrap_or_else(|| got.lines().count().min(want.lines().count()));
-    format!(
+    let (got_bytes, got_lines) = (got.len(), got.lines().count());
+    let (want_bytes, want_lines) = (want.len(), want.lines().count());
+    t!(
         "{} bytes ({} lines) instead of {} bytes ({} lines); first difference at line {line}",
-        got.len(),
-        got.lines().count(),
-        want.len(),
-        want.lines().count()
+        "{2}바이트({3}줄)가 아니라 {0}바이트({1}줄)입니다. 처음 달라지는 곳은 {line}번 줄입니다",
+        got_bytes,
+        got_lines,
+        want_bytes,
+        want_lines
     )
 }
 
 fn met(dir: &str) -> bool {
-    Path::new(dir).join("met").exists()
+    Path::new(dir).join("met").exists() // data: the marker file the probes write
 }
 
 // ---------------------------------------------------------------- task 1
@@ -212,7 +254,7 @@ fn run_one_passes_args_and_captures_output(ctx: &mut Ctx) -> CheckResult {
     let args = vec![
         format!("*=echo,exit:{code}"),
         word,
-        "with space".to_string(),
+        "with space".to_string(), // data: an argument passed to the child
         "0".to_string(),
     ];
     let program = probe();
@@ -222,37 +264,55 @@ fn run_one_passes_args_and_captures_output(ctx: &mut Ctx) -> CheckResult {
     })?;
     let finished = match got {
         Ok(finished) => finished,
-        Err(e) => fail!("run_one returned an error for a child that ran fine: {e}"),
+        Err(e) => fail!(t!(
+            "run_one returned an error for a child that ran fine: {e}",
+            "run_one이 문제없이 실행된 자식에 대해 오류를 반환했습니다: {e}"
+        )),
     };
     ensure_eq!(
         finished.stdout,
-        format!("args {}\n", args.join(" ")),
-        "run_one must pass every argument unchanged (one argument each, spaces included) and \
-         return everything the child printed"
+        format!("args {}\n", args.join(" ")), // data: what the probe prints for `echo`
+        t!(
+            "run_one must pass every argument unchanged (one argument each, spaces included) and \
+             return everything the child printed",
+            "run_one은 모든 인자를 바꾸지 않고(인자 하나는 그대로 하나로, 공백도 그대로) 넘기고, \
+             자식이 출력한 것을 모두 돌려주어야 합니다"
+        )
     );
     ensure_eq!(
         finished.status.code(),
         Some(i32::from(code)),
-        "run_one must return the child's exit status as it is (a non-zero code is not an \
-         error in run_one)"
+        t!(
+            "run_one must return the child's exit status as it is (a non-zero code is not an \
+             error in run_one)",
+            "run_one은 자식의 종료 상태를 그대로 돌려주어야 합니다(run_one에서는 0이 아닌 코드도 \
+             오류가 아닙니다)"
+        )
     );
     let recorded = recorded_pid(0);
     ensure_eq!(
         Some(finished.pid),
         recorded,
-        "run_one must return the pid of the child it started"
+        t!(
+            "run_one must return the pid of the child it started",
+            "run_one은 자기가 시작한 자식의 pid를 돌려주어야 합니다"
+        )
     );
-    ensure_all_reaped(1, "after run_one returned")?;
+    ensure_all_reaped(1, &t!("after run_one returned", "run_one이 반환한 뒤"))?;
 
     let missing = std::env::current_dir()
         .unwrap_or_default()
-        .join("no-such-program");
+        .join("no-such-program"); // data: a program that does not exist
     let got = within(Duration::from_secs(10), "run_one(missing, ..)", move || {
         processes::run_one(&missing, &[])
     })?;
     ensure!(
         got.is_err(),
-        "run_one must return an error when the program cannot be started (no such file), got Ok"
+        t!(
+            "run_one must return an error when the program cannot be started (no such file), got Ok",
+            "프로그램을 시작할 수 없으면(그런 파일이 없음) run_one은 오류를 반환해야 하는데, Ok를 \
+             반환했습니다"
+        )
     );
     Ok(())
 }
@@ -263,27 +323,50 @@ fn large_output_is_not_lost(ctx: &mut Ctx) -> CheckResult {
     let program = probe();
     let got = within_or(
         Duration::from_secs(20),
-        "run_one on a child printing 1 MiB",
-        "a pipe holds only 64 KiB, so the child blocks writing until someone reads, while \
-         you wait for it to exit: a deadlock. Read the output while you wait (for example \
-         Child::wait_with_output, or a reader thread), not after the child exited",
+        &t!(
+            "run_one on a child printing 1 MiB",
+            "1 MiB를 출력하는 자식에 대한 run_one"
+        ),
+        &t!(
+            "a pipe holds only 64 KiB, so the child blocks writing until someone reads, while \
+             you wait for it to exit: a deadlock. Read the output while you wait (for example \
+             Child::wait_with_output, or a reader thread), not after the child exited",
+            "파이프는 64 KiB만 담으므로, 자식은 누군가 읽을 때까지 쓰기에서 막히고, 여러분은 \
+             자식이 끝나기를 기다립니다: 교착 상태입니다. 자식이 끝난 뒤가 아니라 기다리는 \
+             동안 출력을 읽으세요(예를 들어 Child::wait_with_output, 또는 읽기를 맡은 스레드)"
+        ),
         move || processes::run_one(&program, &refs(&args)),
     )?;
     let finished = match got {
         Ok(finished) => finished,
-        Err(e) => fail!("run_one returned an error for a child that ran fine: {e}"),
+        Err(e) => fail!(t!(
+            "run_one returned an error for a child that ran fine: {e}",
+            "run_one이 문제없이 실행된 자식에 대해 오류를 반환했습니다: {e}"
+        )),
     };
     let want = flood_text(lines);
-    ensure!(
-        finished.stdout == want,
-        "output was lost or changed: the child printed {} bytes, run_one returned {}",
-        want.len(),
-        first_difference(&finished.stdout, &want)
-    );
+    if finished.stdout != want {
+        // the difference is a sentence of its own: the message is built from pieces
+        let printed = want.len();
+        fail!(
+            "{}{}",
+            t!(
+                "output was lost or changed: the child printed {} bytes, run_one returned ",
+                "출력이 사라지거나 바뀌었습니다: 자식은 {}바이트를 출력했는데, run_one이 돌려준 \
+                 것은 ",
+                printed
+            ),
+            first_difference(&finished.stdout, &want)
+        );
+    }
+    let status = describe(&finished.status);
     ensure!(
         finished.status.success(),
-        "the child exited normally, run_one reported {}",
-        describe(&finished.status)
+        t!(
+            "the child exited normally, run_one reported {}",
+            "자식은 정상적으로 끝났는데, run_one은 {}을(를) 보고했습니다",
+            status
+        )
     );
     Ok(())
 }
@@ -297,7 +380,7 @@ fn results_in_child_order(ctx: &mut Ctx) -> CheckResult {
     let mut args: Vec<String> = (0..n)
         .map(|i| {
             let ending = if i == odd { ",exit:2" } else { "" };
-            format!("{i}=sleep:{},print{ending}", 40 * (n - i))
+            format!("{i}=sleep:{},print{ending}", 40 * (n - i)) // data: a rule for the probe
         })
         .collect();
     args.insert(0, "--".to_string()); // an argument to pass through, not a rule
@@ -310,31 +393,51 @@ fn results_in_child_order(ctx: &mut Ctx) -> CheckResult {
     )?;
     let all = match got {
         Ok(all) => all,
-        Err(e) => fail!("run_all returned an error although every child started: {e}"),
+        Err(e) => fail!(t!(
+            "run_all returned an error although every child started: {e}",
+            "모든 자식이 시작되었는데도 run_all이 오류를 반환했습니다: {e}"
+        )),
     };
-    ensure_eq!(all.len(), n, "run_all must return one entry per child");
+    ensure_eq!(
+        all.len(),
+        n,
+        t!(
+            "run_all must return one entry per child",
+            "run_all은 자식마다 항목을 하나씩 반환해야 합니다"
+        )
+    );
     let outputs: Vec<&str> = all.iter().map(|f| f.stdout.as_str()).collect();
-    let want: Vec<String> = (0..n).map(|i| format!("child {i}\n")).collect();
+    let want: Vec<String> = (0..n).map(|i| format!("child {i}\n")).collect(); // data: what the probe prints
     ensure_eq!(
         outputs,
         want,
-        "entry i must be child i's output (child i runs `program <args...> i`), in index \
-         order, whatever order the children finish in"
+        t!(
+            "entry i must be child i's output (child i runs `program <args...> i`), in index \
+             order, whatever order the children finish in",
+            "자식들이 어떤 순서로 끝나든, 항목 i는 인덱스 순서대로 자식 i의 출력이어야 \
+             합니다(자식 i는 `program <args...> i`를 실행합니다)"
+        )
     );
     for (i, f) in all.iter().enumerate() {
         let want = if i == odd { Some(2) } else { Some(0) };
         ensure_eq!(
             f.status.code(),
             want,
-            "child {i}'s exit status is wrong (run_all returns statuses as they are)"
+            t!(
+                "child {i}'s exit status is wrong (run_all returns statuses as they are)",
+                "자식 {i}의 종료 상태가 틀렸습니다(run_all은 종료 상태를 그대로 돌려줍니다)"
+            )
         );
         ensure_eq!(
             Some(f.pid),
             recorded_pid(i),
-            "entry {i} must carry the pid of child {i}"
+            t!(
+                "entry {i} must carry the pid of child {i}",
+                "항목 {i}에는 자식 {i}의 pid가 들어 있어야 합니다"
+            )
         );
     }
-    ensure_all_reaped(n, "after run_all returned")
+    ensure_all_reaped(n, &t!("after run_all returned", "run_all이 반환한 뒤"))
 }
 
 fn children_run_concurrently(ctx: &mut Ctx) -> CheckResult {
@@ -348,14 +451,29 @@ fn children_run_concurrently(ctx: &mut Ctx) -> CheckResult {
     )?;
     ensure!(
         met("rv"),
-        "your children never ran at the same time: all {n} must be alive at once (start every \
-         child first, then wait for them). The children wait up to {} s for each other; \
-         yours did not meet",
-        PATIENCE_MS / 1000
+        t!(
+            "your children never ran at the same time: all {n} must be alive at once (start every \
+             child first, then wait for them). The children wait up to {} s for each other; \
+             yours did not meet",
+            "자식들이 한 번도 동시에 실행되지 않았습니다: {n}개 모두가 한꺼번에 살아 있어야 \
+             합니다(모든 자식을 먼저 시작한 다음 기다리세요). 자식들은 서로를 최대 {}초 \
+             기다리는데, 여러분의 자식들은 만나지 못했습니다",
+            PATIENCE_MS / 1000
+        )
     );
     match got {
-        Ok(all) => ensure_eq!(all.len(), n, "run_all must return one entry per child"),
-        Err(e) => fail!("run_all returned an error although every child ran fine: {e}"),
+        Ok(all) => ensure_eq!(
+            all.len(),
+            n,
+            t!(
+                "run_all must return one entry per child",
+                "run_all은 자식마다 항목을 하나씩 반환해야 합니다"
+            )
+        ),
+        Err(e) => fail!(t!(
+            "run_all returned an error although every child ran fine: {e}",
+            "모든 자식이 문제없이 실행되었는데도 run_all이 오류를 반환했습니다: {e}"
+        )),
     }
     Ok(())
 }
@@ -377,9 +495,15 @@ fn failing_child_is_an_error(ctx: &mut Ctx) -> CheckResult {
         Ok(all) => ensure_eq!(
             all.len(),
             n,
-            "run_all_checked must return one entry per child"
+            t!(
+                "run_all_checked must return one entry per child",
+                "run_all_checked는 자식마다 항목을 하나씩 반환해야 합니다"
+            )
         ),
-        Err(e) => fail!("run_all_checked returned an error although every child succeeded: {e}"),
+        Err(e) => fail!(t!(
+            "run_all_checked returned an error although every child succeeded: {e}",
+            "모든 자식이 성공했는데도 run_all_checked가 오류를 반환했습니다: {e}"
+        )),
     }
 
     // Child `bad` exits with status 3.
@@ -401,24 +525,39 @@ fn failing_child_is_an_error(ctx: &mut Ctx) -> CheckResult {
             ensure_eq!(
                 index,
                 bad,
-                "Failed must name the index of the child that failed"
+                t!(
+                    "Failed must name the index of the child that failed",
+                    "Failed에는 실패한 자식의 인덱스가 들어 있어야 합니다"
+                )
             );
             ensure_eq!(
                 status.code(),
                 Some(3),
-                "Failed must carry the failed child's exit status"
+                t!(
+                    "Failed must carry the failed child's exit status",
+                    "Failed에는 실패한 자식의 종료 상태가 들어 있어야 합니다"
+                )
             );
             ensure_eq!(
                 stdout,
-                format!("child {bad}\n"),
-                "Failed must carry the failed child's output"
+                format!("child {bad}\n"), // data: what the probe prints
+                t!(
+                    "Failed must carry the failed child's output",
+                    "Failed에는 실패한 자식의 출력이 들어 있어야 합니다"
+                )
             );
         }
-        Ok(_) => fail!(
+        Ok(_) => fail!(t!(
             "child {bad} exited with status 3, but run_all_checked returned Ok: check \
-             ExitStatus::success() of every child"
-        ),
-        Err(e) => fail!("child {bad} exited with status 3: expected Failed, got {e}"),
+             ExitStatus::success() of every child",
+            "자식 {bad}이(가) 종료 상태 3으로 끝났는데 run_all_checked가 Ok를 반환했습니다: 모든 \
+             자식의 ExitStatus::success()를 확인하세요"
+        )),
+        Err(e) => fail!(t!(
+            "child {bad} exited with status 3: expected Failed, got {e}",
+            "자식 {bad}이(가) 종료 상태 3으로 끝났습니다: Failed를 기대했는데 {e}을(를) \
+             받았습니다"
+        )),
     }
 
     // Child `bad` is killed by a signal: no exit code at all.
@@ -434,19 +573,30 @@ fn failing_child_is_an_error(ctx: &mut Ctx) -> CheckResult {
             ensure_eq!(
                 index,
                 bad,
-                "Failed must name the index of the child that failed"
+                t!(
+                    "Failed must name the index of the child that failed",
+                    "Failed에는 실패한 자식의 인덱스가 들어 있어야 합니다"
+                )
             );
             ensure_eq!(
                 status.signal(),
                 Some(9),
-                "Failed must carry the status of a child killed by SIGKILL"
+                t!(
+                    "Failed must carry the status of a child killed by SIGKILL",
+                    "Failed에는 SIGKILL로 죽은 자식의 종료 상태가 들어 있어야 합니다"
+                )
             );
         }
-        Ok(_) => fail!(
+        Ok(_) => fail!(t!(
             "child {bad} was killed by SIGKILL, but run_all_checked returned Ok: a child \
-             killed by a signal has no exit code and did not succeed"
-        ),
-        Err(e) => fail!("child {bad} was killed by a signal: expected Failed, got {e}"),
+             killed by a signal has no exit code and did not succeed",
+            "자식 {bad}이(가) SIGKILL로 죽었는데 run_all_checked가 Ok를 반환했습니다: 시그널로 \
+             죽은 자식은 종료 코드가 없고, 성공한 것이 아닙니다"
+        )),
+        Err(e) => fail!(t!(
+            "child {bad} was killed by a signal: expected Failed, got {e}",
+            "자식 {bad}이(가) 시그널로 죽었습니다: Failed를 기대했는데 {e}을(를) 받았습니다"
+        )),
     }
     Ok(())
 }
@@ -464,18 +614,31 @@ fn every_child_reaped_after_a_failure(ctx: &mut Ctx) -> CheckResult {
     )?;
     ensure_all_reaped(
         n,
-        &format!("after run_all_checked returned (child {bad} had failed)"),
+        &t!(
+            "after run_all_checked returned (child {bad} had failed)",
+            "run_all_checked가 반환한 뒤(자식 {bad}이(가) 실패한 상태)"
+        ),
     )?;
     match got {
         Err(ProcessError::Failed { index, .. }) => {
             ensure_eq!(
                 index,
                 bad,
-                "Failed must name the index of the child that failed"
+                t!(
+                    "Failed must name the index of the child that failed",
+                    "Failed에는 실패한 자식의 인덱스가 들어 있어야 합니다"
+                )
             )
         }
-        Ok(_) => fail!("child {bad} exited with status 3, but run_all_checked returned Ok"),
-        Err(e) => fail!("child {bad} exited with status 3: expected Failed, got {e}"),
+        Ok(_) => fail!(t!(
+            "child {bad} exited with status 3, but run_all_checked returned Ok",
+            "자식 {bad}이(가) 종료 상태 3으로 끝났는데 run_all_checked가 Ok를 반환했습니다"
+        )),
+        Err(e) => fail!(t!(
+            "child {bad} exited with status 3: expected Failed, got {e}",
+            "자식 {bad}이(가) 종료 상태 3으로 끝났습니다: Failed를 기대했는데 {e}을(를) \
+             받았습니다"
+        )),
     }
     Ok(())
 }
@@ -491,9 +654,16 @@ fn run_hanging(
     let started = Instant::now();
     let got = within_or(
         Duration::from_secs(15),
-        "run_with_deadline on a child that never exits",
-        "the child prints a line and then hangs; it must be killed at the deadline \
-         (Child::kill), then reaped (Child::wait). Do not wait for it without a limit",
+        &t!(
+            "run_with_deadline on a child that never exits",
+            "끝나지 않는 자식에 대한 run_with_deadline"
+        ),
+        &t!(
+            "the child prints a line and then hangs; it must be killed at the deadline \
+             (Child::kill), then reaped (Child::wait). Do not wait for it without a limit",
+            "자식은 한 줄을 출력한 뒤 멈춰 있습니다: 마감 시간에 죽이고(Child::kill) 그다음 \
+             회수해야 합니다(Child::wait). 제한 없이 기다리지 마세요"
+        ),
         move || processes::run_with_deadline(&program, &["*=print,hang", "0"], deadline),
     )?;
     Ok((got, started.elapsed(), deadline))
@@ -511,60 +681,96 @@ fn overrunning_child_is_killed(ctx: &mut Ctx) -> CheckResult {
             ensure_eq!(
                 *index,
                 0,
-                "run_with_deadline reports its one child as index 0"
+                t!(
+                    "run_with_deadline reports its one child as index 0",
+                    "run_with_deadline은 하나뿐인 자식을 인덱스 0으로 보고합니다"
+                )
             );
-            ensure_eq!(Some(*p), pid, "TimedOut must carry the pid of the child");
+            ensure_eq!(
+                Some(*p),
+                pid,
+                t!(
+                    "TimedOut must carry the pid of the child",
+                    "TimedOut에는 자식의 pid가 들어 있어야 합니다"
+                )
+            );
             ensure_eq!(
                 stdout.as_str(),
-                "child 0\n",
-                "TimedOut must carry what the child printed before it was killed"
+                "child 0\n", // data: what the probe prints
+                t!(
+                    "TimedOut must carry what the child printed before it was killed",
+                    "TimedOut에는 자식이 죽기 전에 출력한 내용이 들어 있어야 합니다"
+                )
             );
         }
-        other => fail!(
-            "the child never exits, so run_with_deadline must return TimedOut after {} ms; got {}",
-            deadline.as_millis(),
-            show(other)
-        ),
+        other => {
+            let got = show(other);
+            fail!(t!(
+                "the child never exits, so run_with_deadline must return TimedOut after {} ms; got {}",
+                "자식이 끝나지 않으므로 run_with_deadline은 {} ms 뒤에 TimedOut을 반환해야 하는데, \
+                 {}을(를) 반환했습니다",
+                deadline.as_millis(),
+                got
+            ))
+        }
     }
     ensure!(
         elapsed >= deadline,
-        "run_with_deadline gave up after {} ms, before the {} ms deadline",
-        elapsed.as_millis(),
-        deadline.as_millis()
+        t!(
+            "run_with_deadline gave up after {} ms, before the {} ms deadline",
+            "run_with_deadline이 {1} ms 마감 시간이 되기 전, {0} ms 만에 포기했습니다",
+            elapsed.as_millis(),
+            deadline.as_millis()
+        )
     );
     if let Some(pid) = pid
         && let Some(state) = settled_state(pid)
         && state != 'Z'
     {
-        fail!(
+        fail!(t!(
             "the child (pid {pid}) is still running (state {state} in /proc/{pid}/stat) after \
-             run_with_deadline returned TimedOut: kill it (Child::kill) at the deadline"
-        );
+             run_with_deadline returned TimedOut: kill it (Child::kill) at the deadline",
+            "run_with_deadline이 TimedOut을 반환한 뒤에도 자식(pid {pid})이 아직 실행 \
+             중입니다(/proc/{pid}/stat의 상태 {state}): 마감 시간에 자식을 죽이세요(Child::kill)"
+        ));
     }
     Ok(())
 }
 
 fn killed_child_is_reaped(ctx: &mut Ctx) -> CheckResult {
     let (got, _, _) = run_hanging(ctx)?;
+    let shown = show(&got);
     ensure!(
         matches!(got, Err(ProcessError::TimedOut { .. })),
-        "the child never exits, so run_with_deadline must return TimedOut; got {}",
-        show(&got)
+        t!(
+            "the child never exits, so run_with_deadline must return TimedOut; got {}",
+            "자식이 끝나지 않으므로 run_with_deadline은 TimedOut을 반환해야 하는데, {}을(를) \
+             반환했습니다",
+            shown
+        )
     );
     let Some(pid) = recorded_pid(0) else {
-        fail!("the child was never started");
+        fail!(t!(
+            "the child was never started",
+            "자식이 한 번도 시작되지 않았습니다"
+        ));
     };
     match settled_state(pid) {
         None => Ok(()),
-        Some('Z') => fail!(
+        Some('Z') => fail!(t!(
             "the killed child (pid {pid}) is a zombie (state Z in /proc/{pid}/stat): kill() \
              only sends a signal; the dead child stays in the process table until its parent \
-             waits for it. Call Child::wait after Child::kill"
-        ),
-        Some(state) => fail!(
+             waits for it. Call Child::wait after Child::kill",
+            "죽인 자식(pid {pid})이 좀비입니다(/proc/{pid}/stat의 상태 Z): kill()은 시그널을 \
+             보낼 뿐이고, 죽은 자식은 부모가 기다려 줄 때까지 프로세스 표에 남아 있습니다. \
+             Child::kill 다음에 Child::wait를 호출하세요"
+        )),
+        Some(state) => fail!(t!(
             "the child (pid {pid}) is still running (state {state} in /proc/{pid}/stat) after \
-             run_with_deadline returned: kill it at the deadline, then wait for it"
-        ),
+             run_with_deadline returned: kill it at the deadline, then wait for it",
+            "run_with_deadline이 반환한 뒤에도 자식(pid {pid})이 아직 실행 중입니다\
+             (/proc/{pid}/stat의 상태 {state}): 마감 시간에 죽인 다음 기다리세요"
+        )),
     }
 }
 
@@ -576,40 +782,69 @@ fn fast_child_is_not_killed(ctx: &mut Ctx) -> CheckResult {
     let started = Instant::now();
     let got = within(
         Duration::from_secs(25),
-        "run_with_deadline on a child printing 256 KiB",
+        t!(
+            "run_with_deadline on a child printing 256 KiB",
+            "256 KiB를 출력하는 자식에 대한 run_with_deadline"
+        ),
         move || processes::run_with_deadline(&program, &refs(&args), deadline),
     )?;
     let elapsed = started.elapsed();
     let finished = match got {
         Ok(finished) => finished,
-        Err(ProcessError::TimedOut { stdout, .. }) => fail!(
+        Err(ProcessError::TimedOut { stdout, .. }) => fail!(t!(
             "a child that prints 256 KiB and exits at once was killed at the {} s deadline \
              after you read {} bytes of its output: it was blocked writing into a full pipe \
              (64 KiB) because nobody read it while you waited. Read the output in another \
              thread while you wait",
+            "256 KiB를 출력하고 곧바로 끝나는 자식이, 여러분이 출력을 {1}바이트 읽은 뒤 {0}초 \
+             마감 시간에 죽었습니다: 여러분이 기다리는 동안 아무도 파이프를 읽지 않아서, \
+             자식은 가득 찬 파이프(64 KiB)에 쓰다가 막혀 있었습니다. 기다리는 동안 다른 \
+             스레드에서 출력을 읽으세요",
             deadline.as_secs(),
             stdout.len()
-        ),
-        Err(e) => fail!("run_with_deadline returned an error for a child that ran fine: {e}"),
+        )),
+        Err(e) => fail!(t!(
+            "run_with_deadline returned an error for a child that ran fine: {e}",
+            "run_with_deadline이 문제없이 실행된 자식에 대해 오류를 반환했습니다: {e}"
+        )),
     };
     let want = flood_text(lines);
-    ensure!(
-        finished.stdout == want,
-        "output was lost or changed: {}",
-        first_difference(&finished.stdout, &want)
-    );
+    if finished.stdout != want {
+        // the difference is a sentence of its own: the message is built from pieces
+        fail!(
+            "{}{}",
+            t!(
+                "output was lost or changed: ",
+                "출력이 사라지거나 바뀌었습니다: 돌려받은 출력은 "
+            ),
+            first_difference(&finished.stdout, &want)
+        );
+    }
     ensure_eq!(
         finished.status.code(),
         Some(4),
-        "run_with_deadline must return the exit status of a child that ended in time"
+        t!(
+            "run_with_deadline must return the exit status of a child that ended in time",
+            "run_with_deadline은 시간 안에 끝난 자식의 종료 상태를 돌려주어야 합니다"
+        )
     );
     ensure!(
         elapsed < deadline,
-        "the child ended at once, but run_with_deadline took {:.1} s: return as soon as the \
-         child ends, do not sleep until the deadline",
-        elapsed.as_secs_f64()
+        t!(
+            "the child ended at once, but run_with_deadline took {:.1} s: return as soon as the \
+             child ends, do not sleep until the deadline",
+            "자식은 곧바로 끝났는데 run_with_deadline은 {:.1}초 걸렸습니다: 자식이 끝나는 즉시 \
+             반환하고, 마감 시간까지 잠들지 마세요",
+            elapsed.as_secs_f64()
+        )
     );
-    ensure_all_reaped(1, "after run_with_deadline returned")
+    ensure_all_reaped(
+        1,
+        &t!(
+            "after run_with_deadline returned",
+            "run_with_deadline이 반환한 뒤"
+        ),
+    )
 }
 
 // ---------------------------------------------------------------- task 5
@@ -625,24 +860,42 @@ fn supervisor_runs_children_concurrently(ctx: &mut Ctx) -> CheckResult {
     )?;
     ensure!(
         met("rv"),
-        "your supervised children never ran at the same time: all {n} must be alive at once \
-         (start every child, then watch them all together)"
+        t!(
+            "your supervised children never ran at the same time: all {n} must be alive at once \
+             (start every child, then watch them all together)",
+            "감독하는 자식들이 한 번도 동시에 실행되지 않았습니다: {n}개 모두가 한꺼번에 살아 \
+             있어야 합니다(모든 자식을 시작한 다음, 모두를 함께 지켜보세요)"
+        )
     );
-    ensure_eq!(got.len(), n, "supervise must return one result per child");
+    ensure_eq!(
+        got.len(),
+        n,
+        t!(
+            "supervise must return one result per child",
+            "supervise는 자식마다 결과를 하나씩 반환해야 합니다"
+        )
+    );
     for (i, result) in got.iter().enumerate() {
         match result {
             Ok(f) => ensure_eq!(
                 f.stdout,
-                format!("child {i}\n"),
-                "result {i} must hold child {i}'s output"
+                format!("child {i}\n"), // data: what the probe prints
+                t!(
+                    "result {i} must hold child {i}'s output",
+                    "결과 {i}에는 자식 {i}의 출력이 들어 있어야 합니다"
+                )
             ),
-            other => fail!(
-                "child {i} succeeded well within its deadline, got {}",
-                show(other)
-            ),
+            other => {
+                let shown = show(other);
+                fail!(t!(
+                    "child {i} succeeded well within its deadline, got {}",
+                    "자식 {i}은(는) 마감 시간보다 한참 일찍 성공했는데, 결과가 {}입니다",
+                    shown
+                ))
+            }
         }
     }
-    ensure_all_reaped(n, "after supervise returned")
+    ensure_all_reaped(n, &t!("after supervise returned", "supervise가 반환한 뒤"))
 }
 
 fn supervisor_kills_only_the_overrunning_child(ctx: &mut Ctx) -> CheckResult {
@@ -659,10 +912,20 @@ fn supervisor_kills_only_the_overrunning_child(ctx: &mut Ctx) -> CheckResult {
     let got = within_or(
         Duration::from_secs(20),
         "supervise(probe, .., n, 2 s)",
-        "one child never exits; it must be killed at its deadline and reaped",
+        &t!(
+            "one child never exits; it must be killed at its deadline and reaped",
+            "자식 하나가 끝나지 않습니다: 그 자식은 마감 시간에 죽이고 회수해야 합니다"
+        ),
         move || processes::supervise(&program, &refs(&args), n, deadline),
     )?;
-    ensure_eq!(got.len(), n, "supervise must return one result per child");
+    ensure_eq!(
+        got.len(),
+        n,
+        t!(
+            "supervise must return one result per child",
+            "supervise는 자식마다 결과를 하나씩 반환해야 합니다"
+        )
+    );
     for (i, result) in got.iter().enumerate() {
         let ok = match result {
             Err(ProcessError::TimedOut { index, stdout, .. }) if i == hung => {
@@ -677,19 +940,32 @@ fn supervisor_kills_only_the_overrunning_child(ctx: &mut Ctx) -> CheckResult {
             _ => false,
         };
         if !ok {
+            // the result in show()'s notation, then in words why
             let want = if i == hung {
-                format!("Err(TimedOut {{ index: {i}, stdout \"child {i}\\n\" }}) (it never exits)")
+                t!(
+                    "Err(TimedOut {{ index: {i}, stdout \"child {i}\\n\" }}) (it never exits)",
+                    "Err(TimedOut {{ index: {i}, stdout \"child {i}\\n\" }}) (끝나지 않는 자식입니다)"
+                )
             } else if i == failed {
-                format!("Err(Failed {{ index: {i}, exit code 5, .. }}) (it exits with status 5)")
+                t!(
+                    "Err(Failed {{ index: {i}, exit code 5, .. }}) (it exits with status 5)",
+                    "Err(Failed {{ index: {i}, exit code 5, .. }}) (종료 상태 5로 끝나는 자식입니다)"
+                )
             } else {
-                format!("Ok(.., exit code 0, stdout \"child {i}\\n\") (it succeeds at once)")
+                t!(
+                    "Ok(.., exit code 0, stdout \"child {i}\\n\") (it succeeds at once)",
+                    "Ok(.., exit code 0, stdout \"child {i}\\n\") (곧바로 성공하는 자식입니다)"
+                )
             };
             return Err(Stop::Fail(
-                Failure::new(format!("result {i} of supervise is wrong"))
-                    .expected(want)
-                    .actual(show(result)),
+                Failure::new(t!(
+                    "result {i} of supervise is wrong",
+                    "supervise의 결과 {i}이(가) 틀렸습니다"
+                ))
+                .expected(want)
+                .actual(show(result)),
             ));
         }
     }
-    ensure_all_reaped(n, "after supervise returned")
+    ensure_all_reaped(n, &t!("after supervise returned", "supervise가 반환한 뒤"))
 }
