@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use condvar::BoundedQueue;
 use threadlings_kit::race::{self, Explore, Violation};
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 /// One producer pushes 3 items into a queue of 1 (so it waits for room
 /// after every push); one consumer takes them with `try_pop`, and only when
@@ -17,10 +17,12 @@ use threadlings_kit::{CheckResult, Ctx};
 /// It also asks `len` and `is_empty` between its takes.
 pub fn queue_try_pop_explore(ctx: &mut Ctx) -> CheckResult {
     const ITEMS: u64 = 3;
-    Explore::new(
+    Explore::new(t!(
         "a producer pushing 3 items into a BoundedQueue of 1 while a consumer takes them with \
          try_pop (pop only when try_pop finds nothing)",
-    )
+        "생산자 하나가 용량이 1인 BoundedQueue에 항목 3개를 push하는 동안 소비자 하나가 \
+         try_pop으로 꺼냄(try_pop이 아무것도 찾지 못할 때만 pop)"
+    ))
     .iterations(1000)
     .check(ctx, || {
         let queue = Arc::new(BoundedQueue::<u64>::new(1));
@@ -30,7 +32,12 @@ pub fn queue_try_pop_explore(ctx: &mut Ctx) -> CheckResult {
                 .name("producer".to_string())
                 .spawn(move || {
                     for i in 0..ITEMS {
-                        race::doing(|| format!("push(item {i}), waiting for room"));
+                        race::doing(|| {
+                            t!(
+                                "push(item {i}), waiting for room",
+                                "push(항목 {i}), 자리가 나기를 기다림"
+                            )
+                        });
                         queue.push(i);
                     }
                 })
@@ -53,7 +60,10 @@ pub fn queue_try_pop_explore(ctx: &mut Ctx) -> CheckResult {
                             Some(item) => got.push(item),
                             None => {
                                 race::doing(|| {
-                                    "pop() after try_pop found the queue empty".to_string()
+                                    t!(
+                                        "pop() after try_pop found the queue empty",
+                                        "try_pop이 빈 큐를 본 뒤의 pop()"
+                                    )
                                 });
                                 got.push(queue.pop());
                             }
@@ -67,16 +77,30 @@ pub fn queue_try_pop_explore(ctx: &mut Ctx) -> CheckResult {
         let (got, sizes) = consumer.join().unwrap();
         if let Some(&len) = sizes.iter().find(|&&len| len > 1) {
             return Err(Violation::new(
-                "len() is never above the capacity (1)",
+                t!(
+                    "len() is never above the capacity (1)",
+                    "len()은 용량(1)을 넘지 않습니다"
+                ),
                 format!("len() = {len}"),
             ));
         }
         Violation::ensure_eq(
-            "every item is taken once, in order",
+            &t!(
+                "every item is taken once, in order",
+                "모든 항목은 순서대로 한 번씩 꺼내집니다"
+            ),
             got,
             (0..ITEMS).collect::<Vec<_>>(),
         )?;
-        Violation::ensure_eq("the queue is empty at the end", queue.len(), 0)?;
-        Violation::ensure_eq("is_empty() at the end", queue.is_empty(), true)
+        Violation::ensure_eq(
+            &t!("the queue is empty at the end", "끝에 큐가 비어 있습니다"),
+            queue.len(),
+            0,
+        )?;
+        Violation::ensure_eq(
+            &t!("is_empty() at the end", "끝났을 때의 is_empty()"),
+            queue.is_empty(),
+            true,
+        )
     })
 }

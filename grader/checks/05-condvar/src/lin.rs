@@ -8,7 +8,7 @@ use condvar::BoundedQueue;
 use rand::Rng;
 use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Scenario, Spec};
 use threadlings_kit::race::{Explore, Model};
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -111,7 +111,11 @@ pub fn queue_lin(ctx: &mut Ctx) -> CheckResult {
 pub fn queue_lin_explore(ctx: &mut Ctx) -> CheckResult {
     Lin::new(spec()).explore(
         ctx,
-        Explore::new("generated BoundedQueue scenarios").iterations(2000),
+        Explore::new(t!(
+            "generated BoundedQueue scenarios",
+            "생성된 BoundedQueue 시나리오"
+        ))
+        .iterations(2000),
     )
 }
 
@@ -121,7 +125,10 @@ pub fn queue_lin_model(ctx: &mut Ctx) -> CheckResult {
     // into a queue of 1.
     Lin::new(QueueSpec { capacity: 1 }).model_on(
         ctx,
-        Model::new("two pops waiting for two pushes"),
+        Model::new(t!(
+            "two pops waiting for two pushes",
+            "push 두 번을 기다리는 pop 두 번"
+        )),
         vec![Scenario {
             init: vec![],
             threads: vec![vec![Op::Pop], vec![Op::Pop], vec![Op::Push(1), Op::Push(2)]],

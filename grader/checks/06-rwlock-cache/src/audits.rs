@@ -6,7 +6,7 @@
 use rand::Rng;
 use rwlock_cache::{Cache, Config};
 use threadlings_kit::audit::read_locks_only;
-use threadlings_kit::{CheckResult, Ctx, ensure_eq, within};
+use threadlings_kit::{CheckResult, Ctx, ensure_eq, t, within};
 
 use crate::LIMIT;
 
@@ -19,7 +19,10 @@ pub fn reads_take_read_locks(ctx: &mut Ctx) -> CheckResult {
     let missing = 1000 + ctx.rng().random_range(0..1000_u32);
     within(
         LIMIT,
-        "auditing the locks of the read operations",
+        t!(
+            "auditing the locks of the read operations",
+            "읽기 연산들의 락 감사"
+        ),
         move || {
             let config = Config::new(vec![keys[0]]);
             let seen = read_locks_only("Config::read(f)", || config.read(|v| v.clone()))?;
@@ -29,19 +32,31 @@ pub fn reads_take_read_locks(ctx: &mut Ctx) -> CheckResult {
             let cache = Cache::new(|key: &u32| u64::from(*key) * 3 + 1);
             // A fresh cache: the lookups find nothing.
             ensure_eq!(
-                read_locks_only("peek of a key never asked for, on an empty cache", || {
-                    cache.peek(&missing)
-                })?,
+                read_locks_only(
+                    t!(
+                        "peek of a key never asked for, on an empty cache",
+                        "빈 캐시에서, 한 번도 요청되지 않은 키에 대한 peek"
+                    ),
+                    || { cache.peek(&missing) }
+                )?,
                 None,
-                "peek of a key never asked for"
+                t!(
+                    "peek of a key never asked for",
+                    "한 번도 요청되지 않은 키에 대한 peek"
+                )
             );
             ensure_eq!(
-                read_locks_only("len() of an empty cache", || cache.len())?,
+                read_locks_only(t!("len() of an empty cache", "빈 캐시의 len()"), || {
+                    cache.len()
+                })?,
                 0,
                 "len()"
             );
             ensure_eq!(
-                read_locks_only("is_empty() of an empty cache", || cache.is_empty())?,
+                read_locks_only(
+                    t!("is_empty() of an empty cache", "빈 캐시의 is_empty()"),
+                    || cache.is_empty()
+                )?,
                 true,
                 "is_empty()"
             );
@@ -51,21 +66,38 @@ pub fn reads_take_read_locks(ctx: &mut Ctx) -> CheckResult {
             for &key in &keys {
                 let value = u64::from(key) * 3 + 1;
                 ensure_eq!(
-                    read_locks_only(&format!("get({key}) of a cached key"), || cache.get(key))?,
+                    read_locks_only(
+                        t!("get({key}) of a cached key", "캐시된 키에 대한 get({key})"),
+                        || cache.get(key)
+                    )?,
                     value,
-                    "get of a cached key"
+                    t!("get of a cached key", "캐시된 키에 대한 get")
                 );
                 ensure_eq!(
-                    read_locks_only(&format!("peek(&{key}) of a cached key"), || cache
-                        .peek(&key))?,
+                    read_locks_only(
+                        t!(
+                            "peek(&{key}) of a cached key",
+                            "캐시된 키에 대한 peek(&{key})"
+                        ),
+                        || cache.peek(&key)
+                    )?,
                     Some(value),
-                    "peek of a cached key"
+                    t!("peek of a cached key", "캐시된 키에 대한 peek")
                 );
             }
             ensure_eq!(
-                read_locks_only("peek of a key never asked for", || cache.peek(&missing))?,
+                read_locks_only(
+                    t!(
+                        "peek of a key never asked for",
+                        "한 번도 요청되지 않은 키에 대한 peek"
+                    ),
+                    || cache.peek(&missing)
+                )?,
                 None,
-                "peek of a key never asked for"
+                t!(
+                    "peek of a key never asked for",
+                    "한 번도 요청되지 않은 키에 대한 peek"
+                )
             );
             let distinct = {
                 let mut k = keys.clone();

@@ -13,7 +13,7 @@ use rand::Rng;
 use rwlock_cache::Cache;
 use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Scenario, Spec};
 use threadlings_kit::race::{Explore, Model};
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 const KEYS: u64 = 3;
 
@@ -32,7 +32,10 @@ impl Spec for CacheSpec {
     type State = BTreeSet<u64>;
 
     fn label(&self) -> String {
-        "Cache::new(|k| k * 100 + times k was computed before)".to_string()
+        t!(
+            "Cache::new(|k| k * 100 + times k was computed before)",
+            "Cache::new(|k| k * 100 + 그전에 k가 계산된 횟수)"
+        )
     }
 
     fn subject(&self) -> Cache<u64, u64> {
@@ -87,7 +90,7 @@ pub fn cache_lin(ctx: &mut Ctx) -> CheckResult {
 pub fn cache_lin_explore(ctx: &mut Ctx) -> CheckResult {
     Lin::new(CacheSpec).explore(
         ctx,
-        Explore::new("generated Cache scenarios").iterations(2000),
+        Explore::new(t!("generated Cache scenarios", "생성된 Cache 시나리오")).iterations(2000),
     )
 }
 
@@ -96,7 +99,10 @@ pub fn cache_lin_model(ctx: &mut Ctx) -> CheckResult {
     // shape: two threads missing the same key at once, a third peeking.
     Lin::new(CacheSpec).model_on(
         ctx,
-        Model::new("two gets of one missing key and a peek"),
+        Model::new(t!(
+            "two gets of one missing key and a peek",
+            "없는 키 하나에 대한 get 두 번과 peek 한 번"
+        )),
         vec![Scenario {
             init: vec![],
             threads: vec![vec![Op::Get(1)], vec![Op::Get(1)], vec![Op::Peek(1)]],
