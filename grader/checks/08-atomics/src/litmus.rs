@@ -9,21 +9,35 @@ use std::sync::Arc;
 use atomics::Mailbox;
 use threadlings_kit::litmus::{Litmus, Outcome, OutcomeClass};
 use threadlings_kit::race::Model;
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 const MESSAGE: [u64; 4] = [1, 2, 3, 4];
 
 fn table() -> Litmus {
     Litmus::new(
-        "message passing through the Mailbox (publish ‖ read)",
+        t!(
+            "message passing through the Mailbox (publish ‖ read)",
+            "Mailbox를 통한 메시지 전달(publish ‖ read)"
+        ),
         &["flag", "words"],
     )
-    .outcome(&[0, 0], OutcomeClass::Acceptable, "the reader came first")
-    .outcome(&[1, 4], OutcomeClass::Acceptable, "the whole message")
+    .outcome(
+        &[0, 0],
+        OutcomeClass::Acceptable,
+        t!("the reader came first", "읽는 쪽이 먼저 왔다"),
+    )
+    .outcome(
+        &[1, 4],
+        OutcomeClass::Acceptable,
+        t!("the whole message", "메시지 전체"),
+    )
     .outcome(
         &[1, 0],
         OutcomeClass::Forbidden,
-        "the flag, but none of the words written before it",
+        t!(
+            "the flag, but none of the words written before it",
+            "플래그는 보였지만 그 전에 쓴 단어는 하나도 안 보였다"
+        ),
     )
 }
 
@@ -55,7 +69,10 @@ fn run(delay: usize) -> Outcome {
 pub fn mailbox_litmus(ctx: &mut Ctx) -> CheckResult {
     table().model(
         ctx,
-        Model::new("a writer publishing [1, 2, 3, 4] while a reader reads once"),
+        Model::new(t!(
+            "a writer publishing [1, 2, 3, 4] while a reader reads once",
+            "읽는 스레드가 한 번 읽는 동안 쓰는 스레드가 [1, 2, 3, 4]를 게시"
+        )),
         || run(0),
     )
 }

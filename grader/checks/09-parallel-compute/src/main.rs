@@ -18,7 +18,7 @@ use rand::Rng;
 use threadlings_kit::timing::{
     LatestEvidence, PATIENCE, Recorder, Rendezvous, SpeedupTrial, scale_to,
 };
-use threadlings_kit::{CheckResult, Ctx, Stop, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, Stop, ensure, ensure_eq, fail, t, within};
 
 threadlings_kit::checks![
     sum_is_correct,
@@ -173,16 +173,24 @@ fn sum_is_correct(ctx: &mut Ctx) -> CheckResult {
     for (items, workers) in cases {
         let expected: u64 = items.iter().map(|x| x * 3).sum();
         let input = items.clone();
+        let len = items.len();
         let got = within(
             LIMIT,
-            &format!("parallel_sum({} items, {workers}, ..)", items.len()),
+            t!(
+                "parallel_sum({} items, {workers}, ..)",
+                "parallel_sum(항목 {0}개, {workers}, ..)",
+                len
+            ),
             move || parallel_sum(&input, workers, |x| x * 3),
         )?;
         ensure_eq!(
             got,
             expected,
-            "parallel_sum of {} items over {workers} workers (value = 3 x item)",
-            items.len()
+            t!(
+                "parallel_sum of {} items over {workers} workers (value = 3 x item)",
+                "항목 {0}개, 워커 {workers}개의 parallel_sum(value = 3 x item)",
+                len
+            )
         );
     }
     Ok(())
@@ -205,13 +213,19 @@ fn probed_sum(
     let n = workers * ctx.rng().random_range(50..200);
     let items: Vec<u64> = (0..n as u64).collect();
     let expected: u64 = items.iter().sum();
-    let recorder = Recorder::new(format!("parallel_sum({n} items, {workers} workers)"));
+    let recorder = Recorder::new(t!(
+        "parallel_sum({n} items, {workers} workers)",
+        "parallel_sum(항목 {n}개, 워커 {workers}개)"
+    ));
     let evidence = recorder.evidence_on_exit(ctx);
     let rendezvous = Arc::new(Rendezvous::new(workers, PATIENCE));
     let (rec, rv) = (recorder.clone(), rendezvous.clone());
     let got = within(
         LIMIT,
-        &format!("parallel_sum({n} items, {workers})"),
+        t!(
+            "parallel_sum({n} items, {workers})",
+            "parallel_sum(항목 {n}개, {workers})"
+        ),
         move || {
             rec.mark_caller();
             parallel_sum(&items, workers, |x| {
@@ -222,7 +236,14 @@ fn probed_sum(
             })
         },
     )?;
-    ensure_eq!(got, expected, "parallel_sum must still add up every item");
+    ensure_eq!(
+        got,
+        expected,
+        t!(
+            "parallel_sum must still add up every item",
+            "parallel_sum은 여전히 모든 항목을 더해야 합니다"
+        )
+    );
     Ok((recorder, rendezvous, workers, evidence))
 }
 
@@ -230,16 +251,22 @@ fn sum_uses_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
     let (recorder, _, workers, _evidence) = probed_sum(ctx)?;
     let threads = recorder.worker_threads();
     if threads == 0 {
-        fail!(
+        fail!(t!(
             "the sum was computed on the calling thread alone: no worker thread ever called \
-             `value` (expected {workers} worker threads, one per chunk)"
-        );
+             `value` (expected {workers} worker threads, one per chunk)",
+            "호출자 스레드 혼자 합계를 계산했습니다: 어떤 워커 스레드도 `value`를 호출하지 \
+             않았습니다(기대한 것은 조각마다 하나씩, 워커 스레드 {workers}개)"
+        ));
     }
     ensure_eq!(
         threads,
         workers,
-        "parallel_sum(items, {workers}, ..) must compute on exactly {workers} worker threads, one \
-         per chunk (not one per item)"
+        t!(
+            "parallel_sum(items, {workers}, ..) must compute on exactly {workers} worker threads, one \
+             per chunk (not one per item)",
+            "parallel_sum(items, {workers}, ..)은(는) 정확히 워커 스레드 {workers}개에서 조각마다 \
+             하나씩 계산해야 합니다(항목마다 하나씩이 아닙니다)"
+        )
     );
     Ok(())
 }
@@ -247,14 +274,24 @@ fn sum_uses_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
 fn sum_workers_run_at_once(ctx: &mut Ctx) -> CheckResult {
     let (recorder, rendezvous, workers, _evidence) = probed_sum(ctx)?;
     if recorder.worker_threads() == 0 {
-        fail!("no worker thread ever ran the loop: the sum ran on the calling thread alone");
+        fail!(t!(
+            "no worker thread ever ran the loop: the sum ran on the calling thread alone",
+            "어떤 워커 스레드도 루프를 실행하지 않았습니다: 호출자 스레드 혼자 합계를 \
+             계산했습니다"
+        ));
     }
+    let patience = PATIENCE.as_secs_f64();
     ensure!(
         rendezvous.met(),
-        "your workers ran the hot loop one at a time, never {workers} at once (a worker inside \
-         the loop waited {:.0} s for the others): is a lock held around the loop, or is each \
-         thread joined before the next starts?",
-        PATIENCE.as_secs_f64()
+        t!(
+            "your workers ran the hot loop one at a time, never {workers} at once (a worker inside \
+             the loop waited {:.0} s for the others): is a lock held around the loop, or is each \
+             thread joined before the next starts?",
+            "워커들이 핫 루프를 한 번에 하나씩 실행했고, {workers}개가 동시에 실행된 적이 \
+             없습니다(루프 안의 워커가 다른 워커들을 {0:.0}초 기다렸습니다): 루프를 감싸는 락을 \
+             쥐고 있거나, 다음 스레드를 시작하기 전에 각 스레드를 조인하지 않나요?",
+            patience
+        )
     );
     Ok(())
 }
@@ -262,7 +299,10 @@ fn sum_workers_run_at_once(ctx: &mut Ctx) -> CheckResult {
 fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
     let workers = SPEEDUP_WORKERS;
     let seed: u64 = ctx.rng().random();
-    let label = format!("parallel_sum(items, {workers} workers) of CPU-heavy values");
+    let label = t!(
+        "parallel_sum(items, {workers} workers) of CPU-heavy values",
+        "CPU를 많이 쓰는 값들의 parallel_sum(items, 워커 {workers}개)"
+    );
     // Sends the timeline of the candidate's latest round however the check ends.
     let evidence = LatestEvidence::new(ctx, Recorder::new(label.clone()));
     threadlings_kit::timing::require_cores(2)?;
@@ -299,7 +339,7 @@ fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
                 })
                 .sum();
             let took = started.elapsed();
-            ensure_eq!(sum, expected, "the check's own sum");
+            ensure_eq!(sum, expected, t!("the check's own sum", "검사 자체의 합계"));
             Ok(took)
         },
         || {
@@ -307,7 +347,11 @@ fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
             let started = Instant::now();
             let sum = control_sum(&items, workers, &rec);
             let took = started.elapsed();
-            ensure_eq!(sum, expected, "the check's own parallel sum");
+            ensure_eq!(
+                sum,
+                expected,
+                t!("the check's own parallel sum", "검사 자체의 병렬 합계")
+            );
             Ok(took)
         },
         || {
@@ -316,7 +360,10 @@ fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
             let data = items.clone();
             let (sum, took) = within(
                 LIMIT,
-                &format!("parallel_sum({n} items, {workers})"),
+                t!(
+                    "parallel_sum({n} items, {workers})",
+                    "parallel_sum(항목 {n}개, {workers})"
+                ),
                 move || {
                     rec.mark_caller();
                     let started = Instant::now();
@@ -327,7 +374,14 @@ fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
                     (sum, started.elapsed())
                 },
             )?;
-            ensure_eq!(sum, expected, "parallel_sum must add up every item");
+            ensure_eq!(
+                sum,
+                expected,
+                t!(
+                    "parallel_sum must add up every item",
+                    "parallel_sum은 모든 항목을 더해야 합니다"
+                )
+            );
             Ok(took)
         },
     )?;
@@ -335,7 +389,10 @@ fn sum_speeds_up(ctx: &mut Ctx) -> CheckResult {
     for note in speedup.notes() {
         rec.note(note);
     }
-    speedup.judge(&format!("parallel_sum({n} items, {workers} workers)"))
+    speedup.judge(t!(
+        "parallel_sum({n} items, {workers} workers)",
+        "parallel_sum(항목 {n}개, 워커 {workers}개)"
+    ))
 }
 
 // -------------------------------------------------------- word_frequencies
@@ -344,6 +401,7 @@ fn words_counted_correctly(ctx: &mut Ctx) -> CheckResult {
     let mut cases: Vec<(Vec<String>, usize)> = vec![
         (Vec::new(), 2),
         (
+            // data: a document word_frequencies counts the words of
             vec!["One fish, two fish; red fish: blue FISH.".to_string()],
             3,
         ),
@@ -355,34 +413,48 @@ fn words_counted_correctly(ctx: &mut Ctx) -> CheckResult {
     for (docs, workers) in cases {
         let expected = sequential_counts(&docs, &Recorder::new("expected"));
         let input = docs.clone();
+        let len = docs.len();
         let got = within(
             LIMIT,
-            &format!("word_frequencies({} documents, {workers}, ..)", docs.len()),
+            t!(
+                "word_frequencies({} documents, {workers}, ..)",
+                "word_frequencies(문서 {0}개, {workers}, ..)",
+                len
+            ),
             move || word_frequencies(&input, workers, |d: &String| words_of(d)),
         )?;
         if got != expected {
-            let mut wrong: Vec<String> = expected
+            // Per word: the expected and the actual count, or None for a
+            // word that is not in the documents.
+            let mut wrong: Vec<(&String, Option<(usize, usize)>)> = expected
                 .iter()
                 .filter(|(w, c)| got.get(*w) != Some(c))
-                .map(|(w, c)| {
-                    format!(
-                        "{w}: expected {c}, got {}",
-                        got.get(w).copied().unwrap_or(0)
-                    )
-                })
+                .map(|(w, c)| (w, Some((*c, got.get(w).copied().unwrap_or(0)))))
                 .chain(
                     got.keys()
                         .filter(|w| !expected.contains_key(*w))
-                        .map(|w| format!("{w}: not in the documents")),
+                        .map(|w| (w, None)),
                 )
                 .collect();
-            wrong.sort();
+            // In the order of the lines "{w}: …" (each word appears once).
+            wrong.sort_by_key(|(w, _)| format!("{w}:"));
             wrong.truncate(5);
-            fail!(
-                "word_frequencies({} documents, {workers}, ..) miscounted: {}",
-                docs.len(),
-                wrong.join("; ")
+            let wrong: Vec<String> = wrong
+                .into_iter()
+                .map(|(w, counts)| match counts {
+                    Some((c, n)) => t!(
+                        "{w}: expected {c}, got {n}",
+                        "{w}: 기대한 값 {c}, 실제 값 {n}"
+                    ),
+                    None => t!("{w}: not in the documents", "{w}: 문서에 없는 단어"),
+                })
+                .collect();
+            let miscounted = t!(
+                "word_frequencies({} documents, {workers}, ..) miscounted",
+                "word_frequencies(문서 {0}개, {workers}, ..)이(가) 단어를 잘못 셌습니다",
+                len
             );
+            fail!("{miscounted}: {}", wrong.join("; "));
         }
     }
     Ok(())
@@ -403,15 +475,19 @@ fn probed_words(
     let n = workers * ctx.rng().random_range(10..40);
     let docs = documents(ctx.rng(), n);
     let expected = sequential_counts(&docs, &Recorder::new("expected"));
-    let recorder = Recorder::new(format!(
-        "word_frequencies({n} documents, {workers} workers)"
+    let recorder = Recorder::new(t!(
+        "word_frequencies({n} documents, {workers} workers)",
+        "word_frequencies(문서 {n}개, 워커 {workers}개)"
     ));
     let evidence = recorder.evidence_on_exit(ctx);
     let rendezvous = Arc::new(Rendezvous::new(workers, PATIENCE));
     let (rec, rv) = (recorder.clone(), rendezvous.clone());
     let got = within(
         LIMIT,
-        &format!("word_frequencies({n} documents, {workers})"),
+        t!(
+            "word_frequencies({n} documents, {workers})",
+            "word_frequencies(문서 {n}개, {workers})"
+        ),
         move || {
             rec.mark_caller();
             word_frequencies(&docs, workers, |doc: &String| {
@@ -424,7 +500,10 @@ fn probed_words(
     )?;
     ensure!(
         got == expected,
-        "word_frequencies must still count every word correctly"
+        t!(
+            "word_frequencies must still count every word correctly",
+            "word_frequencies는 여전히 모든 단어를 올바르게 세어야 합니다"
+        )
     );
     Ok((recorder, rendezvous, workers, evidence))
 }
@@ -433,16 +512,22 @@ fn words_use_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
     let (recorder, _, workers, _evidence) = probed_words(ctx)?;
     let threads = recorder.worker_threads();
     if threads == 0 {
-        fail!(
+        fail!(t!(
             "the map ran on the calling thread alone: no worker thread ever called `words` \
-             (expected {workers} worker threads, one per chunk)"
-        );
+             (expected {workers} worker threads, one per chunk)",
+            "호출자 스레드 혼자 맵을 실행했습니다: 어떤 워커 스레드도 `words`를 호출하지 \
+             않았습니다(기대한 것은 조각마다 하나씩, 워커 스레드 {workers}개)"
+        ));
     }
     ensure_eq!(
         threads,
         workers,
-        "word_frequencies(documents, {workers}, ..) must map on exactly {workers} worker threads, \
-         one per chunk"
+        t!(
+            "word_frequencies(documents, {workers}, ..) must map on exactly {workers} worker threads, \
+             one per chunk",
+            "word_frequencies(documents, {workers}, ..)은(는) 정확히 워커 스레드 {workers}개에서 \
+             조각마다 하나씩 맵을 실행해야 합니다"
+        )
     );
     Ok(())
 }
@@ -450,21 +535,33 @@ fn words_use_worker_count_threads(ctx: &mut Ctx) -> CheckResult {
 fn words_workers_run_at_once(ctx: &mut Ctx) -> CheckResult {
     let (recorder, rendezvous, workers, _evidence) = probed_words(ctx)?;
     if recorder.worker_threads() == 0 {
-        fail!("no worker thread ever ran the map: it ran on the calling thread alone");
+        fail!(t!(
+            "no worker thread ever ran the map: it ran on the calling thread alone",
+            "어떤 워커 스레드도 맵을 실행하지 않았습니다: 호출자 스레드 혼자 실행했습니다"
+        ));
     }
+    let patience = PATIENCE.as_secs_f64();
     ensure!(
         rendezvous.met(),
-        "your workers ran the map one at a time, never {workers} at once (a worker inside the \
-         loop waited {:.0} s for the others): is a lock held around the loop? Count into a map \
-         per worker and merge after the join",
-        PATIENCE.as_secs_f64()
+        t!(
+            "your workers ran the map one at a time, never {workers} at once (a worker inside the \
+             loop waited {:.0} s for the others): is a lock held around the loop? Count into a map \
+             per worker and merge after the join",
+            "워커들이 맵을 한 번에 하나씩 실행했고, {workers}개가 동시에 실행된 적이 \
+             없습니다(루프 안의 워커가 다른 워커들을 {0:.0}초 기다렸습니다): 루프를 감싸는 락을 \
+             쥐고 있지 않나요? 워커마다 자기 맵에 세고, 조인한 뒤에 합치세요",
+            patience
+        )
     );
     Ok(())
 }
 
 fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
     let workers = SPEEDUP_WORKERS;
-    let label = format!("word_frequencies(documents, {workers} workers)");
+    let label = t!(
+        "word_frequencies(documents, {workers} workers)",
+        "word_frequencies(documents, 워커 {workers}개)"
+    );
     let evidence = LatestEvidence::new(ctx, Recorder::new(label.clone()));
     threadlings_kit::timing::require_cores(2)?;
 
@@ -487,7 +584,10 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
             let started = Instant::now();
             let counts = sequential_counts(&docs, &rec);
             let took = started.elapsed();
-            ensure!(counts == expected, "the check's own count");
+            ensure!(
+                counts == expected,
+                t!("the check's own count", "검사 자체가 센 결과")
+            );
             Ok(took)
         },
         || {
@@ -495,7 +595,13 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
             let started = Instant::now();
             let counts = control_counts(&docs, workers, &rec);
             let took = started.elapsed();
-            ensure!(counts == expected, "the check's own parallel count");
+            ensure!(
+                counts == expected,
+                t!(
+                    "the check's own parallel count",
+                    "검사 자체가 병렬로 센 결과"
+                )
+            );
             Ok(took)
         },
         || {
@@ -504,7 +610,10 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
             let data = docs.clone();
             let (counts, took) = within(
                 LIMIT,
-                &format!("word_frequencies({n} documents, {workers})"),
+                t!(
+                    "word_frequencies({n} documents, {workers})",
+                    "word_frequencies(문서 {n}개, {workers})"
+                ),
                 move || {
                     rec.mark_caller();
                     let started = Instant::now();
@@ -517,7 +626,10 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
             )?;
             ensure!(
                 counts == expected,
-                "word_frequencies must count every word correctly"
+                t!(
+                    "word_frequencies must count every word correctly",
+                    "word_frequencies는 모든 단어를 올바르게 세어야 합니다"
+                )
             );
             Ok(took)
         },
@@ -526,8 +638,9 @@ fn words_speed_up(ctx: &mut Ctx) -> CheckResult {
     for note in speedup.notes() {
         rec.note(note);
     }
-    speedup.judge(&format!(
-        "word_frequencies({n} documents, {workers} workers)"
+    speedup.judge(t!(
+        "word_frequencies({n} documents, {workers} workers)",
+        "word_frequencies(문서 {n}개, 워커 {workers}개)"
     ))
 }
 
@@ -541,7 +654,7 @@ const BLOCK: usize = 128;
 fn counters(workers: usize) -> Result<Arc<WorkerCounters>, Stop> {
     within(
         LIMIT,
-        &format!("WorkerCounters::new({workers})"),
+        format!("WorkerCounters::new({workers})"),
         move || Arc::new(WorkerCounters::new(workers)),
     )
 }
@@ -552,11 +665,21 @@ fn counters_count_correctly(ctx: &mut Ctx) -> CheckResult {
             .map(|_| ctx.rng().random_range(0..5_000))
             .collect();
         let c = counters(workers)?;
-        ensure_eq!(c.total(), 0, "WorkerCounters::new({workers}) starts at 0");
+        ensure_eq!(
+            c.total(),
+            0,
+            t!(
+                "WorkerCounters::new({workers}) starts at 0",
+                "WorkerCounters::new({workers})은(는) 0에서 시작합니다"
+            )
+        );
         let (shared, each) = (c.clone(), bumps.clone());
         within(
             LIMIT,
-            &format!("{workers} threads bumping their slots"),
+            t!(
+                "{workers} threads bumping their slots",
+                "스레드 {workers}개가 각자 자기 슬롯을 올림"
+            ),
             move || {
                 thread::scope(|scope| {
                     for (i, &n) in each.iter().enumerate() {
@@ -574,14 +697,21 @@ fn counters_count_correctly(ctx: &mut Ctx) -> CheckResult {
             ensure_eq!(
                 c.slot(i).load(Ordering::Relaxed),
                 n,
-                "slot({i}) of {workers} after worker {i} added 1 to it {n} times (each slot is \
-                 one worker's own counter)"
+                t!(
+                    "slot({i}) of {workers} after worker {i} added 1 to it {n} times (each slot is \
+                     one worker's own counter)",
+                    "슬롯 {workers}개 중 slot({i}), 워커 {i}이(가) 1을 {n}번 더한 뒤(슬롯마다 한 \
+                     워커만의 카운터입니다)"
+                )
             );
         }
         ensure_eq!(
             c.total(),
             bumps.iter().sum::<u64>(),
-            "total() is the sum of the {workers} slots"
+            t!(
+                "total() is the sum of the {workers} slots",
+                "total()은 슬롯 {workers}개의 합이어야 합니다"
+            )
         );
     }
     Ok(())
@@ -596,14 +726,22 @@ fn counters_on_separate_cache_lines(_ctx: &mut Ctx) -> CheckResult {
         for i in 0..workers {
             for j in i + 1..workers {
                 let (a, b) = (addresses[i], addresses[j]);
+                let apart = a.abs_diff(b);
                 ensure!(
                     a / BLOCK != b / BLOCK,
-                    "slot({i}) and slot({j}) of WorkerCounters::new({workers}) lie {} bytes \
-                     apart, in the same {BLOCK}-byte block (0x{a:x} and 0x{b:x}): two workers \
-                     writing them make the cores fight over one cache line (false sharing). \
-                     Give every slot a {BLOCK}-byte block of its own, e.g. a wrapper with \
-                     #[repr(align({BLOCK}))]",
-                    a.abs_diff(b)
+                    t!(
+                        "slot({i}) and slot({j}) of WorkerCounters::new({workers}) lie {} bytes \
+                         apart, in the same {BLOCK}-byte block (0x{a:x} and 0x{b:x}): two workers \
+                         writing them make the cores fight over one cache line (false sharing). \
+                         Give every slot a {BLOCK}-byte block of its own, e.g. a wrapper with \
+                         #[repr(align({BLOCK}))]",
+                        "WorkerCounters::new({workers})의 slot({i})과(와) slot({j})이(가) {0}바이트 \
+                         떨어져 같은 {BLOCK}바이트 블록 안에 있습니다(0x{a:x}, 0x{b:x}): 두 워커가 \
+                         여기에 쓰면 코어들이 캐시 라인 하나를 두고 싸웁니다(거짓 공유, false \
+                         sharing). 슬롯마다 자기만의 {BLOCK}바이트 블록을 주세요. 예: \
+                         #[repr(align({BLOCK}))]을 붙인 래퍼",
+                        apart
+                    )
                 );
             }
         }
@@ -666,7 +804,7 @@ fn counters_scale(_ctx: &mut Ctx) -> CheckResult {
             ensure_eq!(
                 counter.0.load(Ordering::Relaxed),
                 per_worker * workers as u64,
-                "the check's own count"
+                t!("the check's own count", "검사 자체가 센 결과")
             );
             Ok(took)
         },
@@ -679,7 +817,10 @@ fn counters_scale(_ctx: &mut Ctx) -> CheckResult {
             let c = theirs.clone();
             within(
                 LIMIT,
-                &format!("{workers} threads bumping WorkerCounters"),
+                t!(
+                    "{workers} threads bumping WorkerCounters",
+                    "스레드 {workers}개가 WorkerCounters를 올림"
+                ),
                 move || {
                     let started = Instant::now();
                     bump_in_parallel(workers, per_worker, &|i| c.slot(i));
@@ -693,21 +834,28 @@ fn counters_scale(_ctx: &mut Ctx) -> CheckResult {
         ours.iter()
             .map(|p| p.0.load(Ordering::Relaxed))
             .sum::<u64>(),
-        "WorkerCounters::total after as many increments as the check's own counters got"
+        t!(
+            "WorkerCounters::total after as many increments as the check's own counters got",
+            "검사 자체의 카운터가 받은 만큼 증가시킨 뒤의 WorkerCounters::total"
+        )
     );
     speedup
-        .judge(&format!(
-            "{workers} threads each adding 1 to their own WorkerCounters slot {per_worker} times"
+        .judge(t!(
+            "{workers} threads each adding 1 to their own WorkerCounters slot {per_worker} times",
+            "스레드 {workers}개가 각자 자기 WorkerCounters 슬롯에 1을 {per_worker}번 더함"
         ))
         .map_err(|stop| match stop {
             // The generic hint of a slow candidate names per-item overhead;
             // here the one suspect is the layout of the slots.
             Stop::Fail(mut failure) => {
-                failure.message.push_str(
+                failure.message.push_str(&t!(
                     " With one counter per thread, the usual cause is false sharing: slots \
                      that share a cache line make every increment wait for the line to come \
                      back from the other core.",
-                );
+                    " 스레드마다 카운터가 하나씩이면, 흔한 원인은 거짓 공유입니다: 캐시 라인을 \
+                     함께 쓰는 슬롯들은 증가할 때마다 그 라인이 다른 코어에서 돌아오기를 \
+                     기다리게 합니다."
+                ));
                 Stop::Fail(failure)
             }
             other => other,
