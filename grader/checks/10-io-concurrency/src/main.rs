@@ -15,7 +15,7 @@ use rand::Rng;
 use threadlings_kit::timing::{
     Latency, LimitProbe, PATIENCE, Recorder, Release, SETTLE, ms, simulated_io,
 };
-use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, ensure, ensure_eq, fail, t, within};
 
 mod race;
 
@@ -54,13 +54,20 @@ fn semaphore_counts_permits(ctx: &mut Ctx) -> CheckResult {
     ensure_eq!(
         seen,
         expected,
-        "available() after new({permits}), then after each acquire, then after each permit is dropped"
+        t!(
+            "available() after new({permits}), then after each acquire, then after each permit is dropped",
+            "new({permits}) 직후, 그다음 acquire할 때마다, 그다음 허가를 하나씩 버릴 때마다의 available() 값"
+        )
     );
     Ok(())
 }
 
 fn semaphore_blocks_when_empty(_ctx: &mut Ctx) -> CheckResult {
-    let (early, late, available) = within(LIMIT, "acquire() on an empty semaphore", || {
+    let what = t!(
+        "acquire() on an empty semaphore",
+        "빈 세마포어에서 acquire() 호출"
+    );
+    let (early, late, available) = within(LIMIT, what, || {
         let semaphore = Semaphore::new(1);
         let held = semaphore.acquire();
         let got = AtomicBool::new(false);
@@ -74,22 +81,34 @@ fn semaphore_blocks_when_empty(_ctx: &mut Ctx) -> CheckResult {
             thread::sleep(Duration::from_millis(200));
             let early = got.load(Ordering::SeqCst);
             drop(held);
-            waiter.join().expect("the waiting thread panicked");
+            waiter.join().expect(&t!(
+                "the waiting thread panicked",
+                "기다리던 스레드가 패닉을 일으켰습니다"
+            ));
             (early, got.load(Ordering::SeqCst), semaphore.available())
         })
     })?;
     ensure!(
         !early,
-        "acquire() returned while the only permit was held: it must wait until a permit is given back"
+        t!(
+            "acquire() returned while the only permit was held: it must wait until a permit is given back",
+            "하나뿐인 허가를 누군가 쥐고 있는데 acquire()가 반환했습니다: 허가가 돌아올 때까지 기다려야 합니다"
+        )
     );
     ensure!(
         late,
-        "acquire() never returned after the permit was given back"
+        t!(
+            "acquire() never returned after the permit was given back",
+            "허가가 돌아온 뒤에도 acquire()가 끝내 반환하지 않았습니다"
+        )
     );
     ensure_eq!(
         available,
         1,
-        "every permit must be back once all guards are dropped"
+        t!(
+            "every permit must be back once all guards are dropped",
+            "가드가 모두 버려지면 모든 허가가 돌아와 있어야 합니다"
+        )
     );
     Ok(())
 }
@@ -97,13 +116,18 @@ fn semaphore_blocks_when_empty(_ctx: &mut Ctx) -> CheckResult {
 fn semaphore_bounds_holders(ctx: &mut Ctx) -> CheckResult {
     let permits = ctx.rng().random_range(2..5);
     let threads = 3 * permits;
-    let recorder = Recorder::new(format!(
-        "{threads} threads sharing Semaphore::new({permits})"
+    let recorder = Recorder::new(t!(
+        "{threads} threads sharing Semaphore::new({permits})",
+        "Semaphore::new({permits})을(를) 함께 쓰는 스레드 {threads}개"
     ));
     let _evidence = recorder.evidence_on_exit(ctx);
     let probe = Arc::new(LimitProbe::new(permits, SETTLE, PATIENCE));
     let (rec, pr) = (recorder.clone(), probe.clone());
-    let available = within(LIMIT, "threads acquiring the semaphore", move || {
+    let what = t!(
+        "threads acquiring the semaphore",
+        "세마포어를 얻으려는 스레드들"
+    );
+    let available = within(LIMIT, what, move || {
         rec.mark_caller();
         let semaphore = Semaphore::new(permits);
         thread::scope(|scope| {
@@ -119,22 +143,32 @@ fn semaphore_bounds_holders(ctx: &mut Ctx) -> CheckResult {
         });
         semaphore.available()
     })?;
+    let peak = probe.peak();
     ensure!(
         !probe.exceeded(),
-        "{} threads held a permit at the same time, but the semaphore has only {permits} permits: \
-         acquire() must wait while no permit is free",
-        probe.peak()
+        t!(
+            "{peak} threads held a permit at the same time, but the semaphore has only {permits} permits: \
+             acquire() must wait while no permit is free",
+            "스레드 {peak}개가 동시에 허가를 쥐었지만 세마포어의 허가는 {permits}개뿐입니다: \
+             남은 허가가 없는 동안 acquire()는 기다려야 합니다"
+        )
     );
     ensure!(
         probe.reached(),
-        "at most {} of the {permits} permits were ever held at once: acquire() must not wait \
-         while a permit is free",
-        probe.peak()
+        t!(
+            "at most {peak} of the {permits} permits were ever held at once: acquire() must not wait \
+             while a permit is free",
+            "허가 {permits}개 가운데 한꺼번에 쥔 것은 많아야 {peak}개였습니다: 남은 허가가 있는 \
+             동안 acquire()는 기다리면 안 됩니다"
+        )
     );
     ensure_eq!(
         available,
         permits,
-        "every permit must be back once all guards are dropped"
+        t!(
+            "every permit must be back once all guards are dropped",
+            "가드가 모두 버려지면 모든 허가가 돌아와 있어야 합니다"
+        )
     );
     Ok(())
 }
@@ -148,22 +182,30 @@ fn fetch_all_results_in_order(ctx: &mut Ctx) -> CheckResult {
         ((0..5).map(|_| rng.random_range(0..1000)).collect(), 16),
     ];
     for (resources, k) in cases {
+        // data: what the fetch below returns, compared with fetch_all's results
         let expected: Vec<String> = resources.iter().map(|r| format!("page {r}")).collect();
         let input = resources.clone();
         let got = within(
             LIMIT,
-            &format!("fetch_all({} resources, {k})", resources.len()),
+            t!(
+                "fetch_all({len} resources, {k})",
+                "fetch_all(리소스 {len}개, {k})",
+                len = resources.len()
+            ),
             move || {
                 fetch_all(&input, k, |r| {
                     simulated_io(Duration::from_millis(2));
-                    format!("page {r}")
+                    format!("page {r}") // data: the fetched value, compared with `expected`
                 })
             },
         )?;
         ensure_eq!(
             got,
             expected,
-            "fetch_all({resources:?}, {k}, ..) must return one result per resource, in the order of the resources"
+            t!(
+                "fetch_all({resources:?}, {k}, ..) must return one result per resource, in the order of the resources",
+                "fetch_all({resources:?}, {k}, ..)은(는) 리소스마다 결과를 하나씩, 리소스의 순서대로 돌려줘야 합니다"
+            )
         );
     }
     Ok(())
@@ -182,14 +224,20 @@ fn probed_fetch_all(
 > {
     let k = ctx.rng().random_range(2..5);
     let n = 4 * k + ctx.rng().random_range(0..k);
-    let recorder = Recorder::new(format!("fetch_all({n} resources, at most {k} in flight)"));
+    let recorder = Recorder::new(t!(
+        "fetch_all({n} resources, at most {k} in flight)",
+        "fetch_all(리소스 {n}개, 동시에 진행 중인 것은 최대 {k}개)"
+    ));
     let evidence = recorder.evidence_on_exit(ctx);
     let probe = Arc::new(LimitProbe::new(k, SETTLE, PATIENCE));
     let (rec, pr) = (recorder.clone(), probe.clone());
     let resources: Vec<u32> = (0..n as u32).collect();
     let results = within(
         LIMIT,
-        &format!("fetch_all({n} resources, {k})"),
+        t!(
+            "fetch_all({n} resources, {k})",
+            "fetch_all(리소스 {n}개, {k})"
+        ),
         move || {
             rec.mark_caller();
             fetch_all(&resources, k, |&id| {
@@ -203,18 +251,25 @@ fn probed_fetch_all(
     ensure_eq!(
         results,
         (0..n as u32).collect::<Vec<_>>(),
-        "fetch_all must return every result, in order"
+        t!(
+            "fetch_all must return every result, in order",
+            "fetch_all은 모든 결과를 순서대로 돌려줘야 합니다"
+        )
     );
     Ok((probe, k, evidence))
 }
 
 fn fetch_all_never_exceeds_limit(ctx: &mut Ctx) -> CheckResult {
     let (probe, k, _evidence) = probed_fetch_all(ctx)?;
+    let peak = probe.peak();
     ensure!(
         !probe.exceeded(),
-        "{} fetches were in flight at the same time, but at most {k} are allowed: take a permit \
-         (or a worker) before each fetch and give it back after",
-        probe.peak()
+        t!(
+            "{peak} fetches were in flight at the same time, but at most {k} are allowed: take a permit \
+             (or a worker) before each fetch and give it back after",
+            "fetch {peak}개가 동시에 진행 중이었지만 허용되는 것은 최대 {k}개입니다: fetch마다 먼저 \
+             허가(또는 워커)를 받고, 끝나면 돌려주세요"
+        )
     );
     Ok(())
 }
@@ -224,33 +279,38 @@ fn fetch_all_reaches_limit(ctx: &mut Ctx) -> CheckResult {
     if probe.reached() {
         return Ok(());
     }
-    if probe.peak() <= 1 {
-        fail!(
+    let (peak, patience) = (probe.peak(), PATIENCE.as_secs_f64());
+    if peak <= 1 {
+        fail!(t!(
             "your fetches ran one at a time: while one request waited, no other was in flight \
-             (up to {k} may run at once; a held fetch waited {:.0} s for company)",
-            PATIENCE.as_secs_f64()
-        );
+             (up to {k} may run at once; a held fetch waited {patience:.0} s for company)",
+            "fetch가 한 번에 하나씩 실행되었습니다: 요청 하나가 기다리는 동안 진행 중인 다른 \
+             요청이 없었습니다(동시에 {k}개까지 실행할 수 있습니다. 붙잡아 둔 fetch가 함께 진행될 \
+             fetch를 {patience:.0}초 동안 기다렸습니다)"
+        ));
     }
     let waited = if probe.release() == Release::GaveUp {
-        format!(
-            " (a held fetch waited {:.0} s for a {k}th)",
-            PATIENCE.as_secs_f64()
+        t!(
+            " (a held fetch waited {patience:.0} s for a {k}th)",
+            " (붙잡아 둔 fetch가 {k}번째 fetch를 {patience:.0}초 동안 기다렸습니다)"
         )
     } else {
         String::new()
     };
-    fail!(
-        "at most {} fetches were in flight at once, but {k} are allowed and there was enough work \
+    fail!(t!(
+        "at most {peak} fetches were in flight at once, but {k} are allowed and there was enough work \
          for {k}: the limit is off by one or the workers are too few{waited}",
-        probe.peak()
-    );
+        "동시에 진행 중인 fetch는 많아야 {peak}개였지만, {k}개까지 허용되고 {k}개를 채울 만큼 \
+         일이 있었습니다: 한도가 하나 차이로 틀렸거나 워커가 너무 적습니다{waited}"
+    ));
 }
 
 fn fetch_all_overlaps_waits(ctx: &mut Ctx) -> CheckResult {
     let (n, k, each) = (12, 4, Duration::from_millis(150));
-    let recorder = Recorder::new(format!(
-        "fetch_all({n} resources of {} each, at most {k} in flight)",
-        ms(each)
+    let each_ms = ms(each);
+    let recorder = Recorder::new(t!(
+        "fetch_all({n} resources of {each_ms} each, at most {k} in flight)",
+        "fetch_all(각각 {each_ms} 걸리는 리소스 {n}개, 동시에 진행 중인 것은 최대 {k}개)"
     ));
     let _evidence = recorder.evidence_on_exit(ctx);
     let expected = Latency::tasks(n, each, k);
@@ -259,7 +319,10 @@ fn fetch_all_overlaps_waits(ctx: &mut Ctx) -> CheckResult {
         let resources: Vec<usize> = (0..n).collect();
         let (results, took) = within(
             LIMIT,
-            &format!("fetch_all({n} resources, {k})"),
+            t!(
+                "fetch_all({n} resources, {k})",
+                "fetch_all(리소스 {n}개, {k})"
+            ),
             move || {
                 rec.mark_caller();
                 let started = std::time::Instant::now();
@@ -274,13 +337,16 @@ fn fetch_all_overlaps_waits(ctx: &mut Ctx) -> CheckResult {
         ensure_eq!(
             results,
             (0..n).collect::<Vec<_>>(),
-            "fetch_all must return every result, in order"
+            t!(
+                "fetch_all must return every result, in order",
+                "fetch_all은 모든 결과를 순서대로 돌려줘야 합니다"
+            )
         );
         Ok(took)
     })?;
     recorder.note(measurement.note());
-    measurement.judge(&format!(
-        "fetch_all({n} resources of {} each, {k})",
-        ms(each)
+    measurement.judge(t!(
+        "fetch_all({n} resources of {each_ms} each, {k})",
+        "fetch_all(각각 {each_ms} 걸리는 리소스 {n}개, {k})"
     ))
 }

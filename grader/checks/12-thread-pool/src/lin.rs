@@ -34,7 +34,7 @@ use thread_pool::ThreadPool;
 use threadlings::sync::mpsc::Receiver;
 use threadlings_kit::lin::{ChaCha8Rng, Lin, Part, Sizes, Spec};
 use threadlings_kit::race::Explore;
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 #[derive(Clone, PartialEq, Eq)]
 pub enum Op {
@@ -68,7 +68,13 @@ impl std::fmt::Debug for Ret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Ret::Queued => write!(f, "()"),
-            Ret::Started(ids) => write!(f, "jobs started in order {ids:?}"),
+            // The words once, not once per list of ids: this is formatted for
+            // every execution an exploration records.
+            Ret::Started(ids) => write!(
+                f,
+                "{} {ids:?}",
+                t!("jobs started in order", "작업이 시작한 순서")
+            ),
         }
     }
 }
@@ -213,6 +219,10 @@ pub fn job_queue_lin(ctx: &mut Ctx) -> CheckResult {
 pub fn job_queue_lin_explore(ctx: &mut Ctx) -> CheckResult {
     Lin::new(PoolSpec).sizes(SIZES).explore(
         ctx,
-        Explore::new("generated scenarios of a ThreadPool of 1").iterations(1000),
+        Explore::new(t!(
+            "generated scenarios of a ThreadPool of 1",
+            "워커 1개짜리 ThreadPool에서 생성한 시나리오들"
+        ))
+        .iterations(1000),
     )
 }

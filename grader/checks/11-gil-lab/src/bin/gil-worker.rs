@@ -18,9 +18,15 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |i: usize| -> u64 {
-        args.get(i)
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("gil-worker: argument {i} must be a number: {args:?}"))
+        args.get(i).and_then(|a| a.parse().ok()).unwrap_or_else(|| {
+            panic!(
+                "{}",
+                threadlings_kit::t!(
+                    "gil-worker: argument {i} must be a number: {args:?}",
+                    "gil-worker: 인자 {i}은(는) 숫자여야 합니다: {args:?}"
+                )
+            )
+        })
     };
     match args.first().map(String::as_str) {
         Some("crunch") => {
@@ -56,7 +62,7 @@ fn main() {
             println!("{}", u64::from(met));
         }
         Some("fail") => std::process::exit(3),
-        Some("garbage") => println!("not a number"),
+        Some("garbage") => println!("not a number"), // data: the output cpu_processes must reject
         _ => {
             eprintln!("usage: gil-worker crunch|meet|fail|garbage ... i");
             std::process::exit(2);
