@@ -27,6 +27,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ipc::{Answer, Task};
+use threadlings_kit::t;
 
 fn main() {
     let _ = fs::create_dir_all("pids");
@@ -59,7 +60,13 @@ fn main() {
             println!("{count}");
         }
         other => {
-            eprintln!("ipc-probe: unknown mode {other:?}");
+            eprintln!(
+                "{}",
+                t!(
+                    "ipc-probe: unknown mode {other:?}",
+                    "ipc-probe: 알 수 없는 모드 {other:?}"
+                )
+            );
             std::process::exit(90);
         }
     }
@@ -73,7 +80,13 @@ fn worker() {
             Ok(Some(task)) => task,
             Ok(None) => return,
             Err(e) => {
-                eprintln!("ipc-probe worker: cannot read a task: {e}");
+                eprintln!(
+                    "{}",
+                    t!(
+                        "ipc-probe worker: cannot read a task: {e}",
+                        "ipc-probe worker: 작업을 읽을 수 없습니다: {e}"
+                    )
+                );
                 std::process::exit(91);
             }
         };
@@ -138,7 +151,7 @@ fn work(input: &str) -> String {
             let _ = fs::write(text(1), b"");
             "touched".to_string()
         }
-        _ => format!("unknown task {input:?}"),
+        _ => format!("unknown task {input:?}"), // data: the probe's answer to the pool
     }
 }
 
@@ -148,7 +161,10 @@ fn die() -> ! {
     unsafe {
         libc::kill(libc::getpid(), libc::SIGKILL);
     }
-    unreachable!("SIGKILL cannot be caught")
+    unreachable!(
+        "{}",
+        t!("SIGKILL cannot be caught", "SIGKILL은 가로챌 수 없습니다")
+    )
 }
 
 fn filter() {
