@@ -12,7 +12,7 @@ use crawler::Politeness;
 use threadlings::instrument;
 use threadlings::sync::Barrier;
 use threadlings_kit::race::{self, Explore, Violation};
-use threadlings_kit::{CheckResult, Ctx};
+use threadlings_kit::{CheckResult, Ctx, t};
 
 const HOSTS: [&str; 2] = ["alpha.test:80", "beta.test:80"];
 
@@ -29,10 +29,13 @@ const HOSTS: [&str; 2] = ["alpha.test:80", "beta.test:80"];
 ///    two at once to one host.
 pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
     const TURNS: usize = 2;
-    Explore::new(
+    Explore::new(t!(
         "ending one turn on each of 2 hosts while a thread waits for each, then 4 threads, 2 per \
          host, each taking 2 turns on its host through one Politeness (delay 0)",
-    )
+        "호스트 2개 각각에서 스레드 하나씩이 기다리는 동안 호스트마다 turn 하나를 끝내고, \
+         그다음 스레드 4개(호스트마다 2개)가 Politeness 하나를 통해(delay 0) 각자 자기 \
+         호스트에서 turn을 2번씩 받음"
+    ))
     .iterations(1000)
     .check(ctx, || {
         hand_off()?;
@@ -50,19 +53,25 @@ pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
                             let Some(granted) = politeness.turn(HOSTS[host], None) else {
                                 return Err(no_turn());
                             };
-                            race::doing(|| format!("holding a turn on {}", HOSTS[host]));
+                            let name = HOSTS[host];
+                            race::doing(|| {
+                                t!("holding a turn on {name}", "{name}의 turn을 쥐고 있음")
+                            });
                             let others = inside[host].fetch_add(1, Ordering::SeqCst);
                             threadlings::thread::yield_now();
                             inside[host].fetch_sub(1, Ordering::SeqCst);
                             if others > 0 {
                                 return Err(Violation::new(
-                                    "one request at a time per host",
-                                    format!("two turns on {} at once", HOSTS[host]),
+                                    t!(
+                                        "one request at a time per host",
+                                        "호스트마다 한 번에 요청 하나"
+                                    ),
+                                    t!("two turns on {name} at once", "{name}에 동시에 turn 두 개"),
                                 ));
                             }
                             drop(granted);
                         }
-                        race::doing(|| "done".to_string());
+                        race::doing(|| t!("done", "끝남"));
                         Ok(())
                     })
                     .unwrap()
@@ -77,8 +86,11 @@ pub fn politeness_explore(ctx: &mut Ctx) -> CheckResult {
 
 fn no_turn() -> Violation {
     Violation::new(
-        "turn(host, None) always grants a turn (no deadline)",
-        "None".to_string(),
+        t!(
+            "turn(host, None) always grants a turn (no deadline)",
+            "turn(host, None)은 언제나 turn을 줍니다(마감 시간 없음)"
+        ),
+        "None".to_string(), // data: the value turn returned
     )
 }
 
@@ -97,10 +109,19 @@ fn hand_off() -> Result<(), Violation> {
             threadlings::thread::Builder::new()
                 .name(format!("waiter ({})", HOSTS[host]))
                 .spawn(move || -> Result<(), Violation> {
-                    race::doing(|| format!("turn({}) while main holds it", HOSTS[host]));
+                    let name = HOSTS[host];
+                    race::doing(|| {
+                        t!(
+                            "turn({name}) while main holds it",
+                            "main이 쥐고 있는 동안 turn({name})"
+                        )
+                    });
                     let granted = politeness.turn(HOSTS[host], None).ok_or_else(no_turn)?;
                     race::doing(|| {
-                        format!("holding {}, waiting for the other waiter", HOSTS[host])
+                        t!(
+                            "holding {name}, waiting for the other waiter",
+                            "{name}을(를) 쥐고 다른 대기자를 기다리는 중"
+                        )
                     });
                     both_granted.wait();
                     drop(granted);
@@ -109,7 +130,12 @@ fn hand_off() -> Result<(), Violation> {
                 .unwrap()
         })
         .collect();
-    race::doing(|| "ending both turns, then waiting until both waiters hold theirs".to_string());
+    race::doing(|| {
+        t!(
+            "ending both turns, then waiting until both waiters hold theirs",
+            "두 turn을 끝내고, 두 대기자가 모두 자기 turn을 쥘 때까지 기다리는 중"
+        )
+    });
     drop(held);
     both_granted.wait();
     for waiter in waiters {

@@ -24,6 +24,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use threadlings_kit::t;
 use threadlings_kit::timing::{LimitProbe, Recorder};
 
 /// How the server answers one request.
@@ -157,17 +158,19 @@ impl Bound {
         let mut addresses = Vec::new();
         let mut acceptors = Vec::new();
         for (host, listener) in self.listeners.into_iter().enumerate() {
-            addresses.push(
-                listener
-                    .local_addr()
-                    .expect("a bound listener has an address"),
-            );
+            addresses.push(listener.local_addr().expect(&t!(
+                "a bound listener has an address",
+                "바인드된 리스너에는 주소가 있습니다"
+            )));
             let shared = shared.clone();
             acceptors.push(
                 thread::Builder::new()
                     .name(format!("web:accept-{host}"))
                     .spawn(move || accept_loop(host, listener, shared))
-                    .expect("start the server's accept thread"),
+                    .expect(&t!(
+                        "start the server's accept thread",
+                        "서버의 accept 스레드 시작하기"
+                    )),
             );
         }
         Server {
@@ -240,11 +243,9 @@ fn handle(host: usize, mut stream: TcpStream, shared: &Shared) {
         (Some(probe), true) => Some(probe.enter()),
         _ => None,
     };
-    let task = shared
-        .probes
-        .recorder
-        .as_ref()
-        .map(|recorder| recorder.task(format!("GET {path} (host {host})")));
+    let task = shared.probes.recorder.as_ref().map(|recorder| {
+        recorder.task(t!("GET {path} (host {host})", "GET {path} (호스트 {host})"))
+    });
     let answer = shared.site.answer(host, &path, attempt);
     let held = matches!(answer.reply, Reply::Tarpit);
     let wait_until = (!held).then(|| Instant::now() + answer.latency);
@@ -287,10 +288,10 @@ fn handle(host: usize, mut stream: TcpStream, shared: &Shared) {
 
 fn reason(code: u16) -> &'static str {
     match code {
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Error",
+        404 => "Not Found",             // data: HTTP reason phrase sent to the crawler
+        500 => "Internal Server Error", // data: HTTP reason phrase sent to the crawler
+        503 => "Service Unavailable",   // data: HTTP reason phrase sent to the crawler
+        _ => "Error",                   // data: HTTP reason phrase sent to the crawler
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 use threadlings::instrument::{self, Config};
 use threadlings_kit::race;
-use threadlings_kit::{CheckResult, Ctx, ensure};
+use threadlings_kit::{CheckResult, Ctx, ensure, t};
 
 use crate::server::Probes;
 use crate::{CRAWL_LIMIT, compare, config, requests_per_url, run_crawl, serve, web};
@@ -39,13 +39,14 @@ pub fn crawl_stress(ctx: &mut Ctx) -> CheckResult {
                 politeness: Some(Duration::from_millis(2)),
                 ..config(max_in_flight)
             };
-            let what = format!(
-                "random web {} of 3 ({} pages on 2 hosts, max_in_flight = {max_in_flight}, \
-                 politeness 2 ms) crawled with random pauses at every lock, wait and notify \
-                 (seed {}; {replay})",
-                round + 1,
-                web.pages.len(),
-                ctx.seed()
+            let (number, pages, seed) = (round + 1, web.pages.len(), ctx.seed());
+            let what = t!(
+                "random web {number} of 3 ({pages} pages on 2 hosts, max_in_flight = \
+                 {max_in_flight}, politeness 2 ms) crawled with random pauses at every lock, wait \
+                 and notify (seed {seed}; {replay})",
+                "모든 lock/wait/notify에서 무작위로 멈추며 크롤링한 무작위 웹 {number}/3(호스트 \
+                 2개에 페이지 {pages}개, max_in_flight = {max_in_flight}, politeness 2 ms) \
+                 (시드 {seed}; {replay})"
             );
             let (report, _) = run_crawl(&server, web.root_url(), &config, CRAWL_LIMIT)?;
             compare(&report, &web.expected(config.max_retries), &what)?;
@@ -54,7 +55,10 @@ pub fn crawl_stress(ctx: &mut Ctx) -> CheckResult {
                 let got = per.get(&url).map_or(0, Vec::len);
                 ensure!(
                     got as u32 == want,
-                    "{what}: {url} was requested {got} time(s), expected {want}"
+                    t!(
+                        "{what}: {url} was requested {got} time(s), expected {want}",
+                        "{what}: {url}이(가) {got}번 요청되었습니다. 예상은 {want}번입니다"
+                    )
                 );
             }
         }

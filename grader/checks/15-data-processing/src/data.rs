@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use data_processing::Summary;
+use threadlings_kit::t;
 
 const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
 const STATUSES: [u16; 10] = [200, 200, 200, 200, 201, 301, 304, 404, 500, 503];
@@ -85,7 +86,7 @@ impl LogGen {
         if kind < 6 {
             // Malformed lines of several kinds.
             let text: String = match kind {
-                0 => "-- log rotated --".to_string(),
+                0 => "-- log rotated --".to_string(), // data: a malformed log line
                 1 => format!("{timestamp} GET /api/items/1 200 512"),
                 2 => format!("{timestamp} GET /api/items/1 999 512 3"),
                 3 => String::new(),
@@ -156,7 +157,10 @@ pub fn log_bytes(seed: u64, size: u64, final_newline: bool) -> Vec<u8> {
     let mut data = Vec::with_capacity(size as usize + 8192);
     LogGen::new(seed, size, final_newline)
         .read_to_end(&mut data)
-        .expect("the generator never fails");
+        .expect(&t!(
+            "the generator never fails",
+            "생성기는 결코 실패하지 않습니다"
+        ));
     data
 }
 
@@ -220,7 +224,13 @@ pub fn own_summary(mut input: impl Read) -> Summary {
     let mut carry: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        let n = input.read(&mut buf).expect("the check's inputs never fail");
+        let n = input.read(&mut buf).unwrap_or_else(|e| {
+            let message = t!(
+                "the check's inputs never fail",
+                "검사의 입력은 결코 실패하지 않습니다"
+            );
+            panic!("{message}: {e:?}")
+        });
         if n == 0 {
             break;
         }
@@ -267,7 +277,10 @@ pub fn difference(got: &Summary, want: &Summary) -> Option<String> {
         ("slowest_ms", got.slowest_ms, want.slowest_ms),
     ] {
         if g != w {
-            problems.push(format!("{name} is {g}, expected {w}"));
+            problems.push(t!(
+                "{name} is {g}, expected {w}",
+                "{name}이(가) {g}입니다. 예상은 {w}입니다"
+            ));
         }
     }
     fn maps<K: Ord + std::fmt::Debug>(
@@ -282,15 +295,19 @@ pub fn difference(got: &Summary, want: &Summary) -> Option<String> {
             .filter(|k| got.get(k) != want.get(k))
             .take(3)
             .map(|k| {
-                format!(
-                    "{k:?}: {} instead of {}",
+                let (g, w) = (
                     got.get(k).copied().unwrap_or(0),
-                    want.get(k).copied().unwrap_or(0)
-                )
+                    want.get(k).copied().unwrap_or(0),
+                );
+                t!("{k:?}: {g} instead of {w}", "{k:?}: {w}이(가) 아니라 {g}")
             })
             .collect();
         if !wrong.is_empty() {
-            problems.push(format!("{name} differs ({})", wrong.join(", ")));
+            let wrong = wrong.join(", ");
+            problems.push(t!(
+                "{name} differs ({wrong})",
+                "{name}이(가) 다릅니다({wrong})"
+            ));
         }
     }
     maps("by_status", &got.by_status, &want.by_status, &mut problems);
@@ -449,7 +466,14 @@ pub struct Repeat {
 
 impl Repeat {
     pub fn new(block: Arc<Vec<u8>>, times: usize) -> Repeat {
-        assert!(block.ends_with(b"\n"), "a repeated block holds whole lines");
+        assert!(
+            block.ends_with(b"\n"),
+            "{}",
+            t!(
+                "a repeated block holds whole lines",
+                "반복되는 블록은 온전한 줄들로 되어 있습니다"
+            )
+        );
         Repeat {
             block,
             times,

@@ -32,7 +32,7 @@ use rand::Rng;
 use threadlings_kit::timing::{
     PATIENCE, Recorder, Rendezvous, SpeedupTrial, cores, ms, require_cores,
 };
-use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, within};
+use threadlings_kit::{CheckResult, Ctx, Failure, Stop, ensure, ensure_eq, fail, t, within};
 
 threadlings_kit::checks![
     merge_combines_partials,
@@ -56,12 +56,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn io_failure(what: &str, e: std::io::Error) -> Stop {
-    Stop::Fail(Failure::new(format!("{what} returned an error: {e}")))
+    Stop::Fail(Failure::new(t!(
+        "{what} returned an error: {e}",
+        "{what}이(가) 오류를 돌려주었습니다: {e}"
+    )))
 }
 
 fn same(got: &Summary, want: &Summary, what: &str) -> CheckResult {
     if let Some(problem) = data::difference(got, want) {
-        fail!("{what} gave a wrong summary: {problem}");
+        fail!(t!(
+            "{what} gave a wrong summary: {problem}",
+            "{what}이(가) 틀린 요약을 냈습니다: {problem}"
+        ));
     }
     Ok(())
 }
@@ -69,12 +75,20 @@ fn same(got: &Summary, want: &Summary, what: &str) -> CheckResult {
 /// The worker program the grader built next to this check.
 fn worker_program() -> Result<PathBuf, Stop> {
     let program = std::env::current_exe()
-        .map_err(|e| Stop::Fail(Failure::new(format!("cannot find this program: {e}"))))?
+        .map_err(|e| {
+            Stop::Fail(Failure::new(t!(
+                "cannot find this program: {e}",
+                "이 프로그램의 위치를 찾을 수 없습니다: {e}"
+            )))
+        })?
         .with_file_name("dp_worker");
     ensure!(
         program.exists(),
-        "the worker program {} was not built (is src/bin/dp_worker.rs there?)",
-        program.display()
+        t!(
+            "the worker program {} was not built (is src/bin/dp_worker.rs there?)",
+            "워커 프로그램 {}이(가) 빌드되지 않았습니다(src/bin/dp_worker.rs가 있나요?)",
+            program.display()
+        )
     );
     Ok(program)
 }
@@ -113,7 +127,10 @@ fn merge_combines_partials(ctx: &mut Ctx) -> CheckResult {
     same(
         &got,
         &want,
-        &format!("merging the summaries of {parts} parts of a log"),
+        &t!(
+            "merging the summaries of {parts} parts of a log",
+            "로그를 {parts}개로 나눈 부분들의 요약을 합치기"
+        ),
     )?;
     let (one, two) = (want.clone(), want.clone());
     let doubled = within(CALL_LIMIT, "Summary::merge", move || {
@@ -126,7 +143,10 @@ fn merge_combines_partials(ctx: &mut Ctx) -> CheckResult {
     same(
         &doubled,
         &want_doubled,
-        "merging a summary with itself (every count doubles, slowest_ms stays)",
+        &t!(
+            "merging a summary with itself (every count doubles, slowest_ms stays)",
+            "요약을 자기 자신과 합치기(모든 수는 두 배가 되고, slowest_ms는 그대로)"
+        ),
     )
 }
 
@@ -159,30 +179,50 @@ fn check_chunks(data: &[u8], chunk_bytes: usize, got: &[Vec<u8>], what: &str) ->
             .zip(data)
             .position(|(a, b)| a != b)
             .unwrap_or(joined.len().min(data.len()));
-        fail!(
-            "{what}: the chunks put together are not the input ({} bytes instead of {}, first \
-             difference at byte {at}): every byte must be in exactly one chunk, in order",
-            joined.len(),
-            data.len()
-        );
+        let (got_len, want_len) = (joined.len(), data.len());
+        fail!(t!(
+            "{what}: the chunks put together are not the input ({got_len} bytes instead of \
+             {want_len}, first difference at byte {at}): every byte must be in exactly one chunk, \
+             in order",
+            "{what}: 조각들을 이어 붙인 것이 입력과 다릅니다({want_len}바이트가 아니라 \
+             {got_len}바이트, 첫 차이는 바이트 {at}): 모든 바이트가 순서대로, 정확히 한 조각에 \
+             들어가야 합니다"
+        ));
     }
     for (i, chunk) in got.iter().enumerate() {
-        ensure!(!chunk.is_empty(), "{what}: chunk {i} is empty");
+        ensure!(
+            !chunk.is_empty(),
+            t!(
+                "{what}: chunk {i} is empty",
+                "{what}: 조각 {i}이(가) 비어 있습니다"
+            )
+        );
         let last = i + 1 == got.len();
+        let chunks = got.len();
         ensure!(
             last || chunk.ends_with(b"\n"),
-            "{what}: chunk {i} of {} does not end with a line end: it cuts a line in two, and \
-             each half would be counted as a (malformed) line of its own. Cut after the last \
-             `\\n` that fits",
-            got.len()
+            t!(
+                "{what}: chunk {i} of {chunks} does not end with a line end: it cuts a line in \
+                 two, and each half would be counted as a (malformed) line of its own. Cut after \
+                 the last `\\n` that fits",
+                "{what}: 조각 {chunks}개 중 조각 {i}이(가) 줄 끝으로 끝나지 않습니다: 줄 하나를 \
+                 둘로 잘라서, 각 반쪽이 따로 (형식이 잘못된) 줄로 세어집니다. 들어가는 마지막 \
+                 `\\n` 뒤에서 자르세요"
+            )
         );
         let line_ends = chunk.iter().filter(|&&b| b == b'\n').count();
         let one_line = line_ends <= 1 && (line_ends == 0 || chunk.ends_with(b"\n"));
         ensure!(
             chunk.len() <= chunk_bytes || one_line,
-            "{what}: chunk {i} is {} bytes long with {line_ends} lines, more than chunk_bytes = \
-             {chunk_bytes}; only a single line longer than chunk_bytes may make a longer chunk",
-            chunk.len()
+            t!(
+                "{what}: chunk {i} is {} bytes long with {line_ends} lines, more than \
+                 chunk_bytes = {chunk_bytes}; only a single line longer than chunk_bytes may \
+                 make a longer chunk",
+                "{what}: 조각 {i}은(는) 줄 {line_ends}개로 {}바이트여서 chunk_bytes = \
+                 {chunk_bytes}보다 깁니다. chunk_bytes보다 긴 줄 하나만이 더 긴 조각을 만들 수 \
+                 있습니다",
+                chunk.len()
+            )
         );
     }
     Ok(())
@@ -190,12 +230,16 @@ fn check_chunks(data: &[u8], chunk_bytes: usize, got: &[Vec<u8>], what: &str) ->
 
 fn chunks_end_at_line_boundaries(ctx: &mut Ctx) -> CheckResult {
     let mut cases: Vec<(Vec<u8>, usize, String)> = vec![
-        (Vec::new(), 16, "an empty input".to_string()),
-        (b"\n\n\n".to_vec(), 2, "an input of empty lines".to_string()),
+        (Vec::new(), 16, t!("an empty input", "빈 입력")),
         (
-            b"no line end at all".to_vec(),
+            b"\n\n\n".to_vec(),
+            2,
+            t!("an input of empty lines", "빈 줄로 된 입력"),
+        ),
+        (
+            b"no line end at all".to_vec(), // data: the input given to chunks()
             4,
-            "one line without a line end".to_string(),
+            t!("one line without a line end", "줄 끝이 없는 줄 하나"),
         ),
     ];
     for round in 0..6 {
@@ -207,14 +251,15 @@ fn chunks_end_at_line_boundaries(ctx: &mut Ctx) -> CheckResult {
         let final_newline = ctx.rng().random_bool(0.5);
         let lines = ctx.rng().random_range(50..400);
         let data = random_lines(ctx.rng(), lines, chunk, final_newline);
-        let what = format!(
-            "{lines} random lines ({} bytes{}), chunk_bytes = {chunk}",
-            data.len(),
-            if final_newline {
-                ""
-            } else {
-                ", no final line end"
-            }
+        let bytes = data.len();
+        let no_end = if final_newline {
+            String::new()
+        } else {
+            t!(", no final line end", ", 마지막 줄 끝 없음")
+        };
+        let what = t!(
+            "{lines} random lines ({bytes} bytes{no_end}), chunk_bytes = {chunk}",
+            "무작위 줄 {lines}개({bytes}바이트{no_end}), chunk_bytes = {chunk}"
         );
         cases.push((data, chunk, what));
     }
@@ -227,7 +272,12 @@ fn chunks_end_at_line_boundaries(ctx: &mut Ctx) -> CheckResult {
                 .collect::<Result<Vec<Vec<u8>>, _>>()
         })?
         .map_err(|e| io_failure("chunks", e))?;
-        check_chunks(&data, chunk_bytes, &got, &format!("chunks of {what}"))?;
+        check_chunks(
+            &data,
+            chunk_bytes,
+            &got,
+            &t!("chunks of {what}", "{what}의 조각"),
+        )?;
     }
     Ok(())
 }
@@ -247,16 +297,17 @@ fn sequential_summary_is_right(ctx: &mut Ctx) -> CheckResult {
             data_processing::summarize_sequential(Trickle::new(&data, trickle_seed, most))
         })?
         .map_err(|e| io_failure("summarize_sequential", e))?;
+        let no_end = if final_newline {
+            String::new()
+        } else {
+            t!(" without a final line end", " (마지막 줄 끝 없음)")
+        };
         same(
             &got,
             &want,
-            &format!(
-                "summarize_sequential on a 2 MiB log{} read in pieces of up to {most} bytes",
-                if final_newline {
-                    ""
-                } else {
-                    " without a final line end"
-                }
+            &t!(
+                "summarize_sequential on a 2 MiB log{no_end} read in pieces of up to {most} bytes",
+                "최대 {most}바이트씩 나눠 읽는 2 MiB 로그{no_end}에 대한 summarize_sequential"
             ),
         )?;
     }
@@ -284,9 +335,11 @@ fn threads_summary_is_right(ctx: &mut Ctx) -> CheckResult {
         same(
             &got,
             &want,
-            &format!(
+            &t!(
                 "summarize_threads(workers = {workers}, chunk_bytes = {chunk_bytes}) on a \
-                 1.5 MiB log"
+                 1.5 MiB log",
+                "1.5 MiB 로그에 대한 summarize_threads(workers = {workers}, chunk_bytes = \
+                 {chunk_bytes})"
             ),
         )?;
     }
@@ -315,37 +368,59 @@ fn processes_summary_is_right(ctx: &mut Ctx) -> CheckResult {
     same(
         &run.summary,
         &want,
-        &format!("summarize_processes(workers = {workers}) on an 8 MiB log"),
+        &t!(
+            "summarize_processes(workers = {workers}) on an 8 MiB log",
+            "8 MiB 로그에 대한 summarize_processes(workers = {workers})"
+        ),
     )?;
+    let (most_children, input_bytes) = (log.most_children, log.bytes);
     ensure!(
         log.most_children >= 2,
-        "summarize_processes(workers = {workers}): while it read its input, at most {} child \
-         process(es) were alive at once. Start `workers` processes of the worker program, all \
-         before feeding them, and keep them all busy",
-        log.most_children
+        t!(
+            "summarize_processes(workers = {workers}): while it read its input, at most \
+             {most_children} child process(es) were alive at once. Start `workers` processes of \
+             the worker program, all before feeding them, and keep them all busy",
+            "summarize_processes(workers = {workers}): 입력을 읽는 동안 동시에 살아 있던 자식 \
+             프로세스는 최대 {most_children}개였습니다. 워커 프로그램의 프로세스 `workers`개를 \
+             입력을 넘기기 전에 모두 시작하고, 모두 계속 바쁘게 하세요"
+        )
     );
     ensure_eq!(
         run.bytes_sent,
         log.bytes,
-        "bytes_sent: every byte of the input goes to exactly one worker's stdin"
+        t!(
+            "bytes_sent: every byte of the input goes to exactly one worker's stdin",
+            "bytes_sent: 입력의 모든 바이트는 정확히 한 워커의 stdin으로 갑니다"
+        )
     );
     if let Some(written) = written {
         ensure!(
             written >= log.bytes,
-            "summarize_processes wrote only {written} bytes (this process's `wchar`), but the \
-             input had {} bytes: the input must go through the workers' stdin pipes",
-            log.bytes
+            t!(
+                "summarize_processes wrote only {written} bytes (this process's `wchar`), but the \
+                 input had {input_bytes} bytes: the input must go through the workers' stdin \
+                 pipes",
+                "summarize_processes는 {written}바이트만 썼지만(이 프로세스의 `wchar`), 입력은 \
+                 {input_bytes}바이트였습니다: 입력은 워커들의 stdin 파이프를 거쳐야 합니다"
+            )
         );
     }
     ensure!(
         run.bytes_received > 0,
-        "bytes_received is 0: the summaries come back through the workers' stdout pipes"
+        t!(
+            "bytes_received is 0: the summaries come back through the workers' stdout pipes",
+            "bytes_received가 0입니다: 요약은 워커들의 stdout 파이프를 거쳐 돌아옵니다"
+        )
     );
     let left = data::child_processes();
     ensure!(
         left == 0,
-        "{left} child process(es) were still there after summarize_processes returned: wait for \
-         every worker (Child::wait), also on errors"
+        t!(
+            "{left} child process(es) were still there after summarize_processes returned: wait \
+             for every worker (Child::wait), also on errors",
+            "summarize_processes가 반환한 뒤에도 자식 프로세스 {left}개가 남아 있었습니다: \
+             오류가 났을 때도 모든 워커를 기다리세요(Child::wait)"
+        )
     );
     Ok(())
 }
@@ -358,15 +433,16 @@ fn threads_run_in_parallel(ctx: &mut Ctx) -> CheckResult {
     let seed: u64 = ctx.rng().random();
     let data = data::log_bytes(seed, 2 * MIB, true);
     let want = data::own_summary(&data[..]);
-    let recorder = Recorder::new(format!(
-        "parallel_lines(workers = {workers}): folding threads"
+    let recorder = Recorder::new(t!(
+        "parallel_lines(workers = {workers}): folding threads",
+        "parallel_lines(workers = {workers}): 조각을 접는(fold) 스레드"
     ));
     let _evidence = recorder.evidence_on_exit(ctx);
     let rendezvous = Arc::new(Rendezvous::new(workers, PATIENCE));
     let (rec, rv) = (recorder.clone(), rendezvous.clone());
     let got = within(
         Duration::from_secs(30),
-        &format!("parallel_lines(workers = {workers})"),
+        format!("parallel_lines(workers = {workers})"),
         move || {
             rec.mark_caller();
             data_processing::parallel_lines(
@@ -394,20 +470,33 @@ fn threads_run_in_parallel(ctx: &mut Ctx) -> CheckResult {
     same(
         &got,
         &want,
-        "parallel_lines with the check's own fold and merge",
+        &t!(
+            "parallel_lines with the check's own fold and merge",
+            "검사 자신의 fold와 merge로 실행한 parallel_lines"
+        ),
     )?;
     let threads = recorder.worker_threads();
     ensure!(
         rendezvous.met(),
-        "parallel_lines(workers = {workers}) never had {workers} threads folding chunks at the \
-         same time ({threads} thread(s) folded, one at a time). Start all the workers first, \
-         let each take chunks from a shared bounded queue, and join them only after the input \
-         is over"
+        t!(
+            "parallel_lines(workers = {workers}) never had {workers} threads folding chunks at \
+             the same time ({threads} thread(s) folded, one at a time). Start all the workers \
+             first, let each take chunks from a shared bounded queue, and join them only after \
+             the input is over",
+            "parallel_lines(workers = {workers})에서 조각을 동시에 접는(fold) 스레드가 \
+             {workers}개였던 적이 없습니다(스레드 {threads}개가 한 번에 하나씩 접었습니다). \
+             워커를 먼저 모두 시작하고, 각 워커가 공유된 크기 제한 큐에서 조각을 가져가게 하고, \
+             입력이 끝난 뒤에야 조인하세요"
+        )
     );
     ensure!(
         threads <= workers,
-        "parallel_lines(workers = {workers}) folded on {threads} threads: use exactly `workers` \
-         worker threads, not one per chunk"
+        t!(
+            "parallel_lines(workers = {workers}) folded on {threads} threads: use exactly \
+             `workers` worker threads, not one per chunk",
+            "parallel_lines(workers = {workers})이(가) 스레드 {threads}개에서 접었습니다: \
+             조각마다 스레드 하나가 아니라, 정확히 `workers`개의 워커 스레드를 쓰세요"
+        )
     );
     Ok(())
 }
@@ -443,7 +532,11 @@ fn thread_speedup(_ctx: &mut Ctx) -> CheckResult {
         let started = Instant::now();
         let summary = f();
         let took = started.elapsed();
-        same(&summary, &want, "a run of the speedup trial")?;
+        same(
+            &summary,
+            &want,
+            &t!("a run of the speedup trial", "속도 향상 측정의 한 실행"),
+        )?;
         Ok(took)
     };
     let baseline = || {
@@ -487,7 +580,7 @@ fn thread_speedup(_ctx: &mut Ctx) -> CheckResult {
         let input = data.clone();
         let (summary, took) = within(
             CALL_LIMIT,
-            &format!("summarize_threads(workers = {threads})"),
+            format!("summarize_threads(workers = {threads})"),
             move || {
                 let started = Instant::now();
                 let summary = data_processing::summarize_threads(
@@ -499,16 +592,24 @@ fn thread_speedup(_ctx: &mut Ctx) -> CheckResult {
             },
         )?;
         let summary = summary.map_err(|e| io_failure("summarize_threads", e))?;
-        same(&summary, &want, "summarize_threads in the speedup trial")?;
+        same(
+            &summary,
+            &want,
+            &t!(
+                "summarize_threads in the speedup trial",
+                "속도 향상 측정 중의 summarize_threads"
+            ),
+        )?;
         Ok(took)
     };
     let trial = SpeedupTrial::default().run(threads, baseline, control, candidate)?;
     for note in trial.notes() {
         recorder.note(note);
     }
-    trial.judge(&format!(
-        "summarize_threads(workers = {threads}) on a 16 MiB log ({})",
-        cores().describe()
+    let machine = cores().describe();
+    trial.judge(t!(
+        "summarize_threads(workers = {threads}) on a 16 MiB log ({machine})",
+        "16 MiB 로그에 대한 summarize_threads(workers = {threads}) ({machine})"
     ))
 }
 
@@ -537,24 +638,36 @@ fn memory_check(
         data::own_merge(&mut want, &once);
     }
     let Some(before) = data::peak_rss_kib() else {
-        return Err(Stop::Skip(
-            "cannot read VmHWM from /proc/self/status on this machine".to_string(),
-        ));
+        return Err(Stop::Skip(t!(
+            "cannot read VmHWM from /proc/self/status on this machine",
+            "이 기계에서는 /proc/self/status에서 VmHWM을 읽을 수 없습니다"
+        )));
     };
     let input = Repeat::new(block, REPEATS);
     let got = within(Duration::from_secs(60), what, move || run(input))?
         .map_err(|e| io_failure(what, e))?;
     let after = data::peak_rss_kib().unwrap_or(before);
-    same(&got, &want, &format!("{what} on a 96 MiB log"))?;
+    same(
+        &got,
+        &want,
+        &t!("{what} on a 96 MiB log", "96 MiB 로그에 대한 {what}"),
+    )?;
     let grown = after.saturating_sub(before);
+    let (grown_mib, bound_mib) = (grown / 1024, MEMORY_BOUND_KIB / 1024);
     ensure!(
         grown <= MEMORY_BOUND_KIB,
-        "{what} made this process's peak memory grow by {} MiB for a 96 MiB input (the bound is \
-         {} MiB): it keeps the input (or much of it) in memory. Stream it: read a chunk, \
-         process it, drop it; with threads or processes, a bounded queue (at most 2 × workers \
-         chunks waiting) stops the reader from running ahead of the workers",
-        grown / 1024,
-        MEMORY_BOUND_KIB / 1024
+        t!(
+            "{what} made this process's peak memory grow by {grown_mib} MiB for a 96 MiB input \
+             (the bound is {bound_mib} MiB): it keeps the input (or much of it) in memory. \
+             Stream it: read a chunk, process it, drop it; with threads or processes, a bounded \
+             queue (at most 2 × workers chunks waiting) stops the reader from running ahead of \
+             the workers",
+            "{what}이(가) 96 MiB짜리 입력에 대해 이 프로세스의 최대 메모리 사용량을 \
+             {grown_mib} MiB만큼 늘렸습니다(한도는 {bound_mib} MiB): 입력을(또는 그 대부분을) \
+             메모리에 쥐고 있습니다. 흘려 읽으세요: 조각 하나를 읽고, 처리하고, 버리세요. \
+             스레드나 프로세스를 쓸 때는 크기 제한 큐(기다리는 조각은 최대 2 × workers개)가 읽는 쪽이 워커들보다 \
+             앞서 달리지 못하게 막습니다"
+        )
     );
     Ok(())
 }
@@ -568,7 +681,10 @@ fn sequential_streams(ctx: &mut Ctx) -> CheckResult {
 fn threads_stream(ctx: &mut Ctx) -> CheckResult {
     memory_check(
         ctx,
-        "summarize_threads(workers = 4, 256 KiB chunks)",
+        &t!(
+            "summarize_threads(workers = 4, 256 KiB chunks)",
+            "summarize_threads(workers = 4, 256 KiB 조각)"
+        ),
         |input| data_processing::summarize_threads(input, 4, 256 * 1024),
     )
 }
@@ -577,7 +693,10 @@ fn processes_stream(ctx: &mut Ctx) -> CheckResult {
     let program = worker_program()?;
     memory_check(
         ctx,
-        "summarize_processes(workers = 3, 256 KiB chunks)",
+        &t!(
+            "summarize_processes(workers = 3, 256 KiB chunks)",
+            "summarize_processes(workers = 3, 256 KiB 조각)"
+        ),
         move |input| {
             data_processing::summarize_processes(input, 3, 256 * 1024, &program)
                 .map(|run| run.summary)
@@ -620,7 +739,11 @@ fn report_is_measured(ctx: &mut Ctx) -> CheckResult {
     let written = data::bytes_written()
         .zip(written_before)
         .map(|(after, before)| after - before);
-    same(&report.summary, &want, "benchmark's report")?;
+    same(
+        &report.summary,
+        &want,
+        &t!("benchmark's report", "benchmark의 보고서"),
+    )?;
     ensure_eq!(report.workers, workers, "report.workers");
     let logs: Vec<(Variant, ReadLog)> = lock(&logs)
         .iter()
@@ -630,8 +753,12 @@ fn report_is_measured(ctx: &mut Ctx) -> CheckResult {
     for variant in [Variant::Sequential, Variant::Threads, Variant::Processes] {
         ensure!(
             variants.iter().filter(|v| **v == variant).count() == 1,
-            "benchmark must call open(Variant::{variant:?}) exactly once (it called open with \
-             {variants:?})"
+            t!(
+                "benchmark must call open(Variant::{variant:?}) exactly once (it called open \
+                 with {variants:?})",
+                "benchmark는 open(Variant::{variant:?})을 정확히 한 번 호출해야 합니다(open을 \
+                 호출할 때 준 값: {variants:?})"
+            )
         );
     }
     let mut notes = Vec::new();
@@ -641,33 +768,44 @@ fn report_is_measured(ctx: &mut Ctx) -> CheckResult {
             Variant::Threads => report.threads,
             Variant::Processes => report.processes,
         };
+        let read = log.bytes;
         ensure!(
             log.bytes == input_bytes && log.end.is_some(),
-            "the {variant:?} variant did not read its input to the end ({} bytes read)",
-            log.bytes
+            t!(
+                "the {variant:?} variant did not read its input to the end ({read} bytes read)",
+                "{variant:?} 방식이 입력을 끝까지 읽지 않았습니다({read}바이트 읽음)"
+            )
         );
         let span = log.span().unwrap_or_default();
-        notes.push(format!(
-            "{variant:?}: reported {}, its input was read over {}",
-            ms(reported),
-            ms(span)
+        let (reported_ms, span_ms) = (ms(reported), ms(span));
+        notes.push(t!(
+            "{variant:?}: reported {reported_ms}, its input was read over {span_ms}",
+            "{variant:?}: 보고된 시간 {reported_ms}, 입력을 읽은 시간 {span_ms}"
         ));
         ensure!(
             reported >= span,
-            "report: the {variant:?} variant took {} by your report, but it was still reading \
-             its input {} after it started reading: the time must cover the whole run of the \
-             variant (start the clock before it reads, stop it when its result is complete)",
-            ms(reported),
-            ms(span)
+            t!(
+                "report: the {variant:?} variant took {reported_ms} by your report, but it was \
+                 still reading its input {span_ms} after it started reading: the time must cover \
+                 the whole run of the variant (start the clock before it reads, stop it when its \
+                 result is complete)",
+                "report: 여러분의 보고서에 따르면 {variant:?} 방식은 {reported_ms} 걸렸지만, \
+                 읽기를 시작하고 {span_ms} 뒤에도 여전히 입력을 읽고 있었습니다: 시간은 그 \
+                 방식의 실행 전체를 포함해야 합니다(읽기 전에 시계를 시작하고, 결과가 완성되면 \
+                 멈추세요)"
+            )
         );
     }
     let total = report.sequential + report.threads + report.processes;
+    let (total_ms, call_ms) = (ms(total), ms(call));
     ensure!(
         total <= call,
-        "report: the three variants took {} together by your report, but benchmark returned \
-         after {}: the times must be measured, not made up",
-        ms(total),
-        ms(call)
+        t!(
+            "report: the three variants took {total_ms} together by your report, but benchmark \
+             returned after {call_ms}: the times must be measured, not made up",
+            "report: 여러분의 보고서에 따르면 세 방식이 합쳐서 {total_ms} 걸렸지만, benchmark는 \
+             {call_ms} 뒤에 반환했습니다: 시간은 지어내는 것이 아니라 측정해야 합니다"
+        )
     );
     let ratio = |slow: Duration, fast: Duration| slow.as_secs_f64() / fast.as_secs_f64().max(1e-9);
     for (name, got, want) in [
@@ -684,33 +822,48 @@ fn report_is_measured(ctx: &mut Ctx) -> CheckResult {
     ] {
         ensure!(
             (got - want).abs() <= 1e-3 * want.abs().max(1e-9),
-            "report.{name} is {got:.3}, but sequential / that variant's time is {want:.3}"
+            t!(
+                "report.{name} is {got:.3}, but sequential / that variant's time is {want:.3}",
+                "report.{name}이(가) {got:.3}이지만, sequential / 그 방식의 시간은 \
+                 {want:.3}입니다"
+            )
         );
     }
     ensure_eq!(
         report.bytes_sent,
         input_bytes,
-        "report.bytes_sent: the process variant sends every input byte through a pipe"
+        t!(
+            "report.bytes_sent: the process variant sends every input byte through a pipe",
+            "report.bytes_sent: 프로세스 방식은 입력의 모든 바이트를 파이프로 보냅니다"
+        )
     );
+    let sent = report.bytes_sent;
     if let Some(written) = written {
         ensure!(
             written >= report.bytes_sent,
-            "report.bytes_sent is {}, but this process wrote only {written} bytes during the \
-             benchmark",
-            report.bytes_sent
+            t!(
+                "report.bytes_sent is {sent}, but this process wrote only {written} bytes during \
+                 the benchmark",
+                "report.bytes_sent가 {sent}이지만, 이 프로세스는 벤치마크 동안 \
+                 {written}바이트만 썼습니다"
+            )
         );
     }
     ensure!(
         report.bytes_received > 0,
-        "report.bytes_received: the summaries come back through pipes"
+        t!(
+            "report.bytes_received: the summaries come back through pipes",
+            "report.bytes_received: 요약은 파이프를 거쳐 돌아옵니다"
+        )
     );
     let recorder = Recorder::new("benchmark");
     for note in notes {
         recorder.note(note);
     }
-    recorder.note(format!(
-        "threads {:.2}x, processes {:.2}x; {} bytes sent to workers",
-        report.thread_speedup, report.process_speedup, report.bytes_sent
+    let (threads, processes) = (report.thread_speedup, report.process_speedup);
+    recorder.note(t!(
+        "threads {threads:.2}x, processes {processes:.2}x; {sent} bytes sent to workers",
+        "스레드 {threads:.2}배, 프로세스 {processes:.2}배, 워커에 보낸 바이트 {sent}"
     ));
     recorder.send_evidence(ctx);
     Ok(())
