@@ -91,7 +91,8 @@ pub fn render_with_options(
     let title_width = report
         .exercises
         .iter()
-        .map(|e| e.title.len())
+        // Display columns: a Hangul syllable takes two (and three bytes).
+        .map(|e| console::measure_text_width(&e.title))
         .max()
         .unwrap_or(0);
     for exercise in &report.exercises {
@@ -162,9 +163,9 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
     };
     let _ = writeln!(
         out,
-        "{:<name_width$}  {:<title_width$}  {:>9}  {}",
+        "{:<name_width$}  {}  {:>9}  {}",
         s.bold.apply_to(&e.name),
-        e.title,
+        console::pad_str(&e.title, title_width, console::Alignment::Left, None),
         points(e.score, e.max_score),
         status,
     );
