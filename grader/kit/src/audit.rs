@@ -26,11 +26,13 @@ pub fn read_locks_only<R>(what: impl AsRef<str>, f: impl FnOnce() -> R) -> Resul
     let (value, seen) = instrument::audit(f);
     if let Some(first) = seen.iter().find(|a| a.exclusive) {
         return Err(Stop::Fail(
-            Failure::new(format!(
+            Failure::new(crate::t!(
                 "{what} must take read locks only, but it took {first}: readers that \
-                 could share the lock wait for each other instead"
+                 could share the lock wait for each other instead",
+                "{what}은(는) 읽기 락만 잡아야 하는데 {first}을(를) 잡았습니다: 락을 함께 \
+                 잡을 수 있는 읽는 스레드들이 대신 서로를 기다리게 됩니다"
             ))
-            .expected("read locks only")
+            .expected(crate::t!("read locks only", "읽기 락만"))
             .actual(describe(&seen)),
         ));
     }
@@ -73,11 +75,13 @@ impl HeldWhile {
         match &*seen {
             None => Ok(()),
             Some(held) => Err(Stop::Fail(
-                Failure::new(format!(
+                Failure::new(crate::t!(
                     "no lock may be held while {} runs, but its thread held {held}",
+                    "{}이(가) 실행되는 동안에는 어떤 락도 쥐고 있으면 안 되는데, 그 스레드가 \
+                     {held}을(를) 쥐고 있었습니다",
                     self.what
                 ))
-                .expected("no lock held")
+                .expected(crate::t!("no lock held", "쥔 락 없음"))
                 .actual(held.clone()),
             )),
         }
@@ -86,7 +90,7 @@ impl HeldWhile {
 
 /// Keeps the facade's lock registry on (without timing perturbation) while
 /// it lives, unless instrumentation was on already.
-#[must_use = "the registry is on only while the guard lives"]
+#[must_use = "the registry is on only while the guard lives"] // data: a compiler warning for the check author, never in a report
 pub struct Tracking {
     switched_on: bool,
 }
@@ -121,7 +125,8 @@ fn describe(seen: &[Acquisition]) -> String {
         .join(", then ")
 }
 
-#[cfg(all(test, not(any(loom, shuttle))))]
+#[cfg(test)]
+#[cfg(not(any(loom, shuttle)))]
 mod tests {
     use threadlings::sync::{Mutex, RwLock};
 

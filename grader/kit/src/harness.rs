@@ -18,7 +18,7 @@ use crate::{CheckResult, Ctx, Stop, channel};
 pub type CheckFn = fn(&mut Ctx) -> CheckResult;
 
 /// The message `todo!()` panics with; seeing it means the task is still a stub.
-const TODO_MESSAGE: &str = "not yet implemented";
+const TODO_MESSAGE: &str = "not yet implemented"; // data: compared with the panic message of `todo!()`
 
 /// Panics seen in any thread, as (message, location), in order.
 static PANICS: Mutex<Vec<(String, Option<String>)>> = Mutex::new(Vec::new());
@@ -76,11 +76,12 @@ fn parse_options(args: &[String]) -> Result<(u64, Budget), String> {
     while let [flag, value, tail @ ..] = rest {
         match flag.as_str() {
             "--seed" if seed.is_none() => {
-                seed = Some(
-                    value
-                        .parse()
-                        .map_err(|_| format!("--seed takes a number, got `{value}`"))?,
-                );
+                seed = Some(value.parse().map_err(|_| {
+                    crate::t!(
+                        "--seed takes a number, got `{value}`",
+                        "--seed에는 숫자를 주어야 하는데 `{value}`이(가) 주어졌습니다"
+                    )
+                })?);
             }
             "--budget" if budget.is_none() => {
                 budget = Some(Budget::parse(value).map_err(|e| format!("--budget: {e}"))?);
@@ -140,14 +141,19 @@ fn run_one(name: &'static str, check: CheckFn, seed: u64, budget: Budget) {
 }
 
 fn unread_budget(ctx: &Ctx) -> Failure {
-    Failure::new(format!(
+    let budget = ctx
+        .budget()
+        .to_string()
+        .replace(',', ", ")
+        .replace('=', " = ");
+    Failure::new(crate::t!(
         "metadata error: check `{}` has `budget = {{ {} }}` in its checks.toml, but it runs no \
          stress run, exploration or model that uses a budget",
+        "메타데이터 오류: 검사 `{0}`의 checks.toml 항목에 `budget = {{ {1} }}`이(가) 있지만, \
+         이 검사는 budget을 쓰는 스트레스 실행, 스케줄 탐색, 모델 검사를 하나도 실행하지 \
+         않습니다",
         ctx.name(),
-        ctx.budget()
-            .to_string()
-            .replace(',', ", ")
-            .replace('=', " = ")
+        budget
     ))
 }
 
@@ -174,7 +180,10 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "a panic with a non-string payload".to_string()
+        crate::t!(
+            "a panic with a non-string payload",
+            "문자열이 아닌 페이로드를 가진 패닉"
+        )
     }
 }
 

@@ -25,15 +25,24 @@ where
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             let _ = tx.send(outcome);
         })
-        .map_err(|e| Stop::Fail(Failure::new(format!("could not start a thread: {e}"))))?;
+        .map_err(|e| {
+            Stop::Fail(Failure::new(crate::t!(
+                "could not start a thread: {e}",
+                "스레드를 시작할 수 없습니다: {e}"
+            )))
+        })?;
     match rx.recv_timeout(limit) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(payload)) => std::panic::resume_unwind(payload),
-        Err(_) => Err(Stop::Fail(Failure::new(format!(
-            "{what} did not return within {:.1} s: a likely deadlock (threads waiting for \
-             each other), a lost wake-up, or a thread that never finishes",
-            limit.as_secs_f64()
-        )))),
+        Err(_) => {
+            let seconds = limit.as_secs_f64();
+            Err(Stop::Fail(Failure::new(crate::t!(
+                "{what} did not return within {seconds:.1} s: a likely deadlock (threads waiting \
+                 for each other), a lost wake-up, or a thread that never finishes",
+                "{what}이(가) {seconds:.1}초 안에 반환하지 않았습니다: 교착 상태(서로를 기다리는 \
+                 스레드), 놓친 깨우기 신호, 또는 끝나지 않는 스레드가 의심됩니다"
+            ))))
+        }
     }
 }
 

@@ -73,10 +73,14 @@ where
     Ret: PartialEq + Clone,
     M: Sequential<Op, Ret>,
 {
+    let operations = history.len();
     assert!(
-        history.len() <= MAX_OPS,
-        "a history of {} operations is beyond the checker's {MAX_OPS}",
-        history.len()
+        operations <= MAX_OPS,
+        "{}",
+        crate::t!(
+            "a history of {operations} operations is beyond the checker's {MAX_OPS}",
+            "연산 {operations}개의 기록은 검사기가 다룰 수 있는 {MAX_OPS}개를 넘습니다"
+        )
     );
     let mut search = Search {
         model,

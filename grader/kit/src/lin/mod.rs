@@ -243,9 +243,11 @@ impl<S: Spec> Lin<S> {
         for scenario in scenarios {
             let spec = self.spec.clone();
             if !never_stuck(&*spec, &scenario) {
-                return Err(Stop::Fail(Failure::new(format!(
-                    "metadata error: a scenario of {} can leave a thread blocked forever:                      {scenario:?}",
-                    spec.label()
+                let label = spec.label();
+                return Err(Stop::Fail(Failure::new(crate::t!(
+                    "metadata error: a scenario of {label} can leave a thread blocked forever:                      {scenario:?}",
+                    "메타데이터 오류: “{label}”의 시나리오가 스레드를 영원히 막힌 채로 둘 수 있습니다: \
+                     {scenario:?}"
                 ))));
             }
             let found: Arc<Mutex<Option<ScenarioEvidence>>> = Arc::new(Mutex::new(None));
@@ -299,12 +301,15 @@ pub fn send_evidence(check: &str, scenario: ScenarioEvidence) {
 }
 
 fn generator_violation<S: Spec>(spec: &S) -> Violation {
+    let label = spec.label();
     Violation::new(
-        format!(
-            "metadata error: the generator of {} keeps producing scenarios that can leave a \
+        crate::t!(
+            "metadata error: the generator of {label} keeps producing scenarios that can leave a \
              thread blocked forever (in {GENERATE_TRIES} draws); make it balance blocking \
              operations",
-            spec.label()
+            "메타데이터 오류: “{label}”의 생성기가 스레드를 영원히 막힌 채로 둘 수 있는 시나리오만 \
+             계속 만듭니다({GENERATE_TRIES}번 뽑음). 막히는 연산들이 균형을 이루도록 \
+             생성기를 고치세요"
         ),
         "no scenario",
     )
@@ -336,10 +341,18 @@ pub fn execute<S: Spec>(
         let ret =
             catch_unwind(AssertUnwindSafe(|| spec.apply(&subject, op))).map_err(|payload| {
                 let message = crate::race::panic_text(payload.as_ref());
+                // data: the panic message of `todo!()`, re-raised as "not started"
                 if message.starts_with("not yet implemented") {
                     resume_unwind(payload);
                 }
-                format!("{part}: {op:?} panicked: {message}")
+                let part_ko = match part {
+                    Part::Thread(t) => format!("스레드 {t}"),
+                    other => other.to_string(),
+                };
+                crate::t!(
+                    "{part}: {op:?} panicked: {message}",
+                    "{part_ko}: {op:?}이(가) 패닉을 일으켰습니다: {message}"
+                )
             })?;
         threadlings::instrument::trace::returned(|| format!("{ret:?}"));
         let ret_at = clock.fetch_add(1, Ordering::SeqCst);
@@ -373,7 +386,15 @@ pub fn execute<S: Spec>(
                             .map(|op| run_one(Part::Thread(t), op))
                             .collect::<Result<Vec<_>, String>>()
                     })
-                    .expect("could not start a scenario thread")
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "{}: {e:?}",
+                            crate::t!(
+                                "could not start a scenario thread",
+                                "시나리오 스레드를 시작할 수 없습니다"
+                            )
+                        )
+                    })
             })
             .collect();
         handles
@@ -560,5 +581,6 @@ fn shrink<S: Spec>(
 
 /// Plain build only: under `--cfg shuttle` or `--cfg loom` the facade needs
 /// their runtimes.
-#[cfg(all(test, not(any(shuttle, loom))))]
+#[cfg(test)]
+#[cfg(not(any(shuttle, loom)))]
 mod tests;

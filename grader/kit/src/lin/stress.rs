@@ -65,8 +65,13 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
             for execution in 0..rounds {
                 if started.elapsed() >= cap {
                     eprintln!(
-                        "lin `{check}`: time cap {cap:?} reached after {execution} of {rounds} \
-                         executions"
+                        "{}",
+                        crate::t!(
+                            "lin `{check}`: time cap {cap:?} reached after {execution} of {rounds} \
+                             executions",
+                            "lin `{check}`: 실행 {rounds}번 중 {execution}번 뒤에 시간 한도 \
+                             {cap:?}에 도달했습니다"
+                        )
                     );
                     return Ok(execution);
                 }
@@ -78,7 +83,15 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                     }
                     scenario = Some(next);
                 }
-                let scenario = scenario.as_ref().expect("drawn at execution 0");
+                let Some(scenario) = scenario.as_ref() else {
+                    panic!(
+                        "{}",
+                        crate::t!(
+                            "drawn at execution 0",
+                            "시나리오는 실행 0에서 뽑혔어야 합니다"
+                        )
+                    )
+                };
                 let history = super::execute(&*spec, scenario, true)
                     .map_err(|message| Found::Panic(message, scenario.clone()))?;
                 if let Err(why) = linearize(&ModelOf(&*spec), &spec.initial(), &history) {
@@ -118,16 +131,22 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                 },
             );
             if std::env::var_os("THREADLINGS_RACE_STATS").is_some() {
+                let took = started.elapsed();
                 eprintln!(
-                    "lin `{check}`: {executions} executions in {:?} ({sizes_note})",
-                    started.elapsed()
+                    "{}",
+                    crate::t!(
+                        "lin `{check}`: {executions} executions in {took:?} ({sizes_note})",
+                        "lin `{check}`: {took:?} 동안 실행 {executions}번({sizes_note})"
+                    )
                 );
             }
             Ok(())
         }
-        Ok(Err(Found::Generator)) => Err(Stop::Fail(Failure::new(format!(
+        Ok(Err(Found::Generator)) => Err(Stop::Fail(Failure::new(crate::t!(
             "metadata error: the generator of {label} keeps producing scenarios that can leave \
-             a thread blocked forever; make it balance blocking operations"
+             a thread blocked forever; make it balance blocking operations",
+            "메타데이터 오류: “{label}”의 생성기가 스레드를 영원히 막힌 채로 둘 수 있는 시나리오만 \
+             계속 만듭니다. 막히는 연산들이 균형을 이루도록 생성기를 고치세요"
         )))),
         Ok(Err(Found::Panic(message, scenario))) => {
             let mut shown = evidence(&*lin.spec, &scenario, &Vec::new(), None);
@@ -196,8 +215,9 @@ pub(super) fn run<S: Spec>(lin: Lin<S>, ctx: &mut Ctx) -> CheckResult {
                 None => {
                     failure.message = match text {
                         Some(text) => format!(
-                            "{}\nin this scenario:\n{text}{}",
+                            "{}\n{}:\n{text}{}",
                             failure.message.trim_end(),
+                            crate::t!("in this scenario", "이 시나리오에서"),
                             replay.to_english()
                         ),
                         None => format!("{}\n{}", failure.message.trim_end(), replay.to_english()),

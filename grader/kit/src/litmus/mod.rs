@@ -260,7 +260,15 @@ impl Litmus {
             text
         };
         Err(Stop::Fail(Failure::kit(KitFailure::LitmusForbidden {
-            tool: tool.expect("model and stress say how they ran"),
+            tool: tool.unwrap_or_else(|| {
+                panic!(
+                    "{}",
+                    crate::t!(
+                        "model and stress say how they ran",
+                        "model과 stress는 어떻게 실행했는지 알려 줍니다"
+                    )
+                )
+            }),
             label: self.label.clone(),
             outcomes: forbidden,
             table,
@@ -273,7 +281,8 @@ impl Litmus {
 }
 
 /// Plain build only: the stress engine needs the facade's std runtime.
-#[cfg(all(test, not(any(shuttle, loom))))]
+#[cfg(test)]
+#[cfg(not(any(shuttle, loom)))]
 mod tests {
     use threadlings::sync::atomic::{AtomicU64, Ordering};
     use threadlings_schema::report::OutcomeClass;

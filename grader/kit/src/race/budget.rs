@@ -19,11 +19,23 @@ pub(crate) fn for_tool(ctx: &Ctx, kind: &str, uses: &[&str]) -> Result<Budget, S
         [] => Ok(budget),
         [first, ..] => {
             let keys: Vec<String> = uses.iter().map(|k| format!("`{k}`")).collect();
-            Err(Stop::Fail(Failure::new(format!(
+            let (check, keys) = (ctx.name(), keys.join(", "));
+            // The tool in Korean (the callers' kinds, above).
+            let kind_ko = match kind {
+                "stress" => "스트레스",
+                "exploration" => "스케줄 탐색",
+                "random-scheduler exploration" => "무작위 스케줄러 스케줄 탐색",
+                "model" => "모델",
+                "linearizability stress" => "선형화 가능성 스트레스",
+                "litmus stress" => "litmus 스트레스",
+                other => other,
+            };
+            Err(Stop::Fail(Failure::new(crate::t!(
                 "metadata error: budget key `{first}` is not used by a {kind} check (check \
-                 `{}` in its checks.toml; a {kind} check's budget takes {} and `max_ms`)",
-                ctx.name(),
-                keys.join(", ")
+                 `{check}` in its checks.toml; a {kind} check's budget takes {keys} and `max_ms`)",
+                "메타데이터 오류: budget 키 `{first}`은(는) {kind_ko} 검사에서 쓰이지 않습니다\
+                 (checks.toml의 검사 `{check}`; {kind_ko} 검사의 budget은 {keys}와(과) `max_ms`를 \
+                 받습니다)"
             ))))
         }
     }

@@ -78,7 +78,12 @@ where
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             let _ = tx.send(outcome);
         })
-        .map_err(|e| Stop::Fail(Failure::new(format!("could not start a thread: {e}"))))?;
+        .map_err(|e| {
+            Stop::Fail(Failure::new(crate::t!(
+                "could not start a thread: {e}",
+                "스레드를 시작할 수 없습니다: {e}"
+            )))
+        })?;
     let started = Instant::now();
     let mut events = instrument::events();
     let mut still_since = Instant::now();
@@ -87,8 +92,9 @@ where
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(payload)) => std::panic::resume_unwind(payload),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Stop::Fail(Failure::new(format!(
-                    "{what}: the check's runner thread vanished"
+                return Err(Stop::Fail(Failure::new(crate::t!(
+                    "{what}: the check's runner thread vanished",
+                    "{what}: 검사를 실행하던 스레드가 사라졌습니다"
                 ))));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -154,7 +160,7 @@ pub fn diagnose(snapshot: &Snapshot) -> Option<Diagnosis> {
         (
             DeadlockSummary::HoldsItself {
                 thread: thread_ref(snapshot, t.id),
-                lock: wanted(t).expect("a lock waiter wants a lock"),
+                lock: wanted(t).unwrap_or_else(|| panic!("{}", lock_waiter_wants_a_lock())),
             },
             true,
         )
@@ -277,6 +283,14 @@ fn lock_ref(lock: &LockInfo) -> RaceLock {
     }
 }
 
+/// Why a thread blocked on a lock must have a lock to name (a kit bug if not).
+fn lock_waiter_wants_a_lock() -> String {
+    crate::t!(
+        "a lock waiter wants a lock",
+        "락을 기다리는 스레드에게는 기다리는 락이 있어야 합니다"
+    )
+}
+
 /// The lock `t` waits for, with the access asked for when it is an rwlock.
 fn wanted(t: &ThreadInfo) -> Option<RaceLock> {
     match &t.blocked {
@@ -299,7 +313,15 @@ fn cycle_links(snapshot: &Snapshot, cycle: &[u64]) -> Vec<CycleLink> {
     cycle
         .iter()
         .map(|&id| {
-            let t = snapshot.thread(id).expect("cycle members are live threads");
+            let t = snapshot.thread(id).unwrap_or_else(|| {
+                panic!(
+                    "{}",
+                    crate::t!(
+                        "cycle members are live threads",
+                        "순환에 속한 스레드는 살아 있는 스레드입니다"
+                    )
+                )
+            });
             CycleLink {
                 thread: thread_ref(snapshot, id),
                 lock: match &t.blocked {
@@ -326,7 +348,7 @@ pub(crate) fn thread_states(snapshot: &Snapshot) -> Vec<RaceThreadState> {
             let state = match &t.blocked {
                 None => ThreadWait::Running,
                 Some(BlockedOn::Lock { lock, .. }) => ThreadWait::Lock {
-                    lock: wanted(t).expect("a lock waiter wants a lock"),
+                    lock: wanted(t).unwrap_or_else(|| panic!("{}", lock_waiter_wants_a_lock())),
                     held_by: snapshot
                         .holders(lock.id)
                         .iter()

@@ -26,8 +26,11 @@ pub enum Scheduler {
 impl std::fmt::Display for Scheduler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Scheduler::Pct { depth } => write!(f, "PCT scheduler, depth {depth}"),
-            Scheduler::Random => f.write_str("random scheduler"),
+            Scheduler::Pct { depth } => f.write_str(&crate::t!(
+                "PCT scheduler, depth {depth}",
+                "PCT 스케줄러, 깊이 {depth}"
+            )),
+            Scheduler::Random => f.write_str(&crate::t!("random scheduler", "무작위 스케줄러")),
         }
     }
 }
@@ -290,19 +293,22 @@ mod imp {
         );
         match outcome {
             Ok(ran) => {
-                let cut = if ran < explore.iterations {
-                    format!(
-                        " (time limit {:?} reached: {ran} of {} schedules)",
-                        explore.max_time, explore.iterations
+                let (limit, schedules) = (explore.max_time, explore.iterations);
+                let cut = if ran < schedules {
+                    crate::t!(
+                        " (time limit {limit:?} reached: {ran} of {schedules} schedules)",
+                        "(시간 한도 {limit:?}에 도달: 스케줄 {schedules}개 중 {ran}개)"
                     )
                 } else {
                     String::new()
                 };
+                let (what, took, scheduler) = (&explore.what, started.elapsed(), explore.scheduler);
                 eprintln!(
-                    "explore `{}`: {ran} schedules explored in {:?} ({}, shuttle seed {seed}){cut}",
-                    explore.what,
-                    started.elapsed(),
-                    explore.scheduler
+                    "{}",
+                    crate::t!(
+                        "explore `{what}`: {ran} schedules explored in {took:?} ({scheduler}, shuttle seed {seed}){cut}",
+                        "explore `{what}`: {took:?} 동안 스케줄 {ran}개 탐색({scheduler}, shuttle 시드 {seed}){cut}"
+                    )
                 );
                 Ok(())
             }
@@ -351,6 +357,7 @@ mod imp {
                     )));
                 }
                 let message = panics::text(payload.as_ref());
+                // data: the panic message of `todo!()`, re-raised as "not started"
                 if message.starts_with("not yet implemented") {
                     panic::resume_unwind(payload);
                 }
@@ -425,7 +432,8 @@ mod imp {
 
 /// Run with `RUSTFLAGS="--cfg shuttle" cargo test -p threadlings-kit --lib
 /// --target-dir target/shuttle` (the normal build only has the skip).
-#[cfg(all(test, shuttle))]
+#[cfg(test)]
+#[cfg(shuttle)]
 mod tests {
     use std::panic::{self, AssertUnwindSafe};
     use std::sync::Arc;

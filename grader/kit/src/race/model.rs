@@ -192,16 +192,19 @@ mod imp {
         instrument::disable();
         match outcome {
             Ok(()) => {
+                let (what, took, bound) = (&model.what, started.elapsed(), model.preemption_bound);
                 eprintln!(
-                    "model `{}`: {explored} interleavings explored in {:?} (preemption bound {})",
-                    model.what,
-                    started.elapsed(),
-                    model.preemption_bound
+                    "{}",
+                    crate::t!(
+                        "model `{what}`: {explored} interleavings explored in {took:?} (preemption bound {bound})",
+                        "model `{what}`: {took:?} 동안 인터리빙 {explored}개 탐색(선점 한도 {bound})"
+                    )
                 );
                 Ok(())
             }
             Err(payload) => {
                 let message = panics::text(payload.as_ref());
+                // data: the panic message of `todo!()`, re-raised as "not started"
                 if message.starts_with("not yet implemented") {
                     panic::resume_unwind(payload);
                 }
@@ -222,6 +225,7 @@ mod imp {
     fn hint(message: &str) -> Option<RaceHint> {
         if message.contains("Causality violation") {
             Some(RaceHint::Unsynchronized)
+        // data: loom's panic message for an execution over its branch bound
         } else if message.contains("maximum number of branches") {
             Some(RaceHint::SpinsWithoutEnd)
         } else {
@@ -277,7 +281,8 @@ mod imp {
 
 /// Run with `RUSTFLAGS="--cfg loom" cargo test -p threadlings-kit --lib
 /// --target-dir target/loom` (the normal build only has the skip).
-#[cfg(all(test, loom))]
+#[cfg(test)]
+#[cfg(loom)]
 mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

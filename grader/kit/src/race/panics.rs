@@ -71,7 +71,10 @@ pub(crate) fn text(payload: &(dyn std::any::Any + Send)) -> String {
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "a panic with a non-string payload".to_string()
+        crate::t!(
+            "a panic with a non-string payload",
+            "문자열이 아닌 페이로드를 가진 패닉"
+        )
     }
 }
 

@@ -262,7 +262,7 @@ impl Stress {
         let _off = Disable;
         let limit = self.limit;
         let stall = self.stall;
-        let what = format!("the stress run of {}", self.what);
+        let what = crate::t!("the stress run of {}", "“{}”의 스트레스 실행", self.what);
         let early = self.early.clone();
         let plan = Arc::new(self);
         let runner = plan.clone();
@@ -329,9 +329,14 @@ impl Stress {
             self.round
                 .store(round, std::sync::atomic::Ordering::Relaxed);
             if started.elapsed() >= self.time_cap {
+                let (check, cap, rounds) = (&self.check, self.time_cap, self.rounds);
                 eprintln!(
-                    "stress `{}`: time cap {:?} reached after {round} of {} rounds",
-                    self.check, self.time_cap, self.rounds
+                    "{}",
+                    crate::t!(
+                        "stress `{check}`: time cap {cap:?} reached after {round} of {rounds} rounds",
+                        "stress `{check}`: 라운드 {rounds}개 중 {round}개 뒤에 시간 한도 {cap:?}에 \
+                         도달했습니다"
+                    )
                 );
                 super::send_coverage(&self.check, coverage(round, true));
                 return Ok(());
@@ -347,13 +352,20 @@ impl Stress {
             }
         }
         if std::env::var_os("THREADLINGS_RACE_STATS").is_some() {
-            eprintln!(
-                "stress `{}`: {} rounds × {} threads × {} ops in {:?}",
-                self.check,
+            let (check, rounds, threads, ops, took) = (
+                &self.check,
                 self.rounds,
                 self.threads,
                 self.ops,
-                started.elapsed()
+                started.elapsed(),
+            );
+            eprintln!(
+                "{}",
+                crate::t!(
+                    "stress `{check}`: {rounds} rounds × {threads} threads × {ops} ops in {took:?}",
+                    "stress `{check}`: {took:?} 동안 라운드 {rounds}개 × 스레드 {threads}개 × 연산 \
+                     {ops}개"
+                )
             );
         }
         super::send_coverage(&self.check, coverage(self.rounds, false));
@@ -401,7 +413,15 @@ impl Stress {
                                 }
                             }
                         })
-                        .expect("could not start a stress thread")
+                        .unwrap_or_else(|e| {
+                            panic!(
+                                "{}: {e:?}",
+                                crate::t!(
+                                    "could not start a stress thread",
+                                    "스트레스 스레드를 시작할 수 없습니다"
+                                )
+                            )
+                        })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join()).collect::<Vec<_>>()
@@ -413,6 +433,7 @@ impl Stress {
                 Ok(log) => threads.push(log),
                 Err(payload) => {
                     let message = panics::text(payload.as_ref());
+                    // data: the panic message of `todo!()`
                     if message.starts_with("not yet implemented") {
                         // Let the harness report the stub as "not started".
                         resume_unwind(payload);
@@ -439,6 +460,7 @@ impl Stress {
             .find(|th| th.name == format!("{}-{t}", self.names))
             .and_then(|th| th.doing);
         let poison = message.contains("PoisonError");
+        // data: the panic message of `todo!()`
         let early = if message.starts_with("not yet implemented") {
             Early::Stub(message)
         } else {
@@ -502,11 +524,14 @@ impl Stress {
                 // Not the watcher's data (a thread that could not start):
                 // the words stay as they are, with when and how to replay.
                 failure.race = race.map(Box::new);
+                let (round, rounds) = (round + 1, self.rounds);
                 failure.message = format!(
-                    "{}\n(in round {} of {}; {})",
+                    "{}\n({}; {})",
                     failure.message.trim_end(),
-                    round + 1,
-                    self.rounds,
+                    crate::t!(
+                        "in round {round} of {rounds}",
+                        "라운드 {round}/{rounds}에서"
+                    ),
                     self.replay.to_english()
                 );
                 failure
@@ -551,7 +576,8 @@ impl Drop for Disable {
 
 /// Plain build only: under `--cfg shuttle` or `--cfg loom` the facade needs
 /// their runtimes.
-#[cfg(all(test, not(any(shuttle, loom))))]
+#[cfg(test)]
+#[cfg(not(any(shuttle, loom)))]
 mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -33,9 +33,27 @@ impl Cores {
         usable.max(1)
     }
 
-    /// For messages: `1 usable core (affinity 1 CPU, no CPU quota)`.
+    /// For messages: `1 usable core (affinity 1 CPU, no CPU quota)` (the
+    /// English of the report's data, sent with its Korean).
     pub fn describe(&self) -> String {
-        self.to_data().to_english()
+        crate::words::both(self.to_data().to_english(), self.describe_ko())
+    }
+
+    /// [`Cores::describe`] in Korean, as the grader words the same data.
+    pub(crate) fn describe_ko(&self) -> String {
+        let affinity = match self.affinity {
+            Some(n) => format!("affinity CPU {n}개"),
+            None => "affinity 알 수 없음".to_string(),
+        };
+        let quota = match self.quota {
+            Some(q) => format!("cgroup CPU 할당량 {q:.2}코어"),
+            None => "CPU 할당량 없음".to_string(),
+        };
+        format!(
+            "사용 가능한 코어 {}개({affinity}, {quota}, available_parallelism {})",
+            self.usable(),
+            self.available
+        )
     }
 
     /// The cores as a report's data.

@@ -73,7 +73,11 @@ impl Latency {
         super::claim_machine("Latency::measure");
         assert!(
             self.sequential >= self.concurrent * 2,
-            "a latency check needs sequential >= 2 x concurrent to leave 50% slack"
+            "{}",
+            crate::t!(
+                "a latency check needs sequential >= 2 x concurrent to leave 50% slack",
+                "지연 시간 검사는 50%의 여유를 두려면 sequential >= 2 x concurrent여야 합니다"
+            )
         );
         let mut measurement = LatencyMeasurement {
             expected: *self,
@@ -102,11 +106,13 @@ impl LatencyMeasurement {
 
     /// One line for the evidence notes.
     pub fn note(&self) -> String {
-        format!(
-            "took {} (best of {} tr{}); concurrent ≈ {}, one at a time ≥ {}, limit {}",
+        let tries = self.tries.len();
+        let y = if tries == 1 { "y" } else { "ies" };
+        crate::t!(
+            "took {0} (best of {1} tr{y}); concurrent ≈ {2}, one at a time ≥ {3}, limit {4}",
+            "{0} 걸림({1}번 시도 중 가장 빠름); 동시에 실행하면 ≈ {2}, 하나씩 실행하면 ≥ {3}, 한도 {4}",
             ms(self.best()),
-            self.tries.len(),
-            if self.tries.len() == 1 { "y" } else { "ies" },
+            tries,
             ms(self.expected.concurrent),
             ms(self.expected.sequential),
             ms(self.expected.limit()),

@@ -59,7 +59,14 @@ impl LimitProbe {
     /// A probe for "at most `limit` at once". Typical: `settle` 1 s,
     /// `patience` [`super::PATIENCE`].
     pub fn new(limit: usize, settle: Duration, patience: Duration) -> Self {
-        assert!(limit >= 1, "a limit probe needs a limit of at least 1");
+        assert!(
+            limit >= 1,
+            "{}",
+            crate::t!(
+                "a limit probe needs a limit of at least 1",
+                "LimitProbe의 한도는 1 이상이어야 합니다"
+            )
+        );
         super::claim_machine("LimitProbe");
         LimitProbe {
             limit,
@@ -101,7 +108,10 @@ impl LimitProbe {
             let deadline = match (state.reached_at, state.first_at) {
                 (Some(reached), _) => reached + self.settle,
                 (None, Some(first)) => first + self.patience,
-                (None, None) => unreachable!("this task entered"),
+                (None, None) => unreachable!(
+                    "{}",
+                    crate::t!("this task entered", "이 작업은 이미 들어왔습니다")
+                ),
             };
             let now = Instant::now();
             if now >= deadline {

@@ -139,10 +139,13 @@ pub(crate) fn claim_machine(proof: &str) {
 /// the machine, if it does.
 fn shared_clock_problem(shared: bool, proof: &str) -> Option<String> {
     shared.then(|| {
-        format!(
+        crate::t!(
             "metadata error: `{proof}` decides with a clock and needs the machine to itself, \
              but this check's checks.toml entry lets it share the machine \
-             (`exclusive = false`); remove that line, or prove the property structurally"
+             (`exclusive = false`); remove that line, or prove the property structurally",
+            "메타데이터 오류: `{proof}`은(는) 시계로 판정하므로 컴퓨터를 혼자 써야 하는데, 이 \
+             검사의 checks.toml 항목은 컴퓨터를 다른 검사와 함께 쓰게 합니다\
+             (`exclusive = false`). 그 줄을 지우거나, 그 성질을 구조적으로 증명하세요"
         )
     })
 }

@@ -327,45 +327,63 @@ impl Speedup {
 
     /// Lines for the evidence notes.
     pub fn notes(&self) -> Vec<String> {
+        let (rounds, threads) = (self.rounds.len(), self.threads);
+        let (baseline, control, candidate) = (
+            ms(self.best_baseline()),
+            ms(self.best_control()),
+            ms(self.best_candidate()),
+        );
+        let (machine, yours, required) = (
+            self.machine_speedup(),
+            self.candidate_speedup(),
+            self.required(),
+        );
+        let (machine_floor, busy_floor, decisive_busy) = (
+            self.trial.machine_floor,
+            self.trial.busy_floor,
+            self.trial.decisive_busy,
+        );
+        let (informative, decisive) = (self.informative_rounds(), self.decisive_rounds());
+        let (cores, cores_ko) = (self.cores.describe(), self.cores.describe_ko());
         let mut notes = vec![
-            format!(
-                "best of {} rounds: one thread (course's loop) {}; course's parallel loop on {} \
-                 threads {} ({:.2}x); yours {} ({:.2}x); required {:.2}x (half the course \
-                 loop's gain)",
-                self.rounds.len(),
-                ms(self.best_baseline()),
-                self.threads,
-                ms(self.best_control()),
-                self.machine_speedup(),
-                ms(self.best_candidate()),
-                self.candidate_speedup(),
-                self.required()
+            crate::t!(
+                "best of {rounds} rounds: one thread (course's loop) {baseline}; course's parallel \
+                 loop on {threads} threads {control} ({machine:.2}x); yours {candidate} \
+                 ({yours:.2}x); required {required:.2}x (half the course loop's gain)",
+                "라운드 {rounds}개 중 최고: 스레드 하나(코스의 루프) {baseline}; 스레드 \
+                 {threads}개로 도는 코스의 병렬 루프 {control}({machine:.2}배); 여러분의 코드 \
+                 {candidate}({yours:.2}배); 필요한 값 {required:.2}배(코스 루프가 얻은 향상의 \
+                 절반)"
             ),
-            format!(
-                "rounds where the machine showed parallelism (course's loop >= {:.1}x and >= \
-                 {:.1} cores busy): {}, clearly (>= {:.1} cores busy, needed to fail an answer): \
-                 {}; machine: {}",
-                self.trial.machine_floor,
-                self.trial.busy_floor,
-                self.informative_rounds(),
-                self.trial.decisive_busy,
-                self.decisive_rounds(),
-                self.cores.describe()
+            crate::t!(
+                "rounds where the machine showed parallelism (course's loop >= {machine_floor:.1}x \
+                 and >= {busy_floor:.1} cores busy): {informative}, clearly (>= \
+                 {decisive_busy:.1} cores busy, needed to fail an answer): {decisive}; machine: \
+                 {cores}",
+                "컴퓨터가 병렬 실행을 보여 준 라운드(코스의 루프 >= {machine_floor:.1}배, 바쁜 \
+                 코어 >= {busy_floor:.1}개): {informative}개, 분명히 보여 준 라운드(바쁜 코어 >= \
+                 {decisive_busy:.1}개, 답을 실패로 판정하려면 필요): {decisive}개; 컴퓨터: \
+                 {cores_ko}"
             ),
         ];
         for (i, r) in self.rounds.iter().enumerate() {
-            notes.push(format!(
-                "round {}: one thread {}, course {} ({:.2}x, {:.1} cores busy), yours {} \
-                 ({:.2}x, {:.1} cores busy){}",
-                i + 1,
-                ms(r.baseline),
-                ms(r.control),
+            let (round, one, course, mine) =
+                (i + 1, ms(r.baseline), ms(r.control), ms(r.candidate));
+            let (course_x, course_busy, mine_x, mine_busy) = (
                 ratio(r.baseline, r.control),
                 r.control_busy,
-                ms(r.candidate),
                 ratio(r.baseline, r.candidate),
                 r.candidate_busy,
-                if self.round_passes(r) { " ok" } else { "" }
+            );
+            let passed = self.round_passes(r);
+            let (ok, ok_ko) = if passed { (" ok", " 통과") } else { ("", "") };
+            notes.push(crate::t!(
+                "round {round}: one thread {one}, course {course} ({course_x:.2}x, \
+                 {course_busy:.1} cores busy), yours {mine} ({mine_x:.2}x, {mine_busy:.1} cores \
+                 busy){ok}",
+                "라운드 {round}: 스레드 하나 {one}, 코스 {course}({course_x:.2}배, 바쁜 코어 \
+                 {course_busy:.1}개), 여러분의 코드 {mine}({mine_x:.2}배, 바쁜 코어 \
+                 {mine_busy:.1}개){ok_ko}"
             ));
         }
         notes
