@@ -1,7 +1,7 @@
 //! The grader's one reader of `/proc` (Linux): process ids, a process's
 //! parent, threads, owner and resident memory. Used by the sandbox (tasks of
 //! a leased user), `batch` (children of a worker) and the compiler wrapper
-//! (memory of a compile), and the path by which the grader starts itself
+//! (memory of a compile), and the path by which `batch` starts the grader
 //! again ([`own_executable`]). The supervisor keeps its own raw-syscall reader:
 //! it runs between `fork` and `execve` and may not allocate.
 
@@ -9,18 +9,16 @@ use std::fs;
 use std::os::unix::fs::MetadataExt as _;
 
 /// A path to the running grader's own executable that stays valid while
-/// this process lives, for the programs it starts that run the grader again
-/// (cargo runs it as the compiler wrapper, `batch` runs one per submission).
+/// this process lives, for the processes it starts that run the grader again
+/// (`batch` runs one per submission).
 ///
 /// `current_exe()` is a name in the file system, and cargo replaces that
-/// name: a `cargo build` or `cargo run` of the grader while a grading runs
-/// (a second terminal, a `watch` left open across a `git pull`, a test that
-/// builds `-p grader` with other features) unlinks `target/debug/grader` and
-/// links another binary there. The name then reads "grader (deleted)" and
-/// every build fails before it starts (a CI run of fef0a22).
-/// `/proc/PID/exe` is the kernel's link to the file this process runs,
-/// renamed or deleted or not; the processes that use it are the grader's
-/// own children under the same user. Elsewhere, `current_exe()`.
+/// name: a `cargo build` or `cargo run` of the grader during a long batch
+/// unlinks `target/debug/grader` and links another binary there, and the
+/// name then reads "grader (deleted)". `/proc/PID/exe` is the kernel's link
+/// to the file this process runs, renamed or deleted or not. (The compiler
+/// wrapper needs a path that also stays the same from run to run:
+/// `build::wrapper_binary`.) Elsewhere, `current_exe()`.
 pub fn own_executable() -> std::io::Result<std::path::PathBuf> {
     let link = std::path::PathBuf::from(format!("/proc/{}/exe", std::process::id()));
     if fs::metadata(&link).is_ok() {

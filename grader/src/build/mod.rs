@@ -237,9 +237,8 @@ pub fn cargo_command(
     ));
     let bytes = serde_json::to_vec_pretty(&spec).expect("the spec serializes");
     crate::subject::write_if_changed(&spec_path, &bytes)?;
-    let wrapper = wrapper_script(ws)?;
-    let grader =
-        crate::procfs::own_executable().map_err(Error::io("find the grader executable"))?;
+    // The work directory, beside the build directories of every variant.
+    let wrapper = wrapper_binary(build_dir.parent().unwrap_or(build_dir))?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -254,32 +253,75 @@ pub fn cargo_command(
             if ws.incremental { "true" } else { "false" },
         )
         .env("RUSTC_WORKSPACE_WRAPPER", wrapper)
-        .env(GRADER_EXE_ENV, grader)
         .env(confine::SPEC_ENV, spec_path);
     Ok(command)
 }
 
-/// Where [`wrapper_script`] finds the grader that started the build.
-const GRADER_EXE_ENV: &str = "THREADLINGS_GRADER_EXE";
-
-/// The compiler wrapper cargo is given: a two-line script at a fixed place in
-/// the generated workspace that starts the grader running this build
-/// ([`crate::procfs::own_executable`], passed in [`GRADER_EXE_ENV`]).
+/// The compiler wrapper cargo is given: this very grader's binary, at a
+/// fixed place in the work directory (`dir`), hard-linked when possible and
+/// copied otherwise.
 ///
-/// Why not the grader's path itself: cargo puts the wrapper's path in every
-/// workspace member's fingerprint (measured: a wrapper at a new path rebuilt
-/// the student's crate and its checks on every run, 1.1 s → 2.2 s for 01),
-/// so the path must stay the same from run to run; and the one path to the
-/// grader that survives cargo replacing `target/debug/grader` during a
-/// grading, `/proc/PID/exe`, changes with every run. The script's path is
-/// stable and what it starts is this very process's binary.
-fn wrapper_script(ws: &BuildWorkspace) -> Result<PathBuf> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let path = ws.root.join("rustc-wrapper.sh");
-    let script = format!("#!/bin/sh\nexec \"${GRADER_EXE_ENV}\" \"$@\"\n");
-    crate::subject::write_if_changed(&path, script.as_bytes())?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-        .map_err(Error::io(format!("make {} executable", path.display())))?;
+/// Why not `current_exe()`: cargo replaces `target/debug/grader` whenever the
+/// grader is built again (another terminal, a `watch` left open across a
+/// `git pull`, this suite's image-setup test), and a build that then starts
+/// the wrapper by that name fails ("could not execute process `… (deleted)
+/// rustc -vV`", the CI runs of 13a5f33 and fef0a22). Why not `/proc/PID/exe`,
+/// which survives that: cargo puts the wrapper's path in every workspace
+/// member's fingerprint (measured: a path that changes every run recompiled
+/// 01 every time, 1.1 s → 2.2 s). Why not a script that `exec`s it: `sh`
+/// drops environment variables whose names are not shell names, and cargo
+/// hands a crate's tests `CARGO_BIN_EXE_gil-lab` (11's public tests stopped
+/// compiling in a CI rehearsal). A link to the running binary's inode keeps
+/// working when the name it was started by is replaced; a path that stays the
+/// same keeps the fingerprints. When the binary has no name left to link
+/// (deleted) or lives on another file system, it is copied from
+/// `/proc/self/exe`, which reads the running file in either case.
+fn wrapper_binary(dir: &Path) -> Result<PathBuf> {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let io = |what: &str| Error::io(format!("{what} the compiler wrapper in {}", dir.display()));
+    let running_path = Path::new("/proc/self/exe");
+    let running = std::fs::metadata(running_path)
+        .or_else(|_| std::fs::metadata(std::env::current_exe()?))
+        .map_err(io("find the grader's binary for"))?;
+    let path = dir.join("grader-wrapper");
+    let same = |m: &std::fs::Metadata| m.dev() == running.dev() && m.ino() == running.ino();
+    if std::fs::metadata(&path).is_ok_and(|m| same(&m)) {
+        return Ok(path);
+    }
+    // A copy is known by the binary it came from.
+    let source = format!(
+        "{}:{}:{}:{}.{:09}",
+        running.dev(),
+        running.ino(),
+        running.len(),
+        running.mtime(),
+        running.mtime_nsec()
+    );
+    let source_path = dir.join("grader-wrapper.source");
+    if path.exists() && std::fs::read_to_string(&source_path).is_ok_and(|s| s == source) {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(dir).map_err(io("create a directory for"))?;
+    let temp = dir.join(format!(".grader-wrapper.{}", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let linked = std::env::current_exe()
+        .ok()
+        .filter(|exe| std::fs::metadata(exe).is_ok_and(|m| same(&m)))
+        .is_some_and(|exe| std::fs::hard_link(exe, &temp).is_ok());
+    if linked {
+        let _ = std::fs::remove_file(&source_path);
+    } else {
+        let from = if running_path.exists() {
+            running_path.to_path_buf()
+        } else {
+            std::env::current_exe().map_err(io("find the grader's binary for"))?
+        };
+        std::fs::copy(&from, &temp).map_err(io("copy"))?;
+        std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o755))
+            .map_err(io("make executable"))?;
+        crate::subject::write_if_changed(&source_path, source.as_bytes())?;
+    }
+    std::fs::rename(&temp, &path).map_err(io("put in place"))?;
     Ok(path)
 }
 
