@@ -93,6 +93,7 @@ struct Reports {
 fn snapshot(name: &str, exercise: &str, check: &str, wrong: &str) -> Reports {
     let en = replay(exercise, check, wrong, &["--lang", "en"]);
     let ko = replay(exercise, check, wrong, &["--lang", "ko"]);
+    assert_no_english_sentence(&ko);
     let html = replay(exercise, check, wrong, &["--format", "html"]);
     let html_ko = replay(
         exercise,
@@ -128,6 +129,7 @@ fn assert_message_in_korean(ko: &str) {
     let trace = ko.find(TRACE_KO).expect("a trace");
     let end = ko.find(OUTPUT_KO).map_or(trace, |output| output.min(trace));
     let message = &ko[..end];
+    assert_no_english_sentence(message);
     for english in [
         "the model checker",
         "found by",
@@ -145,6 +147,27 @@ fn assert_message_in_korean(ko: &str) {
         "execution ",
     ] {
         assert!(!message.contains(english), "`{english}` in\n{message}");
+    }
+}
+
+/// No English sentence anywhere in a Korean report, the check author's
+/// words included: no three words of letters in a row, outside the replay
+/// command. API names (`notify_one`, `Counter::add(1)`), object labels
+/// (`mutex #1`) and values are not words of letters.
+fn assert_no_english_sentence(ko: &str) {
+    for line in ko.lines().filter(|l| !l.contains("cargo run -p grader")) {
+        let mut run = Vec::new();
+        for token in line.split_whitespace() {
+            let word = token
+                .trim_start_matches(['(', '“', '"', '`', '['])
+                .trim_end_matches([',', '.', ':', ';', ')', '”', '"', '`', ']']);
+            if word.len() >= 2 && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                run.push(word);
+                assert!(run.len() < 3, "English `{}` in\n{line}", run.join(" "));
+            } else {
+                run.clear();
+            }
+        }
     }
 }
 
@@ -178,6 +201,24 @@ fn assert_trace_in_korean(ko: &str) {
 fn assert_page_in_korean(page: &str) {
     assert!(page.contains("<html lang=\"ko\">"), "{page}");
     let body = &page[page.find("<body>").expect("a body")..];
+    // The text between the tags (the `<style>` sits in the head), without
+    // what the check program printed (after `--- 출력 ---` in a `<pre>`:
+    // Rust's own panic lines, quoted as they were printed).
+    let mut quoted = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find(OUTPUT_KO) {
+        quoted.push_str(&rest[..start]);
+        rest = rest[start..]
+            .split_once("</pre>")
+            .map_or("", |(_, after)| after);
+    }
+    quoted.push_str(rest);
+    let text: String = quoted
+        .split('<')
+        .filter_map(|piece| piece.split_once('>').map(|(_, text)| text))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_no_english_sentence(&text);
     for english in [
         "Threadlings report",
         "Score",
@@ -316,12 +357,13 @@ fn a_relaxed_flag_in_08_atomics() {
         "{en}"
     );
     assert!(ko.contains("앞에 두는 순서가 없어서"), "{ko}");
-    // The scenario and the check's assertion are the author's words.
+    // The scenario and the check's assertion: the author's words, in the
+    // Korean the check wrote beside them (`t!`).
     assert!(
-        ko.contains("“a writer publishing [1, 2, 3, 4] while a reader reads”에서"),
+        ko.contains("“읽는 스레드가 읽는 동안 쓰는 스레드가 [1, 2, 3, 4]를 게시”에서"),
         "{ko}"
     );
-    assert!(ko.contains("the reader saw the flag up"), "{ko}");
+    assert!(ko.contains("읽는 스레드가 올라간 플래그는 봤지만"), "{ko}");
     assert_message_in_korean(&ko);
     assert_trace_in_korean(&ko);
     assert!(html.contains("<tr class=\"mark\">"), "{html}");

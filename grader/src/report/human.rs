@@ -124,6 +124,7 @@ struct Shape<'a> {
 /// replayed with all its evidence (`verbose`: also its raw message and
 /// output).
 pub fn render_replay(report: &GradeReport, colour: bool, lang: Lang, verbose: bool) -> String {
+    let report = &*super::words::in_lang(report, lang);
     let s = Styles::new(colour);
     let mut out = String::new();
     let _ = writeln!(

@@ -115,8 +115,11 @@ fn replace_phrase(text: &str, en: &str, ko: &str) -> Option<String> {
     while let Some(at) = rest.find(en) {
         let before = rest[..at].chars().next_back();
         let after = rest[at + en.len()..].chars().next();
-        let whole = !(word(before) && word(en.chars().next()))
-            && !(word(after) && word(en.chars().next_back()));
+        // Not glued to a letter on either side (a phrase that starts or
+        // ends with punctuation may touch one there).
+        let glued_before = word(before) && word(en.chars().next());
+        let glued_after = word(after) && word(en.chars().next_back());
+        let whole = !glued_before && !glued_after;
         out.push_str(&rest[..at]);
         out.push_str(if whole { ko } else { en });
         found |= whole;

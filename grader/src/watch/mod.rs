@@ -119,6 +119,8 @@ impl WatchState {
 
     /// Takes in a grading; `edited` is the exercise whose save caused it.
     pub fn record(&mut self, report: &GradeReport, edited: Option<&str>) {
+        // The screen's language: the check authors' Korean and the titles.
+        let report = crate::report::words::in_lang(report, self.lang);
         for exercise in &report.exercises {
             self.reports.insert(exercise.name.clone(), exercise.clone());
         }
@@ -251,10 +253,7 @@ impl WatchState {
             "{} {}  {}  {}  {status}",
             i18n::watch_now(lang),
             bold.apply_to(&e.name),
-            match (lang, &e.title_ko) {
-                (Lang::Ko, Some(title)) => title,
-                _ => &e.title,
-            },
+            e.title,
             points(e.score, e.max_score)
         ));
         match e.status {

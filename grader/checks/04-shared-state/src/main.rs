@@ -337,7 +337,7 @@ fn counter_model(ctx: &mut Ctx) -> CheckResult {
         let other = {
             let counter = counter.clone();
             threadlings::thread::Builder::new()
-                .name(t!("add(1) on thread 2", "스레드 2의 add(1)"))
+                .name(t!("add(1) on thread 2", "두 번째 add(1)"))
                 .spawn(move || counter.add(1))
                 .unwrap()
         };

@@ -353,7 +353,7 @@ fn config_model(ctx: &mut Ctx) -> CheckResult {
         let other = {
             let config = config.clone();
             threadlings::thread::Builder::new()
-                .name(t!("update on thread 2", "스레드 2의 update"))
+                .name(t!("update on thread 2", "두 번째 update"))
                 .spawn(move || config.update(add))
                 .unwrap()
         };
@@ -661,7 +661,7 @@ fn cache_model(ctx: &mut Ctx) -> CheckResult {
         let other = {
             let counted = counted.clone();
             threadlings::thread::Builder::new()
-                .name(t!("get(1) on thread 2", "스레드 2의 get(1)"))
+                .name(t!("get(1) on thread 2", "두 번째 get(1)"))
                 .spawn(move || counted.cache.get(1))
                 .unwrap()
         };

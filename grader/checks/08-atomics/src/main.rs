@@ -253,7 +253,7 @@ fn counter_model(ctx: &mut Ctx) -> CheckResult {
         let other = {
             let counter = counter.clone();
             threadlings::thread::Builder::new()
-                .name(t!("increment on thread 2", "스레드 2의 increment"))
+                .name(t!("increment on thread 2", "두 번째 increment"))
                 .spawn(move || counter.increment())
                 .unwrap()
         };
@@ -927,10 +927,7 @@ fn bounded_model(ctx: &mut Ctx) -> CheckResult {
         let other = {
             let counter = counter.clone();
             threadlings::thread::Builder::new()
-                .name(t!(
-                    "increment_below on thread 2",
-                    "스레드 2의 increment_below"
-                ))
+                .name(t!("increment_below on thread 2", "두 번째 increment_below"))
                 .spawn(move || counter.increment_below(2))
                 .unwrap()
         };
