@@ -504,11 +504,34 @@ pub fn interleaving<S: Spec>(history: &History<S>) -> Vec<String> {
     let mut events: Vec<(u64, String)> = history
         .iter()
         .flat_map(|entry| {
+            let (part, op, ret) = (entry.part.to_string(), &entry.op, &entry.ret);
+            let part_ko = match entry.part {
+                scenario::Part::Thread(t) => format!("스레드 {t}"),
+                other => other.to_string(),
+            };
+            // `{n:.0}` uses an argument and prints nothing: each language
+            // names the part its own way.
             [
-                (entry.call, format!("{}: {:?} called", entry.part, entry.op)),
+                (
+                    entry.call,
+                    crate::t!(
+                        "{0}: {2:?} called{1:.0}",
+                        "{1}{0:.0}: {2:?} 호출",
+                        part,
+                        part_ko,
+                        op
+                    ),
+                ),
                 (
                     entry.ret_at,
-                    format!("{}: {:?} returned {:?}", entry.part, entry.op, entry.ret),
+                    crate::t!(
+                        "{0}: {2:?} returned {3:?}{1:.0}",
+                        "{1}{0:.0}: {2:?} 반환 {3:?}",
+                        part,
+                        part_ko,
+                        op,
+                        ret
+                    ),
                 ),
             ]
         })
