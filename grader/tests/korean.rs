@@ -1918,3 +1918,127 @@ fn help_stays_english_without_a_korean_locale() {
     );
     assert!(!verify.contains("사용법"), "{verify}");
 }
+
+// ---------------------------------------------------------------------------
+// clap's parse errors in the grader's language (every kind the Korean words
+// is tested beside the command line, in `src/cli/help.rs`).
+
+/// `grader ARGS`, which clap refuses, in a locale (`None`: none set): its
+/// stderr, once checked that it exits with clap's status 2 and prints nothing
+/// on stdout.
+fn refused_in(locale: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = assert_cmd::Command::cargo_bin("grader").unwrap();
+    cmd.env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    match locale {
+        Some(locale) => cmd.env("LANG", locale),
+        None => cmd.env_remove("LANG"),
+    };
+    let output = cmd
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// Words of clap's English errors.
+const CLAP_ENGLISH: [&str; 6] = [
+    "error:",
+    "tip:",
+    "Usage:",
+    "For more information",
+    "unexpected argument",
+    "possible values",
+];
+
+#[test]
+fn an_unknown_argument_is_refused_in_korean_with_the_similar_one() {
+    let korean = refused_in(None, &["--lang", "ko", "--fromat", "json"]);
+    assert_eq!(
+        korean,
+        "오류: 예상하지 못한 인자입니다: '--fromat'\n\
+         \n  팁: 비슷한 인자가 있습니다: '--format'\n\
+         \n사용법: grader --lang <LANG> --format <FORMAT>\n\
+         \n자세한 내용은 '--help'로 볼 수 있습니다.\n"
+    );
+    // A Korean locale, and an unknown argument of a command.
+    let list = refused_in(Some("ko_KR.UTF-8"), &["list", "--fromat", "json"]);
+    assert!(
+        list.starts_with("오류: 예상하지 못한 인자입니다: '--fromat'\n"),
+        "{list}"
+    );
+    assert!(list.contains("\n사용법: grader list [OPTIONS]\n"), "{list}");
+    for text in [&korean, &list] {
+        for english in CLAP_ENGLISH {
+            assert!(!text.contains(english), "`{english}` in\n{text}");
+        }
+    }
+}
+
+#[test]
+fn an_invalid_format_is_refused_in_korean_with_the_formats() {
+    let korean = refused_in(None, &["--lang", "ko", "--format", "yml"]);
+    assert!(
+        korean.starts_with("오류: '--format <FORMAT>'에 쓸 수 없는 값입니다: 'yml'\n"),
+        "{korean}"
+    );
+    assert!(
+        korean.contains("\n  [가능한 값: human, json, gradescope, classroom, junit, "),
+        "{korean}"
+    );
+    assert!(
+        korean.contains("\n  팁: 비슷한 값이 있습니다: 'html'\n"),
+        "{korean}"
+    );
+    assert!(
+        korean.ends_with("\n\n자세한 내용은 '--help'로 볼 수 있습니다.\n"),
+        "{korean}"
+    );
+    for english in CLAP_ENGLISH {
+        assert!(!korean.contains(english), "`{english}` in\n{korean}");
+    }
+    // The same list of `--verify`'s format, and of `--lang`'s values.
+    let verify = refused_in(Some("ko_KR.UTF-8"), &["verify", "--format", "yml"]);
+    assert_eq!(verify, korean);
+    let lang = refused_in(Some("ko_KR.UTF-8"), &["list", "--lang"]);
+    assert_eq!(
+        lang,
+        "오류: '--lang <LANG>'에 값이 필요한데 주어지지 않았습니다\n  [가능한 값: en, ko]\n\
+         \n자세한 내용은 '--help'로 볼 수 있습니다.\n"
+    );
+}
+
+#[test]
+fn the_same_command_lines_in_english_print_claps_english() {
+    let english = refused_in(None, &["--lang", "en", "--fromat", "json"]);
+    assert_eq!(
+        english,
+        "error: unexpected argument '--fromat' found\n\
+         \n  tip: a similar argument exists: '--format'\n\
+         \nUsage: grader --lang <LANG> --format <FORMAT>\n\
+         \nFor more information, try '--help'.\n"
+    );
+    assert_eq!(
+        refused_in(Some("C.UTF-8"), &["--fromat", "json"]),
+        "error: unexpected argument '--fromat' found\n\
+         \n  tip: a similar argument exists: '--format'\n\
+         \nUsage: grader --format <FORMAT>\n\
+         \nFor more information, try '--help'.\n"
+    );
+    let format = refused_in(Some("ko_KR.UTF-8"), &["--lang", "en", "--format", "yml"]);
+    assert!(
+        format.starts_with(
+            "error: invalid value 'yml' for '--format <FORMAT>'\n  \
+             [possible values: human, json, gradescope, classroom, junit, "
+        ),
+        "{format}"
+    );
+    assert!(
+        format.contains("\n  tip: a similar value exists: 'html'\n"),
+        "{format}"
+    );
+    assert_eq!(refused_in(None, &["--format", "yml"]), format);
+    assert!(!has_hangul(&format), "{format}");
+}

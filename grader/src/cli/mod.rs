@@ -138,12 +138,18 @@ struct CommonArgs {
 }
 
 impl Cli {
-    /// The command line `args` (the program's name first), its `-h` and
-    /// `--help` in the grader's language: clap prints them while it parses,
-    /// so `--lang` is read from `args` (and the locale) before.
+    /// The command line `args` (the program's name first), its `-h`,
+    /// `--help` and parse errors in the grader's language: clap prints them
+    /// while it parses, so `--lang` is read from `args` (and the locale)
+    /// before. An error exits as clap exits, with clap's exit code.
     pub fn parse_args(args: Vec<OsString>) -> Cli {
         let lang = Lang::resolve(Lang::from_args(&args));
-        let mut matches = help::command(lang).get_matches_from(args);
+        let mut matches = help::command(lang)
+            .try_get_matches_from(args)
+            .unwrap_or_else(|error| match lang {
+                Lang::En => error.exit(),
+                Lang::Ko => help::error_in_korean(error).exit(),
+            });
         // What `Parser::parse` does with matches the derive cannot read.
         Cli::from_arg_matches_mut(&mut matches)
             .unwrap_or_else(|error| error.format(&mut help::command(lang)).exit())

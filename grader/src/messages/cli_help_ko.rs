@@ -1,7 +1,8 @@
 //! The grader's `--help` in Korean: one Korean text for every description
 //! the command line shows, keyed by where clap keeps it (a command's path, an
 //! argument's id), and the words clap itself prints around them (headings,
-//! its own `--help` and `--version` lines). The English stays in the doc
+//! its own `--help` and `--version` lines, default and possible values, and
+//! its parse errors). The English stays in the doc
 //! comments of `src/cli/`, which clap reads; the binary's `cli::help`
 //! rewrites its command tree from this catalog when the language is Korean,
 //! and its tests fail when a command, argument or value of that tree has no
@@ -55,6 +56,88 @@ pub const HELP_FLAG_SEE_SUMMARY: &str = "도움말을 출력합니다 (요약은
 pub const VERSION_FLAG: &str = "버전을 출력합니다";
 /// clap's `help` command.
 pub const HELP_COMMAND: &str = "이 도움말이나 주어진 하위 명령의 도움말을 출력합니다";
+/// clap's `[default: X]` after an argument's description.
+pub const DEFAULT_VALUE: &str = "기본값";
+/// clap's `[possible values: a, b]` after an argument's description, and the
+/// heading of the list `--help` gives when the values are described.
+pub const POSSIBLE_VALUES: &str = "가능한 값";
+
+// clap's parse errors. `{arg}` is an argument as clap names it
+// (`--format <FORMAT>`), `{value}` what was typed, `{command}` a command's
+// name; both stay as typed, quoted, so no particle follows them.
+
+/// The heading of a parse error (clap's `error:`).
+pub const ERROR_HEADING: &str = "오류:";
+/// The heading of a suggestion under a parse error (clap's `tip:`).
+pub const TIP_HEADING: &str = "팁:";
+/// The last line of a parse error; `{flag}` is `--help`.
+pub const TRY_HELP: &str = "자세한 내용은 '{flag}'로 볼 수 있습니다.";
+/// An argument the command does not take.
+pub const UNKNOWN_ARGUMENT: &str = "예상하지 못한 인자입니다: '{value}'";
+/// A command that does not exist.
+pub const UNKNOWN_COMMAND: &str = "알 수 없는 명령입니다: '{value}'";
+/// A value the argument does not take (a `--format` that is no format).
+pub const INVALID_VALUE: &str = "'{arg}'에 쓸 수 없는 값입니다: '{value}'";
+/// The same, with the reason the value was refused (a sentence of
+/// [`NOT_A_NUMBER`] and the like).
+pub const INVALID_VALUE_BECAUSE: &str = "'{arg}'에 쓸 수 없는 값입니다: '{value}'. {reason}";
+/// Why a number argument refused its value: empty.
+pub const NUMBER_EMPTY: &str = "값이 비어 있습니다";
+/// Why a number argument refused its value: not digits.
+pub const NOT_A_NUMBER: &str = "숫자가 아닌 문자가 있습니다";
+/// Why a number argument refused its value: too large for it.
+pub const NUMBER_TOO_LARGE: &str = "수가 너무 큽니다";
+/// Why a number argument refused its value: too small for it.
+pub const NUMBER_TOO_SMALL: &str = "수가 너무 작습니다";
+/// Why a number argument refused its value: zero.
+pub const NUMBER_ZERO: &str = "0은 쓸 수 없습니다";
+/// Why a number argument refused its value: out of its range (`{value}`:
+/// `0..=4294967295`).
+pub const NUMBER_OUT_OF_RANGE: &str = "허용 범위({value})를 벗어납니다";
+/// An argument given without its value (`--format` at the end).
+pub const MISSING_VALUE: &str = "'{arg}'에 값이 필요한데 주어지지 않았습니다";
+/// A value for an argument that takes no more (`--quiet=yes`).
+pub const UNEXPECTED_VALUE: &str = "'{arg}'에는 더 이상 값을 줄 수 없습니다: '{value}'";
+/// Fewer values than the argument needs.
+pub const TOO_FEW_VALUES: &str = "'{arg}'에는 값이 {expected}개 필요한데 {actual}개만 주어졌습니다";
+/// Another number of values than the argument takes.
+pub const WRONG_NUMBER_OF_VALUES: &str =
+    "'{arg}'에는 값이 {expected}개 필요한데 {actual}개가 주어졌습니다";
+/// Arguments the command needs and was not given, listed under it.
+pub const MISSING_REQUIRED: &str = "다음 필수 인자가 주어지지 않았습니다:";
+/// A command that needs a command under it (`{command}`), with the list
+/// `[하위 명령: ...]` under it.
+pub const MISSING_COMMAND: &str = "'{command}'에는 하위 명령이 필요한데 주어지지 않았습니다";
+/// The name of that list.
+pub const SUBCOMMANDS: &str = "하위 명령";
+/// An argument given twice that takes one value.
+pub const ARGUMENT_REPEATED: &str = "'{arg}' 인자는 여러 번 쓸 수 없습니다";
+/// Two arguments that exclude each other (`--solutions --wrong ...`).
+pub const ARGUMENT_CONFLICT: &str = "'{arg}' 인자는 '{value}' 인자와 함께 쓸 수 없습니다";
+/// The same with several others, listed under it.
+pub const ARGUMENT_CONFLICTS: &str = "'{arg}' 인자는 다음 인자와 함께 쓸 수 없습니다:";
+/// The same when clap does not say with which.
+pub const ARGUMENT_CONFLICTS_OTHERS: &str =
+    "'{arg}' 인자는 함께 준 다른 인자와 같이 쓸 수 없습니다";
+/// An argument that needs `=` before its value.
+pub const NO_EQUALS: &str = "'{arg}'에 값을 줄 때는 등호(=)를 써야 합니다";
+/// An argument that is not UTF-8.
+pub const INVALID_UTF8: &str = "인자 가운데 올바른 UTF-8이 아닌 것이 있습니다";
+/// Suggestion: arguments close to what was typed (`{value}`: each quoted,
+/// joined by `, `).
+pub const SIMILAR_ARGUMENT: &str = "비슷한 인자가 있습니다: {value}";
+/// Suggestion: commands close to what was typed.
+pub const SIMILAR_COMMAND: &str = "비슷한 명령이 있습니다: {value}";
+/// Suggestion: values close to what was typed.
+pub const SIMILAR_VALUE: &str = "비슷한 값이 있습니다: {value}";
+/// Suggestion: the argument exists on a command (`{value}`: `verify --runs`).
+pub const ARGUMENT_OF_COMMAND: &str = "다른 명령에 있는 인자입니다: '{value}'";
+/// Suggestion: how to pass what looks like an argument as a value
+/// (`{value}`: what was typed; `{arg}`: the command line that does it).
+pub const PASS_AS_VALUE: &str = "'{value}' 자체를 값으로 넘기려면 이렇게 쓰세요: '{arg}'";
+/// Suggestion: a command was typed after `--`.
+pub const COMMAND_AFTER_DOUBLE_DASH: &str =
+    "같은 이름의 명령이 있습니다: '{value}'. 명령으로 쓰려면 앞의 '{arg}'를 지우세요";
 
 // Texts that more than one command shows: the flattened argument groups
 // (`SubjectArgs`, `MutantOptions`) and the exercise argument.
