@@ -779,10 +779,10 @@ pub fn trace_omitted(lang: Lang, count: u32) -> String {
 
 /// `(read 0, wrote 1)`; `None` when the step shows no value.
 /// A trace step's operation word (the kit's English, `TraceStep::op`) in
-/// `lang`. API names stay as they are (`lock`, `notify_one`, `fetch_add`,
-/// `read`/`write` of an `RwLock`); the words the kit adds around them are
-/// translated: `locked` (got a lock it waited for), `woken`, `… failed`,
-/// `call`, `return`.
+/// `lang`. API names stay as they are (`lock`, `notify_one`, `fetch_add`);
+/// the words the kit adds around them are translated: an `RwLock`'s mode
+/// (`read`, `write`), `locked` (got a lock it waited for), `woken`,
+/// `… failed`, `call`, `return`.
 pub fn trace_op(lang: Lang, op: &str) -> String {
     if lang == Lang::En {
         return op.to_string();
@@ -803,7 +803,8 @@ pub fn trace_op(lang: Lang, op: &str) -> String {
         },
     };
     match mode {
-        Some(mode) => format!("{mode} {word}"),
+        Some("read") => format!("읽기 {word}"),
+        Some(_) => format!("쓰기 {word}"),
         None => word,
     }
 }
@@ -829,9 +830,10 @@ mod tests {
         let ko = |op| trace_op(Lang::Ko, op);
         assert_eq!(ko("lock"), "lock");
         assert_eq!(ko("locked"), "lock 획득");
-        assert_eq!(ko("write locked"), "write lock 획득");
+        assert_eq!(ko("write locked"), "쓰기 lock 획득");
+        assert_eq!(ko("read unlock"), "읽기 unlock");
         assert_eq!(ko("try_lock failed"), "try_lock 실패");
-        assert_eq!(ko("read try_lock failed"), "read try_lock 실패");
+        assert_eq!(ko("read try_lock failed"), "읽기 try_lock 실패");
         assert_eq!(ko("compare_exchange failed"), "compare_exchange 실패");
         assert_eq!(ko("woken"), "깨어남");
         assert_eq!(ko("call"), "호출");

@@ -198,6 +198,17 @@ pub enum Explanation {
     ExitedEarly { code: i32 },
     /// The check program could not be started.
     NotRun { error: String },
+    /// The check passed, but the code under test left processes running.
+    PassedLeavingProcesses,
+    /// The check passed beside result lines the harness did not write (the
+    /// code under test spoke on the grader's behalf).
+    PassedBesideForgedLines,
+    /// More than one verdict arrived on the result channel.
+    SeveralVerdicts,
+    /// The check's supervisor process was killed before it reported.
+    SupervisorLost,
+    /// The check program reported in a protocol this grader does not know.
+    ProtocolMismatch { lines: usize },
     /// A task the check uses still calls `todo!()`; `detail` is what the
     /// check saw (the `todo!()`'s message).
     NotStarted { detail: String },

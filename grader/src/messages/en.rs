@@ -64,6 +64,25 @@ pub fn explanation(e: &Explanation) -> String {
         Explanation::NotRun { error } => {
             format!("the check program could not be started: {error}")
         }
+        Explanation::PassedLeavingProcesses => {
+            "the check passed, but the code under test left processes running".to_string()
+        }
+        Explanation::SeveralVerdicts => "more than one verdict arrived on the result channel: \
+                                         something other than the check harness wrote to it, \
+                                         so none of them counts"
+            .to_string(),
+        Explanation::SupervisorLost => "the check's supervisor process was killed before it \
+                                        reported (by the code under test?), so the check \
+                                        cannot be judged"
+            .to_string(),
+        Explanation::ProtocolMismatch { lines } => format!(
+            "the check program reported in a protocol this grader does not know ({lines} line(s) with this run's secret did not parse): \
+             the grader and the check programs were built from different sources; run the \
+             grader with `cargo run -p grader` so both are rebuilt"
+        ),
+        Explanation::PassedBesideForgedLines => "the check's result cannot be trusted: the code \
+                                                 under test spoke on the grader's behalf"
+            .to_string(),
         Explanation::NotStarted { detail } => format!("{NOT_STARTED} ({detail})"),
         Explanation::StubsUntouched => format!(
             "{NOT_STARTED} (the sources are still the course's stubs; the checks run once you \

@@ -62,6 +62,24 @@ pub fn explanation(e: &Explanation) -> String {
              않나요?"
         ),
         Explanation::NotRun { error } => format!("검사 프로그램을 시작할 수 없습니다: {error}"),
+        Explanation::PassedLeavingProcesses => {
+            "검사는 통과했지만, 검사한 코드가 프로세스를 실행 중인 채로 남겼습니다".to_string()
+        }
+        Explanation::SeveralVerdicts => "결과 채널에 판정이 둘 이상 도착했습니다: 검사 하네스가 \
+                                         아닌 무언가가 채널에 썼으므로 어느 판정도 인정하지 \
+                                         않습니다"
+            .to_string(),
+        Explanation::SupervisorLost => "검사의 감독 프로세스가 보고하기 전에 (검사한 코드에 \
+                                        의해?) 종료되어 검사를 판정할 수 없습니다"
+            .to_string(),
+        Explanation::ProtocolMismatch { lines } => format!(
+            "검사 프로그램이 이 채점기가 모르는 프로토콜로 보고했습니다(이번 실행의 비밀 값이 \
+             붙은 {lines}줄을 해석하지 못했습니다): 채점기와 검사 프로그램이 서로 다른 소스로 \
+             빌드되었습니다. 둘 다 다시 빌드되도록 `cargo run -p grader`로 채점기를 실행하세요"
+        ),
+        Explanation::PassedBesideForgedLines => "검사 결과를 믿을 수 없습니다: 검사한 코드가 \
+                                                 채점기 대신 결과를 보냈습니다"
+            .to_string(),
         Explanation::NotStarted { detail } => format!(
             "아직 시작하지 않았습니다: 이 검사가 쓰는 과제가 아직 todo!()를 호출합니다({detail})"
         ),

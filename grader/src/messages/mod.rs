@@ -324,6 +324,11 @@ pub fn samples() -> (Vec<Explanation>, Vec<SandboxFinding>) {
             check: "shutdown_joins_everything".to_string(),
         },
         Explanation::ExitedEarly { code: 3 },
+        Explanation::PassedLeavingProcesses,
+        Explanation::PassedBesideForgedLines,
+        Explanation::SeveralVerdicts,
+        Explanation::SupervisorLost,
+        Explanation::ProtocolMismatch { lines: 2 },
         Explanation::NotRun {
             error: "No such file or directory (os error 2)".to_string(),
         },

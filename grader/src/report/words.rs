@@ -108,7 +108,9 @@ fn replace(value: &mut serde_json::Value, words: &[(&String, &String)]) {
 /// `text` with every whole-word occurrence of `en` replaced by `ko`; `None`
 /// when there is none.
 fn replace_phrase(text: &str, en: &str, ko: &str) -> Option<String> {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    // English letters and digits: a Korean particle right after the English
+    // ("…panics이(가)") does not make it part of a longer word.
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     let mut out = String::new();
     let mut rest = text;
     let mut found = false;
@@ -266,7 +268,8 @@ mod tests {
         let mut value = serde_json::json!([
             "page x is missing (linked from the start)",
             "the starting line",
-            "restart the start"
+            "restart the start",
+            "the start이(가) 반환하지 않았습니다"
         ]);
         replace(&mut value, &words);
         assert_eq!(
@@ -274,7 +277,8 @@ mod tests {
             serde_json::json!([
                 "x 페이지가 없습니다(처음에서 링크됨)",
                 "the starting line",
-                "restart 처음"
+                "restart 처음",
+                "처음이(가) 반환하지 않았습니다"
             ])
         );
     }

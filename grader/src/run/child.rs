@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use rustix::process::Resource;
 use threadlings_schema::budget::Budget;
 use threadlings_schema::protocol::{
-    Envelope, Failure, Message, NONCE_FD, NONCE_FD_ENV, RESULT_FD, RESULT_FD_ENV, Verdict,
+    Envelope, Message, NONCE_FD, NONCE_FD_ENV, RESULT_FD, RESULT_FD_ENV, Verdict,
 };
 
 use super::capture::{Capture, drain};
@@ -220,10 +220,7 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
     let outcome = match finished.ending {
         Ending::TimedOut => RunOutcome::TimedOut { limit: job.timeout },
         Ending::SetupFailed(message) => RunOutcome::NotRun(message),
-        Ending::Lost => RunOutcome::Reported(Verdict::Failed(Failure::new(
-            "the check's supervisor process was killed before it reported (by the code under \
-             test?), so the check cannot be judged",
-        ))),
+        Ending::Lost => RunOutcome::SupervisorLost,
         Ending::Exited {
             status,
             left_running,
@@ -237,28 +234,22 @@ fn run_inner(job: &CheckJob) -> std::io::Result<Ran> {
                 (Some(signal), verdict) => RunOutcome::Signaled {
                     signal,
                     stack_overflow: stderr_text.contains("has overflowed its stack"),
-                    verdict,
+                    verdict: match verdict {
+                        Some(Reported::One(verdict)) => Some(verdict),
+                        _ => None,
+                    },
                 },
                 // A pass does not count if the code left processes behind.
-                (None, Some(Verdict::Passed)) if left_running > 0 => {
-                    RunOutcome::Reported(Verdict::Failed(Failure::new(
-                        "the check passed, but the code under test left processes running",
-                    )))
+                (None, Some(Reported::One(Verdict::Passed))) if left_running > 0 => {
+                    RunOutcome::PassedLeavingProcesses
                 }
                 // Nor does one beside lines the harness did not write.
-                (None, Some(Verdict::Passed)) if tampered => {
-                    RunOutcome::Reported(Verdict::Failed(Failure::new(
-                        "the check's result cannot be trusted: the code under test spoke on \
-                         the grader's behalf",
-                    )))
+                (None, Some(Reported::One(Verdict::Passed))) if tampered => {
+                    RunOutcome::PassedBesideForgedLines
                 }
-                (None, Some(verdict)) => RunOutcome::Reported(verdict),
-                (None, None) if unknown > 0 => RunOutcome::NotRun(format!(
-                    "the check program reported in a protocol this grader does not know \
-                     ({unknown} line(s) with this run's secret did not parse): the grader and \
-                     the check programs were built from different sources; run the grader \
-                     with `cargo run -p grader` so both are rebuilt"
-                )),
+                (None, Some(Reported::Several)) => RunOutcome::SeveralVerdicts,
+                (None, Some(Reported::One(verdict))) => RunOutcome::Reported(verdict),
+                (None, None) if unknown > 0 => RunOutcome::ProtocolMismatch { lines: unknown },
                 (None, None) => RunOutcome::ExitedEarly {
                     code: status.code().unwrap_or(-1),
                 },
@@ -464,11 +455,19 @@ fn unknown_protocol_lines(results: &str, nonce: &str) -> usize {
         .count()
 }
 
+/// What the harness reported for a check.
+#[derive(Debug, Clone, PartialEq)]
+enum Reported {
+    One(Verdict),
+    /// More than one verdict: something else wrote with the nonce.
+    Several,
+}
+
 /// The verdict for `check` stamped with our nonce. Lines without it (forged
 /// by student code that wrote to fd 3) are ignored. The harness sends one
 /// verdict: more than one means something else wrote with the nonce, and the
-/// check fails.
-fn verdict_from(lines: &str, nonce: &str, check: &str) -> Option<Verdict> {
+/// check fails ([`RunOutcome::SeveralVerdicts`]).
+fn verdict_from(lines: &str, nonce: &str, check: &str) -> Option<Reported> {
     let mut verdicts = lines
         .lines()
         .filter_map(|line| serde_json::from_str::<Envelope>(line).ok())
@@ -482,12 +481,9 @@ fn verdict_from(lines: &str, nonce: &str, check: &str) -> Option<Verdict> {
         });
     let first = verdicts.next()?;
     if verdicts.next().is_some() {
-        return Some(Verdict::Failed(Failure::new(
-            "more than one verdict arrived on the result channel: something other than the \
-             check harness wrote to it, so none of them counts",
-        )));
+        return Some(Reported::Several);
     }
-    Some(first)
+    Some(Reported::One(first))
 }
 
 fn combine_output(stdout: &str, stderr: &str) -> String {
@@ -522,14 +518,11 @@ mod tests {
 
     #[test]
     fn forged_lines_are_ignored_and_a_second_verdict_fails() {
-        let failed = Verdict::Failed(Failure::new("wrong"));
+        let failed = Verdict::Failed(threadlings_schema::protocol::Failure::new("wrong"));
         let forged = [line("guess", Verdict::Passed), line("n", failed.clone())].concat();
-        assert_eq!(verdict_from(&forged, "n", "c"), Some(failed));
+        assert_eq!(verdict_from(&forged, "n", "c"), Some(Reported::One(failed)));
         let doubled = [line("n", Verdict::Passed), line("n", Verdict::Passed)].concat();
-        assert!(matches!(
-            verdict_from(&doubled, "n", "c"),
-            Some(Verdict::Failed(f)) if f.message.contains("more than one verdict")
-        ));
+        assert_eq!(verdict_from(&doubled, "n", "c"), Some(Reported::Several));
         assert_eq!(verdict_from("not json\n", "n", "c"), None);
     }
 

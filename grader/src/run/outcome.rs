@@ -40,4 +40,19 @@ pub enum RunOutcome {
     ExitedEarly { code: i32 },
     /// The check program could not be started.
     NotRun(String),
+    /// The harness reported a pass, but the code under test left processes
+    /// running (killed when the check ended): the pass does not count.
+    PassedLeavingProcesses,
+    /// The harness reported a pass beside lines on the result channel it did
+    /// not write: the pass cannot be trusted.
+    PassedBesideForgedLines,
+    /// More than one verdict arrived with this run's nonce: something other
+    /// than the harness wrote to the result channel; none counts.
+    SeveralVerdicts,
+    /// The check's supervisor process was killed before it reported.
+    SupervisorLost,
+    /// The check program reported in a protocol this grader does not know
+    /// (`lines` stamped lines did not parse): grader and checks were built
+    /// from different sources.
+    ProtocolMismatch { lines: usize },
 }

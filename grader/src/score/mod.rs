@@ -316,6 +316,18 @@ fn status_and_head(check: &CheckPlan, outcome: &RunOutcome) -> (CheckStatus, Hea
                 error: error.clone(),
             },
         ),
+        RunOutcome::PassedLeavingProcesses => {
+            grader(CheckStatus::Failed, Explanation::PassedLeavingProcesses)
+        }
+        RunOutcome::PassedBesideForgedLines => {
+            grader(CheckStatus::Failed, Explanation::PassedBesideForgedLines)
+        }
+        RunOutcome::SeveralVerdicts => grader(CheckStatus::Failed, Explanation::SeveralVerdicts),
+        RunOutcome::SupervisorLost => grader(CheckStatus::Failed, Explanation::SupervisorLost),
+        RunOutcome::ProtocolMismatch { lines } => grader(
+            CheckStatus::Crashed,
+            Explanation::ProtocolMismatch { lines: *lines },
+        ),
     }
 }
 
