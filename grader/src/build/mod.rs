@@ -278,6 +278,11 @@ pub fn cargo_command(
 /// `/proc/self/exe`, which reads the running file in either case.
 fn wrapper_binary(dir: &Path) -> Result<PathBuf> {
     use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    // One thread at a time in this process (`verify`, `mutants` and `batch`
+    // start builds from several threads); other processes are kept apart by
+    // the temporary file's name and the atomic rename.
+    static PLACING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _placing = PLACING.lock().unwrap_or_else(|poison| poison.into_inner());
     let io = |what: &str| Error::io(format!("{what} the compiler wrapper in {}", dir.display()));
     let running_path = Path::new("/proc/self/exe");
     let running = std::fs::metadata(running_path)
@@ -302,7 +307,11 @@ fn wrapper_binary(dir: &Path) -> Result<PathBuf> {
         return Ok(path);
     }
     std::fs::create_dir_all(dir).map_err(io("create a directory for"))?;
-    let temp = dir.join(format!(".grader-wrapper.{}", std::process::id()));
+    let temp = dir.join(format!(
+        ".grader-wrapper.{}.{:x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
     let _ = std::fs::remove_file(&temp);
     let linked = std::env::current_exe()
         .ok()
@@ -349,6 +358,53 @@ fn tail(lines: &[String], count: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Builds start from several threads at once (`verify`, `mutants`,
+    /// `batch`): each must get the wrapper, in place and runnable (the first
+    /// `mutants --grade` after a new grader failed here with "No such file
+    /// or directory" when two threads shared one temporary name).
+    #[test]
+    fn the_wrapper_is_put_in_place_once_for_threads_building_at_once() {
+        use std::os::unix::fs::MetadataExt as _;
+        let exe = std::env::current_exe().unwrap();
+        // Fresh directories, eight threads let go at once into each.
+        for _ in 0..20 {
+            let dir = tempfile::tempdir_in(exe.parent().unwrap()).unwrap();
+            let start = std::sync::Barrier::new(8);
+            let placed: Vec<Result<PathBuf>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            wrapper_binary(dir.path())
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for result in placed {
+                assert!(result.is_ok(), "{result:?}");
+            }
+        }
+        let dir = tempfile::tempdir_in(exe.parent().unwrap()).unwrap();
+        let paths = vec![wrapper_binary(dir.path()).unwrap()];
+        let running = std::fs::metadata("/proc/self/exe").unwrap();
+        for path in &paths {
+            assert_eq!(path, &dir.path().join("grader-wrapper"));
+        }
+        let placed = std::fs::metadata(&paths[0]).unwrap();
+        assert!(
+            placed.ino() == running.ino() || placed.len() == running.len(),
+            "the wrapper is this binary, linked or copied"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".grader-wrapper."))
+            .collect();
+        assert!(left.is_empty(), "no temporary file left: {left:?}");
+    }
 
     fn workspace(root: &Path, incremental: bool) -> BuildWorkspace {
         BuildWorkspace {
