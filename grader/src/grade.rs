@@ -19,6 +19,7 @@ use threadlings_schema::report::{
 use crate::build::{self, BuildEvent, ExerciseBuild};
 use crate::course::{Course, ExercisePlan};
 use crate::error::{Error, Result};
+use crate::reuse;
 use crate::run::{self, CheckJob, CheckRun, RunEvent};
 use crate::score::{CheckAttempt, score_exercise};
 use crate::subject::{self, Subject};
@@ -46,6 +47,10 @@ pub struct GradeOptions {
     /// the one every grading shares; `verify`'s parallel workers build in
     /// their own, so their builds do not queue on one cargo lock.
     pub build_slot: usize,
+    /// Reuse the full-marks verdict of an exercise whose sources, check
+    /// programs and grader are those of an earlier grading, and record new
+    /// ones (`reuse`). Only the student's own terminal turns this on.
+    pub reuse_verdicts: bool,
 }
 
 /// What the pipeline tells the terminal while it works.
@@ -84,12 +89,18 @@ pub fn grade(
     // bypass it are not graded by them (see subject::scan).
     let refused =
         subject::scan::refusals(&started_exercises, |name| ws.exercise_dir(name).join("src"))?;
+    let keys = verdict_keys(&ws, &started_exercises, &builds, options);
+    let store = reuse::Store::in_work_dir(&options.work_dir);
+    let mut reused: BTreeMap<String, ExerciseReport> = keys
+        .iter()
+        .filter_map(|(name, key)| Some((name.clone(), store.reusable(name, *key)?)))
+        .collect();
 
     let mut jobs = Vec::new();
     let mut attempts: Vec<Vec<Option<CheckAttempt>>> = Vec::new();
     for exercise in &exercises {
         let mut slots = Vec::new();
-        if untouched.contains(&exercise.name) {
+        if untouched.contains(&exercise.name) || reused.contains_key(&exercise.name) {
             attempts.push(slots);
             continue;
         }
@@ -146,6 +157,10 @@ pub fn grade(
             reports.push(untouched_report(exercise, options.seed));
             continue;
         }
+        if let Some(report) = reused.remove(&exercise.name) {
+            reports.push(report);
+            continue;
+        }
         let plain = builds
             .get(&None)
             .and_then(|b| b.get(&exercise.name))
@@ -165,6 +180,9 @@ pub fn grade(
                 .integrity
                 .extend(unsafe_review(&ws.exercise_dir(&exercise.name)));
         }
+        if let Some(key) = keys.get(&exercise.name) {
+            store.record(&report, *key, options.seed);
+        }
         reports.push(report);
     }
 
@@ -177,6 +195,40 @@ pub fn grade(
         duration_ms: started.elapsed().as_millis() as u64,
         exercises: reports,
     })
+}
+
+/// The verdict key (`reuse::key`) of every started exercise whose check
+/// programs all built, when `options` reuse verdicts; empty otherwise.
+fn verdict_keys(
+    ws: &subject::BuildWorkspace,
+    exercises: &[&ExercisePlan],
+    builds: &Builds,
+    options: &GradeOptions,
+) -> BTreeMap<String, u64> {
+    // A verdict of some checks only is never a whole exercise's verdict.
+    if !options.reuse_verdicts || !options.only_checks.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut keys = BTreeMap::new();
+    for exercise in exercises {
+        let programs: Option<Vec<&std::path::Path>> = exercise
+            .checks
+            .iter()
+            .map(
+                |check| match builds.get(&check.variant)?.get(&exercise.name)? {
+                    ExerciseBuild::Ready { check_program } => Some(check_program.as_path()),
+                    _ => None,
+                },
+            )
+            .collect();
+        let sources = subject::stubs::fingerprint(&ws.exercise_dir(&exercise.name).join("src"));
+        if let (Some(programs), Ok(sources)) = (programs, sources)
+            && let Some(key) = reuse::key(exercise, sources, &programs)
+        {
+            keys.insert(exercise.name.clone(), key);
+        }
+    }
+    keys
 }
 
 /// Builds everything grading `subject` with `options` would run, and runs
@@ -282,6 +334,7 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
         build_errors: None,
         integrity: Vec::new(),
         title_ko: plan.title_ko.clone(),
+        reused: None,
     }
 }
 
@@ -305,10 +358,14 @@ fn unsafe_review(exercise_dir: &std::path::Path) -> Option<IntegrityFlag> {
     })
 }
 
-/// Builds the plain variant for every exercise, and each other variant for
+/// Builds the plain variant for every exercise, then each other variant for
 /// the exercises that have checks needing it and whose plain build compiled
 /// (a failed plain build makes the exercise a compile error whatever the
-/// variants do, so building them would only cost time).
+/// variants do, so building them would only cost time). The other variants
+/// build side by side: each has its own build and target directories, so
+/// their cargo runs share no lock, and one exercise's loom and shuttle
+/// builds are each mostly one compile after the other, one core each
+/// (docs/speed.md, "Variants build side by side").
 fn build_all_variants(
     course: &Course,
     ws: &subject::BuildWorkspace,
@@ -316,42 +373,72 @@ fn build_all_variants(
     options: &GradeOptions,
     observer: &mut dyn Observer,
 ) -> Result<Builds> {
-    let mut wanted: BTreeSet<Option<String>> = BTreeSet::from([None]);
-    for exercise in exercises {
-        wanted.extend(exercise.checks.iter().map(|c| c.variant.clone()));
-    }
     let mut builds = Builds::new();
-    for variant_name in wanted {
-        let variant = match &variant_name {
-            None => None,
-            Some(name) => Some(
-                course
-                    .variants
-                    .get(name)
-                    .ok_or_else(|| Error::Subject(format!("unknown build variant `{name}`")))?,
-            ),
-        };
+    let plain = build::build(
+        ws,
+        exercises,
+        None,
+        &options.work_dir,
+        options.build_slot,
+        &mut |event| observer.build_event(&event),
+    )?;
+    let compiled = |name: &str| matches!(plain.get(name), Some(ExerciseBuild::Ready { .. }));
+    let mut wanted: BTreeSet<&String> = BTreeSet::new();
+    for exercise in exercises.iter().filter(|e| compiled(&e.name)) {
+        wanted.extend(exercise.checks.iter().filter_map(|c| c.variant.as_ref()));
+    }
+    let mut variants = Vec::new();
+    for name in wanted {
+        let variant = course
+            .variants
+            .get(name)
+            .ok_or_else(|| Error::Subject(format!("unknown build variant `{name}`")))?;
         let needing: Vec<&ExercisePlan> = exercises
             .iter()
             .copied()
             .filter(|e| {
-                variant_name.is_none()
-                    || (e.checks.iter().any(|c| c.variant == variant_name)
-                        && matches!(
-                            builds.get(&None).and_then(|b| b.get(&e.name)),
-                            Some(ExerciseBuild::Ready { .. })
-                        ))
+                compiled(&e.name) && e.checks.iter().any(|c| c.variant.as_ref() == Some(name))
             })
             .collect();
-        let built = build::build(
-            ws,
-            &needing,
-            variant,
-            &options.work_dir,
-            options.build_slot,
-            &mut |event| observer.build_event(&event),
-        )?;
-        builds.insert(variant_name, built);
+        variants.push((name, variant, needing));
     }
+    builds.insert(None, plain);
+    let built = std::thread::scope(|scope| {
+        let (events, received) = std::sync::mpsc::channel();
+        let handles: Vec<_> = variants
+            .iter()
+            .map(|(name, variant, needing)| {
+                let events = events.clone();
+                let handle = scope.spawn(move || {
+                    build::build(
+                        ws,
+                        needing,
+                        Some(variant),
+                        &options.work_dir,
+                        options.build_slot,
+                        &mut |event| {
+                            let _ = events.send(event);
+                        },
+                    )
+                });
+                (name, handle)
+            })
+            .collect();
+        // The observer is the terminal's: it sees every event from here.
+        drop(events);
+        for event in received {
+            observer.build_event(&event);
+        }
+        handles
+            .into_iter()
+            .map(|(name, handle)| {
+                let built = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                built.map(|built| (Some((*name).clone()), built))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    builds.extend(built);
     Ok(builds)
 }

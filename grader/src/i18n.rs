@@ -302,6 +302,47 @@ pub fn exercise_counts(
     }
 }
 
+/// After an exercise whose verdict was reused (`reuse`): how long ago it was
+/// graded, and with which seed.
+pub fn reused_marker(lang: Lang, seconds_ago: u64, seed: u64) -> String {
+    let (minutes, hours, days) = (seconds_ago / 60, seconds_ago / 3600, seconds_ago / 86_400);
+    match lang {
+        Lang::En => {
+            let ago = match (minutes, hours, days) {
+                (0, _, _) => "just now".to_string(),
+                (m, 0, _) => format!("{m} min ago"),
+                (_, h, 0) => format!("{h} h ago"),
+                (_, _, 1) => "1 day ago".to_string(),
+                (_, _, d) => format!("{d} days ago"),
+            };
+            format!("· unchanged: verdict of {ago}, seed {seed}")
+        }
+        Lang::Ko => {
+            let ago = match (minutes, hours, days) {
+                (0, _, _) => "방금".to_string(),
+                (m, 0, _) => format!("{m}분 전"),
+                (_, h, 0) => format!("{h}시간 전"),
+                (_, _, d) => format!("{d}일 전"),
+            };
+            format!("· 변경 없음: {ago} 판정, 시드 {seed}")
+        }
+    }
+}
+
+/// Under the score, when some verdicts were reused.
+pub fn reused_summary(lang: Lang, exercises: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "{exercises} unchanged exercise(s) kept the verdict of their last full-marks grading \
+             (checks not run again); `cargo run -p grader -- --fresh` grades everything now."
+        ),
+        Lang::Ko => format!(
+            "바뀌지 않은 연습 문제 {exercises}개는 마지막 만점 채점의 판정을 그대로 씁니다(검사를 \
+             다시 실행하지 않음). 모두 지금 채점하려면 `cargo run -p grader -- --fresh`."
+        ),
+    }
+}
+
 pub fn all_passed(lang: Lang) -> &'static str {
     lang.pick(
         "Everything passes. Well done!",

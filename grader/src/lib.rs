@@ -23,6 +23,7 @@ pub mod pool;
 pub mod procfs;
 pub mod public_tests;
 pub mod report;
+pub mod reuse;
 pub mod run;
 pub mod scaffold;
 pub mod score;

@@ -355,6 +355,8 @@ fn with_seed(options: &VerifyOptions, seed: u64) -> GradeOptions {
         // The stubs are graded with every check: that proof is what lets
         // every other grading skip them (`subject::stubs`).
         shortcut_stubs: false,
+        // Every verdict of `verify` is graded now.
+        reuse_verdicts: false,
         ..options.grade.clone()
     }
 }
@@ -510,9 +512,11 @@ mod tests {
                 work_dir: std::path::PathBuf::from("target/threadlings"),
                 shortcut_stubs: true,
                 build_slot: 0,
+                reuse_verdicts: true,
             },
         };
         assert!(!with_seed(&options, 7).shortcut_stubs);
+        assert!(!with_seed(&options, 7).reuse_verdicts);
     }
 
     fn report_with(statuses: &[(&str, CheckStatus)]) -> GradeReport {
@@ -559,6 +563,7 @@ mod tests {
                 build_errors: None,
                 integrity: Vec::new(),
                 title_ko: None,
+                reused: None,
             }],
         }
     }

@@ -183,6 +183,7 @@ fn report() -> GradeReport {
             checks,
             build_errors: None,
             integrity: Vec::new(),
+            reused: None,
             title_ko: None,
         }],
     }

@@ -107,6 +107,7 @@ fn exercise(
         checks,
         build_errors: None,
         integrity: Vec::new(),
+        reused: None,
         title_ko: None,
     }
 }

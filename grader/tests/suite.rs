@@ -42,6 +42,8 @@ mod readme_tables;
 mod real_reports;
 #[path = "report_snapshots.rs"]
 mod report_snapshots;
+#[path = "reuse.rs"]
+mod reuse;
 #[path = "sandbox.rs"]
 mod sandbox;
 #[path = "scaffold.rs"]

@@ -42,6 +42,22 @@ pub struct ExerciseReport {
     /// or what an instructor must review by hand; empty for ordinary code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub integrity: Vec<IntegrityFlag>,
+    /// Set when this verdict was not graded now but reused: the exercise's
+    /// sources, its check programs and the grader are exactly those of an
+    /// earlier full-marks grading of the student's working copy. Only the
+    /// student's terminal reuses verdicts; machine-readable reports, CI and
+    /// `--subject` gradings never do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused: Option<ReusedVerdict>,
+}
+
+/// Where a reused exercise verdict came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReusedVerdict {
+    /// When the verdict was graded, in seconds since the Unix epoch.
+    pub graded_at_unix_s: u64,
+    /// The seed it was graded with (its checks' `seed` too).
+    pub seed: u64,
 }
 
 /// One integrity finding, for an instructor to filter on (`jq

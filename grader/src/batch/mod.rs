@@ -707,6 +707,7 @@ mod tests {
             build_errors: None,
             integrity,
             title_ko: None,
+            reused: None,
         }
     }
 

@@ -7,6 +7,7 @@ use threadlings_grader::course::Course;
 use threadlings_grader::grade::{GradeOptions, grade};
 use threadlings_grader::i18n::Lang;
 use threadlings_grader::report::{self, Format, classroom, github, human, json};
+use threadlings_grader::subject::Subject;
 use threadlings_grader::ui::progress::Progress;
 use threadlings_schema::exit_codes;
 use threadlings_schema::report::GradeReport;
@@ -29,6 +30,7 @@ pub fn run(
     {
         options.only = vec![course.resolve_name(exercise)?.name.clone()];
     }
+    options.reuse_verdicts = reuses_verdicts(&subject, args, common);
     let mut progress = Progress::in_lang(progress_enabled(quiet), lang);
     let report = grade(course, &subject, &options, &mut progress)?;
     if subject.label == "exercises" && options.only.is_empty() {
@@ -64,6 +66,28 @@ pub fn run(
     } else {
         exit_codes::OK
     }))
+}
+
+/// Whether this grading may reuse the verdicts of unchanged exercises
+/// (`reuse`): only the student's own terminal, grading the working copy in
+/// the human format. A grading whose result counts or is read by a program
+/// (CI, `--subject`, a machine format, a file, `--min-score`), one that asks
+/// for a seed, and `--fresh` grade everything now.
+fn reuses_verdicts(subject: &Subject, args: &GradeArgs, common: &CommonArgs) -> bool {
+    subject.is_working_copy()
+        && args.which.subject.is_none()
+        && args.format == Format::Human
+        && args.output.is_none()
+        && args.min_score.is_none()
+        && common.seed.is_none()
+        && !args.fresh
+        && !in_ci()
+}
+
+/// CI services set `CI` (GitHub Actions, GitLab, most others) to a value
+/// other than `false` or `0`.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// GitHub Actions: the job summary, annotations (only when stdout does not

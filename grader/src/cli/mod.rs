@@ -103,6 +103,10 @@ struct GradeArgs {
     /// Exit with status 1 when the score is below X points (or X%, e.g. `80%`).
     #[arg(long, value_name = "X")]
     min_score: Option<String>,
+    /// Grade every exercise now: also those unchanged since a full-marks
+    /// grading, whose verdicts are otherwise reused.
+    #[arg(long)]
+    fresh: bool,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +219,8 @@ fn grade_options(course: &Course, common: &CommonArgs) -> Result<GradeOptions> {
         work_dir: work_dir(course),
         shortcut_stubs: true,
         build_slot: 0,
+        // The default command turns this on for the student's terminal.
+        reuse_verdicts: false,
     })
 }
 

@@ -171,6 +171,11 @@ pub const CATALOG: &[(Key<'static>, &str)] = &[
         "점수가 X점(또는 X%, 예: `80%`)보다 낮으면 상태 코드 1로 끝납니다",
     ),
     (
+        Key::Help("grader", "fresh"),
+        "모든 연습 문제를 지금 채점합니다. 만점을 받은 뒤 바뀌지 않아 판정을 다시 쓰던 \
+         연습 문제도 다시 채점합니다",
+    ),
+    (
         Key::Help("grader", "only"),
         "이 연습 문제만 채점합니다(`04-shared-state`, `shared-state`, `04`, 또는 패키지 이름 \
          `shared_state`). 여러 번 쓸 수 있습니다",

@@ -162,13 +162,21 @@ fn render_exercise(out: &mut String, e: &ExerciseReport, shape: &Shape, s: &Styl
         ExerciseStatus::CompileError => s.bad.apply_to(word),
         ExerciseStatus::NotStarted => s.dim.apply_to(word),
     };
+    let reused = e.reused.as_ref().map(|r| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let marker = i18n::reused_marker(lang, now.saturating_sub(r.graded_at_unix_s), r.seed);
+        format!("  {}", s.dim.apply_to(marker))
+    });
     let _ = writeln!(
         out,
-        "{:<name_width$}  {}  {:>9}  {}",
+        "{:<name_width$}  {}  {:>9}  {}{}",
         s.bold.apply_to(&e.name),
         console::pad_str(&e.title, title_width, console::Alignment::Left, None),
         points(e.score, e.max_score),
         status,
+        reused.unwrap_or_default(),
     );
     for flag in e.integrity.iter().filter(|f| f.kind.is_violation()) {
         let _ = writeln!(
@@ -374,6 +382,18 @@ fn render_summary(out: &mut String, report: &GradeReport, s: &Styles, lang: Lang
         ),
         s.dim.apply_to(i18n::seed_label(lang, report.seed)),
     );
+    let reused = report
+        .exercises
+        .iter()
+        .filter(|e| e.reused.is_some())
+        .count();
+    if reused > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            s.dim.apply_to(i18n::reused_summary(lang, reused))
+        );
+    }
     let next = report
         .exercises
         .iter()

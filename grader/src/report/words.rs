@@ -228,6 +228,7 @@ mod tests {
                 build_errors: None,
                 integrity: Vec::new(),
                 title_ko: None,
+                reused: None,
             }],
         };
         report.exercises[0].checks.push(CheckReport {

@@ -122,6 +122,7 @@ pub fn score_exercise(
         build_errors,
         integrity,
         title_ko: plan.title_ko.clone(),
+        reused: None,
     }
 }
 
