@@ -4,7 +4,8 @@
 #
 #   scripts/bench-grading.sh [--quick] [RUNS]
 #
-#   RUNS        runs per warm row (default 5); cold rows use COLD_RUNS (default 3)
+#   RUNS        runs per warm row (argument or environment; default 5); cold
+#               rows use COLD_RUNS (default 3)
 #   --quick     skip the slow rows (cold first run, cargo test, CI), printing "skipped"
 #   EXERCISES   the exercises of the everyday-loop rows (default: all of them)
 #   ROWS        an extended regular expression: only rows whose label matches
@@ -19,6 +20,8 @@
 #   one exercise edited (a comment appended to src/lib.rs, so its crate and
 #   its check crate recompile), then `--only` it: the student's own path
 #   (the working copy is the one subject built incrementally);
+# - the same without `--only`: the plain command, the other exercises'
+#   verdicts reused; and with `--fresh`, nothing reused;
 # - new submission: a copy of the solutions in a directory never graded before
 #   (its crates compile against the warm dependencies), `--subject DIR`;
 # - cargo test and .ci/run, warm (after the first, whose build is cold).
@@ -32,7 +35,7 @@ if [[ ${1:-} == --quick ]]; then
     quick=1
     shift
 fi
-runs=${1:-5}
+runs=${1:-${RUNS:-5}}
 cold_runs=${COLD_RUNS:-3}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-grading.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -88,7 +91,7 @@ bench "warm: grade the solutions" "$runs" "${grader[@]}" --solutions
 
 # The everyday loop: a course copy whose working copy (exercises/) holds the
 # solutions, one exercise edited before each run, as a student edits theirs.
-if [[ -z ${ROWS:-} || "warm: one exercise edited" =~ $ROWS ]]; then
+if [[ -z ${ROWS:-} || "warm: one exercise edited" =~ $ROWS || "warm: plain run" =~ $ROWS ]]; then
     solved=$scratch/course
     mkdir -p "$solved"
     git ls-files -z | xargs -0 cp --parents -t "$solved"
@@ -108,6 +111,27 @@ edit_and_grade() {
 for exercise in ${EXERCISES:-$(ls exercises)}; do
     bench "warm: one exercise edited, --only $exercise" "$runs" edit_and_grade "$exercise"
 done
+
+# The everyday loop without --only: one exercise edited, then the plain
+# command (no --seed: a seed asks for a fresh grading). The other exercises
+# are unchanged since their full-marks grading, so their verdicts are
+# reused (grader/src/reuse.rs); the first run records them.
+edit_and_grade_all() {
+    local exercise=$1
+    printf '\n// bench edit %s\n' "$(now)" >> "$solved/exercises/$exercise/src/lib.rs"
+    "$grader_bin" --quiet --course "$solved"
+}
+if [[ -z ${ROWS:-} || "warm: plain run, one exercise edited" =~ $ROWS ]]; then
+    "$grader_bin" --quiet --course "$solved" > /dev/null 2>&1 || true
+fi
+for exercise in ${REUSE_EXERCISES:-04-shared-state 09-parallel-compute}; do
+    bench "warm: plain run, one exercise edited ($exercise), rest reused" "$runs" \
+        edit_and_grade_all "$exercise"
+done
+bench "warm: plain run, nothing edited, everything reused" "$runs" \
+    "$grader_bin" --quiet --course "$solved"
+bench "warm: plain run with --fresh (nothing reused)" "$runs" \
+    "$grader_bin" --quiet --course "$solved" --fresh
 
 # A new submission: a directory the grader has not seen.
 new_submission() {
