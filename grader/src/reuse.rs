@@ -95,10 +95,12 @@ impl Store {
     }
 }
 
-/// Full marks, every check passed (none skipped), nothing flagged.
+/// Full marks, every check passed (none skipped), no integrity violation.
+/// (A review note, such as the `unsafe` an exercise allows, is derived from
+/// the unchanged sources and kept with the verdict.)
 fn reusable(report: &ExerciseReport) -> bool {
     report.status == ExerciseStatus::Passed
-        && report.integrity.is_empty()
+        && !report.integrity.iter().any(|flag| flag.kind.is_violation())
         && !report.checks.is_empty()
         && report
             .checks
@@ -213,8 +215,26 @@ mod tests {
         assert_eq!(reused.reused.as_ref().map(|r| r.seed), Some(42));
         assert_eq!(reused.checks, passed.checks);
 
-        // A failed, a skipped or a flagged verdict replaces the record with
-        // nothing: the next grading runs the checks again.
+        // An exercise that allows `unsafe` carries a review note, not a
+        // violation: its verdict is kept, note and all.
+        let flag = |kind| threadlings_schema::report::IntegrityFlag {
+            kind,
+            check: None,
+            detail: String::new(),
+            finding: None,
+        };
+        let mut reviewed = passed.clone();
+        reviewed.integrity.push(flag(
+            threadlings_schema::report::IntegrityKind::UnsafeReview,
+        ));
+        store.record(&reviewed, 7, 42);
+        let kept = store
+            .reusable("01-threads", 7)
+            .expect("a review note is no violation");
+        assert_eq!(kept.integrity, reviewed.integrity);
+
+        // A failed, a skipped or a violating verdict replaces the record
+        // with nothing: the next grading runs the checks again.
         for worse in [
             exercise(
                 ExerciseStatus::Failed,
@@ -226,14 +246,9 @@ mod tests {
             ),
             {
                 let mut flagged = passed.clone();
-                flagged
-                    .integrity
-                    .push(threadlings_schema::report::IntegrityFlag {
-                        kind: threadlings_schema::report::IntegrityKind::UnsafeReview,
-                        check: None,
-                        detail: String::new(),
-                        finding: None,
-                    });
+                flagged.integrity.push(flag(
+                    threadlings_schema::report::IntegrityKind::ResultChannel,
+                ));
                 flagged
             },
         ] {
