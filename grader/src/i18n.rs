@@ -676,6 +676,18 @@ pub fn watch_progress(lang: Lang) -> &'static str {
     lang.pick("Progress", "진행")
 }
 
+/// Under watch's progress line: the exercises whose verdicts were reused.
+pub fn watch_reused(lang: Lang, numbers: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "unchanged since full marks, checks not run again: {numbers} (r grades everything now)"
+        ),
+        Lang::Ko => format!(
+            "만점 이후 바뀌지 않아 검사를 다시 실행하지 않음: {numbers} (r을 누르면 모두 지금 채점)"
+        ),
+    }
+}
+
 /// The help line, with how long the last grading took.
 pub fn watch_help(lang: Lang, last_grading_secs: Option<f64>) -> String {
     match (lang, last_grading_secs) {

@@ -95,6 +95,19 @@ impl Store {
     }
 }
 
+/// Whether a grading started from the student's terminal may reuse
+/// verdicts: not when it asks for one seed (`--seed`: the student wants that
+/// run), and never in CI (`in_ci`). Each command adds its own conditions.
+pub fn terminal_may_reuse(explicit_seed: bool) -> bool {
+    !explicit_seed && !ci_value_says_ci(std::env::var_os("CI").as_deref())
+}
+
+/// CI services set `CI` (GitHub Actions, GitLab, most others) to a value
+/// other than empty, `false` or `0`.
+fn ci_value_says_ci(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
 /// Full marks, every check passed (none skipped), no integrity violation.
 /// (A review note, such as the `unsafe` an exercise allows, is derived from
 /// the unchanged sources and kept with the verdict.)
@@ -199,6 +212,18 @@ mod tests {
             integrity: Vec::new(),
             reused: None,
         }
+    }
+
+    #[test]
+    fn ci_is_any_value_of_ci_but_empty_false_and_0() {
+        use std::ffi::OsStr;
+        for value in ["true", "1", "yes", "github"] {
+            assert!(ci_value_says_ci(Some(OsStr::new(value))), "{value}");
+        }
+        for value in ["", "false", "0"] {
+            assert!(!ci_value_says_ci(Some(OsStr::new(value))), "{value}");
+        }
+        assert!(!ci_value_says_ci(None));
     }
 
     #[test]

@@ -290,3 +290,39 @@ fn the_screen_follows_the_exercise_being_edited() {
     assert!(small.len() <= 8, "{small:#?}");
     assert!(small.iter().any(|l| l.contains("q quit")));
 }
+
+/// An exercise whose verdict was reused (`threadlings_grader::reuse`) is
+/// named under the progress line, with how to grade it now.
+#[test]
+fn the_screen_names_the_exercises_whose_verdicts_were_reused() {
+    let fixture = fixture_course::course();
+    let course = course::load(fixture.root()).unwrap();
+    let mut report: serde_json::Value = serde_json::json!({
+        "format_version": 1, "subject": "exercises", "seed": 3,
+        "score": 4.0, "max_score": 4.0, "duration_ms": 10,
+        "exercises": [{
+            "name": "01-echo", "title": "Echo", "topic": "echo",
+            "score": 4.0, "max_score": 4.0, "status": "passed",
+            "checks": [{
+                "name": "totals", "kind": "test", "status": "passed",
+                "score": 4.0, "max_score": 4.0, "message": "",
+                "duration_ms": 1, "seed": 3
+            }]
+        }]
+    });
+    let mut state = WatchState::new(&course, 3);
+    state.record(&serde_json::from_value(report.clone()).unwrap(), None);
+    let fresh = state.screen(false, 40).join("\n");
+    assert!(!fresh.contains("checks not run again"), "{fresh}");
+
+    report["exercises"][0]["reused"] = serde_json::json!({"graded_at_unix_s": 1, "seed": 2});
+    let mut state = WatchState::new(&course, 3);
+    state.record(&serde_json::from_value(report).unwrap(), None);
+    let reused = state.screen(false, 40).join("\n");
+    assert!(
+        reused.contains(
+            "unchanged since full marks, checks not run again: 01 (r grades everything now)"
+        ),
+        "{reused}"
+    );
+}

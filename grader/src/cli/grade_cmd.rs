@@ -79,15 +79,8 @@ fn reuses_verdicts(subject: &Subject, args: &GradeArgs, common: &CommonArgs) -> 
         && args.format == Format::Human
         && args.output.is_none()
         && args.min_score.is_none()
-        && common.seed.is_none()
         && !args.fresh
-        && !in_ci()
-}
-
-/// CI services set `CI` (GitHub Actions, GitLab, most others) to a value
-/// other than `false` or `0`.
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+        && threadlings_grader::reuse::terminal_may_reuse(common.seed.is_some())
 }
 
 /// GitHub Actions: the job summary, annotations (only when stdout does not

@@ -174,7 +174,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Mutants(args)) => mutants_cmd::run(&course, &args, options),
         Some(Command::Hint(args)) => hint_cmd::run(&course, &args, &options, lang),
         Some(Command::Readmes(args)) => readmes_cmd::run(&course, &args, &options),
-        Some(Command::Watch) => watch_cmd::run(&course, options, lang),
+        Some(Command::Watch) => {
+            // Watch is the student's terminal: its first grading keeps the
+            // verdicts of unchanged full-marks exercises; `r` grades all now.
+            let options = GradeOptions {
+                reuse_verdicts: threadlings_grader::reuse::terminal_may_reuse(
+                    cli.common.seed.is_some(),
+                ),
+                ..options
+            };
+            watch_cmd::run(&course, options, lang)
+        }
         Some(Command::New(args)) => new_cmd::run(&course, &args),
         Some(Command::Export(args)) => export_cmd::run(&course, &args),
         Some(Command::Batch(args)) => batch_cmd::run(&course, &args, options, cli.common.seed),

@@ -112,10 +112,12 @@ pub fn run(course: &Course, options: GradeOptions, lang: Lang) -> Result<ExitCod
     let mut pending: BTreeSet<String> = BTreeSet::new();
     let mut pending_all = false;
 
-    let start = |only: Vec<String>, edited: Option<String>| {
+    // `fresh`: the student pressed `r`, asking for every check to run now.
+    let start = |only: Vec<String>, edited: Option<String>, fresh: bool| {
         let course = course.clone();
         let mut options = options.clone();
         options.only = only;
+        options.reuse_verdicts &= !fresh;
         let tx = tx.clone();
         std::thread::spawn(move || {
             let started = Instant::now();
@@ -131,7 +133,7 @@ pub fn run(course: &Course, options: GradeOptions, lang: Lang) -> Result<ExitCod
 
     state.status = i18n::watch_grading(lang, None);
     draw(&state, colour)?;
-    start(Vec::new(), None);
+    start(Vec::new(), None, false);
     let mut grading = true;
 
     loop {
@@ -179,11 +181,11 @@ pub fn run(course: &Course, options: GradeOptions, lang: Lang) -> Result<ExitCod
                 pending_all = false;
                 pending.clear();
                 state.status = i18n::watch_grading(lang, None);
-                start(Vec::new(), None);
+                start(Vec::new(), None, true);
                 grading = true;
             } else if let Some(name) = pending.pop_first() {
                 state.status = i18n::watch_grading(lang, Some(&name));
-                start(vec![name.clone()], Some(name));
+                start(vec![name.clone()], Some(name), false);
                 grading = true;
             }
         }

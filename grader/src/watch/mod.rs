@@ -211,6 +211,18 @@ impl WatchState {
             let _ = write!(progress, " {mark}");
         }
         let mut bottom = vec![String::new(), progress];
+        let reused: Vec<&str> = self
+            .order
+            .iter()
+            .filter(|name| self.reports.get(*name).is_some_and(|e| e.reused.is_some()))
+            .map(|name| name.split_once('-').map_or(name.as_str(), |(n, _)| n))
+            .collect();
+        if !reused.is_empty() {
+            bottom.push(format!(
+                "{}",
+                dim.apply_to(i18n::watch_reused(self.lang, &reused.join(" ")))
+            ));
+        }
         let took = self.last_duration.map(|d| d.as_secs_f64());
         bottom.push(format!(
             "{}",
