@@ -302,25 +302,15 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
         .checks
         .iter()
         .map(|check| CheckReport {
-            name: check.name.clone(),
-            kind: check.kind,
-            status: CheckStatus::Failed,
-            score: 0.0,
-            max_score: check.points,
             message: crate::messages::en::explanation(&Explanation::StubsUntouched),
             explanation: Some(Explanation::StubsUntouched),
-            findings: Vec::new(),
-            duration_ms: 0,
-            seed,
-            replay: None,
-            output: None,
-            timeline: None,
-            scenario: None,
-            outcomes: None,
-            trace: None,
-            coverage: None,
-            race: None,
-            words_ko: Default::default(),
+            ..CheckReport::without_evidence(
+                check.name.clone(),
+                check.kind,
+                CheckStatus::Failed,
+                check.points,
+                seed,
+            )
         })
         .collect();
     ExerciseReport {

@@ -176,25 +176,8 @@ mod tests {
 
     fn check(status: CheckStatus, score: f64) -> CheckReport {
         CheckReport {
-            name: "c".to_string(),
-            kind: CheckKind::Test,
-            status,
             score,
-            max_score: 1.0,
-            message: String::new(),
-            explanation: None,
-            findings: Vec::new(),
-            duration_ms: 5,
-            seed: 9,
-            replay: None,
-            output: None,
-            timeline: None,
-            scenario: None,
-            outcomes: None,
-            trace: None,
-            coverage: None,
-            race: None,
-            words_ko: Default::default(),
+            ..CheckReport::without_evidence("c", CheckKind::Test, status, 1.0, 9)
         }
     }
 

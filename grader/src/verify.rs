@@ -523,26 +523,8 @@ mod tests {
         use threadlings_schema::report::{CheckKind, CheckReport, ExerciseReport};
         let checks = statuses
             .iter()
-            .map(|(name, status)| CheckReport {
-                name: name.to_string(),
-                kind: CheckKind::Test,
-                status: *status,
-                score: 0.0,
-                max_score: 1.0,
-                message: String::new(),
-                explanation: None,
-                findings: Vec::new(),
-                duration_ms: 0,
-                seed: 1,
-                replay: None,
-                output: None,
-                timeline: None,
-                scenario: None,
-                outcomes: None,
-                trace: None,
-                coverage: None,
-                race: None,
-                words_ko: Default::default(),
+            .map(|(name, status)| {
+                CheckReport::without_evidence(*name, CheckKind::Test, *status, 1.0, 1)
             })
             .collect();
         GradeReport {

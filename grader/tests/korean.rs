@@ -45,25 +45,17 @@ fn check(
     let passed = status == CheckStatus::Passed;
     let skipped = status == CheckStatus::Skipped;
     CheckReport {
-        name: name.to_string(),
-        kind,
-        status,
         score: if passed { points } else { 0.0 },
-        max_score: if skipped { 0.0 } else { points },
         message: message.to_string(),
-        explanation: None,
-        findings: Vec::new(),
         duration_ms: 12,
-        seed: 4242,
         replay: (!passed && !skipped).then(|| replay(name)),
-        output: None,
-        timeline: None,
-        scenario: None,
-        outcomes: None,
-        trace: None,
-        coverage: None,
-        race: None,
-        words_ko: Default::default(),
+        ..CheckReport::without_evidence(
+            name,
+            kind,
+            status,
+            if skipped { 0.0 } else { points },
+            4242,
+        )
     }
 }
 

@@ -181,6 +181,41 @@ pub struct CheckReport {
     pub words_ko: std::collections::BTreeMap<String, String>,
 }
 
+impl CheckReport {
+    /// A check with `status`, none of its `max_score` points, no message and
+    /// no evidence, as the grader reports a check that did not run or could
+    /// not be built; set the rest with struct update syntax.
+    pub fn without_evidence(
+        name: impl Into<String>,
+        kind: CheckKind,
+        status: CheckStatus,
+        max_score: f64,
+        seed: u64,
+    ) -> CheckReport {
+        CheckReport {
+            name: name.into(),
+            kind,
+            status,
+            score: 0.0,
+            max_score,
+            message: String::new(),
+            explanation: None,
+            findings: Vec::new(),
+            duration_ms: 0,
+            seed,
+            replay: None,
+            output: None,
+            timeline: None,
+            scenario: None,
+            outcomes: None,
+            trace: None,
+            coverage: None,
+            race: None,
+            words_ko: Default::default(),
+        }
+    }
+}
+
 /// Why the grader gave a check the status it has, when the grader (not the
 /// check program) decided it: the values, not the sentence, so every
 /// language phrases it from the same data (the grader's `messages` catalogs).

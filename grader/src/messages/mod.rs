@@ -811,25 +811,9 @@ mod tests {
     fn report(message: &str, findings: Vec<SandboxFinding>) -> CheckReport {
         use threadlings_schema::report::{CheckKind, CheckStatus};
         CheckReport {
-            name: "c".to_string(),
-            kind: CheckKind::Test,
-            status: CheckStatus::Failed,
-            score: 0.0,
-            max_score: 1.0,
             message: message.to_string(),
-            explanation: None,
             findings,
-            duration_ms: 0,
-            seed: 1,
-            replay: None,
-            output: None,
-            timeline: None,
-            scenario: None,
-            outcomes: None,
-            trace: None,
-            coverage: None,
-            race: None,
-            words_ko: Default::default(),
+            ..CheckReport::without_evidence("c", CheckKind::Test, CheckStatus::Failed, 1.0, 1)
         }
     }
 

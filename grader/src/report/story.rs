@@ -302,27 +302,7 @@ This is deterministic: the same interleaving fails on every run"
     }
 
     fn check(name: &str, status: CheckStatus) -> CheckReport {
-        CheckReport {
-            name: name.to_string(),
-            kind: CheckKind::Race,
-            status,
-            score: 0.0,
-            max_score: 2.0,
-            message: String::new(),
-            explanation: None,
-            findings: Vec::new(),
-            duration_ms: 0,
-            seed: 1,
-            replay: None,
-            output: None,
-            timeline: None,
-            scenario: None,
-            outcomes: None,
-            trace: None,
-            coverage: None,
-            race: None,
-            words_ko: Default::default(),
-        }
+        CheckReport::without_evidence(name, CheckKind::Race, status, 2.0, 1)
     }
 
     #[test]

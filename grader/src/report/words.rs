@@ -151,25 +151,9 @@ mod tests {
 
     fn check(message: &str, output: &str) -> CheckReport {
         CheckReport {
-            name: "c".to_string(),
-            kind: CheckKind::Race,
-            status: CheckStatus::Failed,
-            score: 0.0,
-            max_score: 1.0,
             message: message.to_string(),
-            explanation: None,
-            findings: Vec::new(),
-            duration_ms: 0,
-            seed: 1,
-            replay: None,
             output: Some(output.to_string()),
-            timeline: None,
-            scenario: None,
-            outcomes: None,
-            trace: None,
-            coverage: None,
-            race: None,
-            words_ko: BTreeMap::new(),
+            ..CheckReport::without_evidence("c", CheckKind::Race, CheckStatus::Failed, 1.0, 1)
         }
     }
 

@@ -127,26 +127,17 @@ pub fn score_exercise(
 }
 
 fn build_check(plan: &ExercisePlan, explanation: Explanation, seed: u64) -> CheckReport {
+    let max_score = plan.checks.iter().map(|c| c.points).sum();
     CheckReport {
-        name: "build".to_string(),
-        kind: CheckKind::Build,
-        status: CheckStatus::CompileError,
-        score: 0.0,
-        max_score: plan.checks.iter().map(|c| c.points).sum(),
         message: messages::en::explanation(&explanation),
         explanation: Some(explanation),
-        findings: Vec::new(),
-        duration_ms: 0,
-        seed,
-        replay: None,
-        output: None,
-        timeline: None,
-        scenario: None,
-        outcomes: None,
-        trace: None,
-        coverage: None,
-        race: None,
-        words_ko: Default::default(),
+        ..CheckReport::without_evidence(
+            "build",
+            CheckKind::Build,
+            CheckStatus::CompileError,
+            max_score,
+            seed,
+        )
     }
 }
 
@@ -155,49 +146,30 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         variant: check.variant.as_deref().unwrap_or("plain").to_string(),
     };
     CheckReport {
-        name: check.name.clone(),
-        kind: check.kind,
-        status: CheckStatus::CompileError,
-        score: 0.0,
-        max_score: check.points,
         message: messages::en::explanation(&explanation),
         explanation: Some(explanation),
-        findings: Vec::new(),
-        duration_ms: 0,
-        seed,
-        replay: None,
         output: (!errors.is_empty()).then(|| errors.to_string()),
-        timeline: None,
-        scenario: None,
-        outcomes: None,
-        trace: None,
-        coverage: None,
-        race: None,
-        words_ko: Default::default(),
+        ..CheckReport::without_evidence(
+            check.name.clone(),
+            check.kind,
+            CheckStatus::CompileError,
+            check.points,
+            seed,
+        )
     }
 }
 
 fn refused_check(check: &CheckPlan, reason: &Explanation, seed: u64) -> CheckReport {
     CheckReport {
-        name: check.name.clone(),
-        kind: check.kind,
-        status: CheckStatus::Failed,
-        score: 0.0,
-        max_score: check.points,
         message: messages::en::explanation(reason),
         explanation: Some(reason.clone()),
-        findings: Vec::new(),
-        duration_ms: 0,
-        seed,
-        replay: None,
-        output: None,
-        timeline: None,
-        scenario: None,
-        outcomes: None,
-        trace: None,
-        coverage: None,
-        race: None,
-        words_ko: Default::default(),
+        ..CheckReport::without_evidence(
+            check.name.clone(),
+            check.kind,
+            CheckStatus::Failed,
+            check.points,
+            seed,
+        )
     }
 }
 
