@@ -301,14 +301,11 @@ fn untouched_report(plan: &ExercisePlan, seed: u64) -> ExerciseReport {
     let checks: Vec<CheckReport> = plan
         .checks
         .iter()
-        .map(|check| CheckReport {
-            message: crate::messages::en::explanation(&Explanation::StubsUntouched),
-            explanation: Some(Explanation::StubsUntouched),
-            ..CheckReport::without_evidence(
-                check.name.clone(),
-                check.kind,
+        .map(|check| {
+            crate::score::not_run(
+                check,
                 CheckStatus::Failed,
-                check.points,
+                Explanation::StubsUntouched,
                 seed,
             )
         })

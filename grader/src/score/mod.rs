@@ -146,30 +146,27 @@ fn variant_build_failure(check: &CheckPlan, errors: &str, seed: u64) -> CheckRep
         variant: check.variant.as_deref().unwrap_or("plain").to_string(),
     };
     CheckReport {
-        message: messages::en::explanation(&explanation),
-        explanation: Some(explanation),
         output: (!errors.is_empty()).then(|| errors.to_string()),
-        ..CheckReport::without_evidence(
-            check.name.clone(),
-            check.kind,
-            CheckStatus::CompileError,
-            check.points,
-            seed,
-        )
+        ..not_run(check, CheckStatus::CompileError, explanation, seed)
     }
 }
 
 fn refused_check(check: &CheckPlan, reason: &Explanation, seed: u64) -> CheckReport {
+    not_run(check, CheckStatus::Failed, reason.clone(), seed)
+}
+
+/// The report of `check` when the grader did not run it: `status`, no
+/// points, and `explanation` saying why (its English wording as `message`).
+pub fn not_run(
+    check: &CheckPlan,
+    status: CheckStatus,
+    explanation: Explanation,
+    seed: u64,
+) -> CheckReport {
     CheckReport {
-        message: messages::en::explanation(reason),
-        explanation: Some(reason.clone()),
-        ..CheckReport::without_evidence(
-            check.name.clone(),
-            check.kind,
-            CheckStatus::Failed,
-            check.points,
-            seed,
-        )
+        message: messages::en::explanation(&explanation),
+        explanation: Some(explanation),
+        ..CheckReport::without_evidence(check.name.clone(), check.kind, status, check.points, seed)
     }
 }
 

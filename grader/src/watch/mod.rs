@@ -201,8 +201,12 @@ impl WatchState {
         }
 
         let mut progress = format!("{} ", i18n::watch_progress(self.lang));
+        let mut reused = Vec::new();
         for name in &self.order {
             let number = name.split_once('-').map_or(name.as_str(), |(n, _)| n);
+            if self.reports.get(name).is_some_and(|e| e.reused.is_some()) {
+                reused.push(number);
+            }
             let mark = match self.reports.get(name).map(|e| e.status) {
                 Some(ExerciseStatus::Passed) => good.apply_to(format!("✓{number}")),
                 Some(ExerciseStatus::NotStarted) | None => dim.apply_to(format!("·{number}")),
@@ -211,12 +215,6 @@ impl WatchState {
             let _ = write!(progress, " {mark}");
         }
         let mut bottom = vec![String::new(), progress];
-        let reused: Vec<&str> = self
-            .order
-            .iter()
-            .filter(|name| self.reports.get(*name).is_some_and(|e| e.reused.is_some()))
-            .map(|name| name.split_once('-').map_or(name.as_str(), |(n, _)| n))
-            .collect();
         if !reused.is_empty() {
             bottom.push(format!(
                 "{}",
