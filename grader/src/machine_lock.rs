@@ -77,6 +77,15 @@ impl MachineLock {
     }
 }
 
+impl MachineLock {
+    /// Whether someone holds the lock exclusively now (a non-blocking try).
+    #[cfg(test)]
+    pub(crate) fn is_held_exclusively(&self) -> bool {
+        open(&self.main)
+            .is_some_and(|file| flock(&file, FlockOperation::NonBlockingLockShared).is_err())
+    }
+}
+
 /// Locking is best effort: a work directory we cannot write is reported by
 /// the stage that needs it, not here.
 fn lock(path: &Path, operation: FlockOperation) -> Option<File> {

@@ -52,5 +52,7 @@ mod scaffold;
 mod story_replay;
 #[path = "stubs_lock.rs"]
 mod stubs_lock;
+#[path = "verify_rows.rs"]
+mod verify_rows;
 #[path = "watch.rs"]
 mod watch;

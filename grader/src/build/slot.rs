@@ -28,9 +28,10 @@ use crate::error::{Error, Result};
 /// (and queue on their locks) instead of filling the disk.
 pub const MAX_SLOTS: usize = 4;
 
-/// The slot a worker builds in.
-pub fn for_worker(worker: usize) -> usize {
-    worker % MAX_SLOTS
+/// The slot a worker builds in, when `slots` slots are in use (at most
+/// [`MAX_SLOTS`]): workers beyond them take turns on a slot's cargo lock.
+pub fn for_worker(worker: usize, slots: usize) -> usize {
+    worker % slots.clamp(1, MAX_SLOTS)
 }
 
 /// The build directory of `slot` for `variant` (`None`: the plain build).
@@ -139,8 +140,14 @@ mod tests {
             build_dir(work, Some("shuttle"), 2),
             Path::new("/w/build-w2-shuttle")
         );
-        assert_eq!(for_worker(1), 1);
-        assert_eq!(for_worker(MAX_SLOTS), 0, "many workers share a few slots");
+        assert_eq!(for_worker(1, 2), 1);
+        assert_eq!(for_worker(3, 2), 1, "two workers per slot");
+        assert_eq!(
+            for_worker(MAX_SLOTS, 8),
+            0,
+            "many workers share a few slots"
+        );
+        assert_eq!(for_worker(5, 0), 0);
     }
 
     #[test]

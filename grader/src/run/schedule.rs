@@ -19,8 +19,9 @@ pub enum RunEvent<'a> {
 }
 
 /// Runs every job and returns the runs in the order of `jobs`.
-/// Exclusive checks also wait until no other grader sharing `lock` builds or
-/// runs anything (see [`MachineLock`]).
+/// Shareable checks each hold `lock` shared; the exclusive phase holds it
+/// exclusively from its first check to its last, so no other grader sharing
+/// `lock` builds or runs anything meanwhile (see [`MachineLock`]).
 pub fn run_all(
     jobs: &[CheckJob],
     parallelism: usize,
@@ -30,8 +31,22 @@ pub fn run_all(
     let mut runs: Vec<Option<CheckRun>> = vec![None; jobs.len()];
     let (shared, exclusive): (Vec<usize>, Vec<usize>) =
         (0..jobs.len()).partition(|&i| !jobs[i].exclusive);
-    run_phase(jobs, shared, parallelism.max(1), lock, &mut runs, on_event);
-    run_phase(jobs, exclusive, 1, lock, &mut runs, on_event);
+    run_phase(
+        jobs,
+        shared,
+        parallelism.max(1),
+        Some(lock),
+        &mut runs,
+        on_event,
+    );
+    if !exclusive.is_empty() {
+        // One hold for the whole phase, not one per check: taking the lock
+        // waits until every other grader's shared work in flight is done (a
+        // build, or a check waiting out a hung answer's patience), and that
+        // wait is paid once instead of before each of a dozen timing checks.
+        let _alone = lock.exclusive();
+        run_phase(jobs, exclusive, 1, None, &mut runs, on_event);
+    }
     super::sandbox::sandbox().release_staging();
     runs.into_iter()
         .map(|run| run.expect("every scheduled job reports a run"))
@@ -42,7 +57,7 @@ fn run_phase(
     jobs: &[CheckJob],
     indices: Vec<usize>,
     workers: usize,
-    lock: &MachineLock,
+    shared_lock: Option<&MachineLock>,
     runs: &mut [Option<CheckRun>],
     on_event: &mut dyn FnMut(RunEvent<'_>),
 ) {
@@ -51,11 +66,7 @@ fn run_phase(
         workers,
         "grader-worker",
         |_, _, &index| {
-            let held = if jobs[index].exclusive {
-                lock.exclusive()
-            } else {
-                lock.shared()
-            };
+            let held = shared_lock.map(MachineLock::shared);
             let run = run_check(&jobs[index]);
             drop(held);
             run
@@ -70,4 +81,59 @@ fn run_phase(
             crate::pool::Flow::Continue
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn job(check: &str, exclusive: bool) -> CheckJob {
+        CheckJob {
+            exercise: "01-demo".to_string(),
+            check: check.to_string(),
+            // Never started: the run is reported as not run, at once.
+            program: std::path::PathBuf::from("/nonexistent/check-program"),
+            seed: 1,
+            timeout: Duration::from_secs(5),
+            exclusive,
+            limits: Default::default(),
+            budget: Default::default(),
+            read: Vec::new(),
+        }
+    }
+
+    /// Between two timing checks no other grader may slip in: the lock is
+    /// held exclusively from the first exclusive check's start to the last
+    /// one's end, and not during the shareable phase.
+    #[test]
+    fn the_exclusive_phase_holds_the_machine_from_its_first_check_to_its_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = MachineLock::in_dir(dir.path());
+        let jobs = [
+            job("shared", false),
+            job("timing_a", true),
+            job("timing_b", true),
+        ];
+        let mut held_when_finished = Vec::new();
+        let runs = run_all(
+            &jobs,
+            2,
+            &lock,
+            &mut |RunEvent::Finished { job, .. }| {
+                held_when_finished.push((job.check.clone(), lock.is_held_exclusively()));
+            },
+        );
+        assert_eq!(runs.len(), 3);
+        assert_eq!(
+            held_when_finished,
+            [
+                ("shared".to_string(), false),
+                ("timing_a".to_string(), true),
+                ("timing_b".to_string(), true),
+            ]
+        );
+        assert!(!lock.is_held_exclusively(), "released after the phase");
+    }
 }
