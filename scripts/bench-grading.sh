@@ -24,6 +24,7 @@
 #   verdicts reused; and with `--fresh`, nothing reused;
 # - new submission: a copy of the solutions in a directory never graded before
 #   (its crates compile against the warm dependencies), `--subject DIR`;
+# - verify with the suite's arguments (the suite's long pole), alone;
 # - cargo test and .ci/run, warm (after the first, whose build is cold).
 #
 # The machine's load distorts every row: the script prints the load average
@@ -142,6 +143,19 @@ new_submission() {
     "${grader[@]}" --subject "$dir"
 }
 bench "new submission (full solutions, --subject NEW_DIR)" "$cold_runs" new_submission
+
+# The suite's long pole, alone: verify with its arguments, the dependencies
+# warm and every generated workspace of a subject removed (each answer's
+# crates compile, as in CI).
+verify_as_the_suite() {
+    rm -rf target/threadlings/subjects target/threadlings/out
+    "$grader_bin" --quiet verify --runs 2 --wrong-runs 1 --format json --seed 500
+}
+if ((quick)); then
+    skipped "verify, the suite's arguments (dependencies warm)"
+else
+    bench "verify, the suite's arguments (dependencies warm)" 1 verify_as_the_suite
+fi
 
 if ((quick)); then
     skipped "cargo test --locked (warm)"

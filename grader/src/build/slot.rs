@@ -23,7 +23,7 @@ use rustix::fs::{FlockOperation, flock};
 
 use crate::error::{Error, Result};
 
-/// Slots at most: each is a full copy of the build directories (about 2 GB
+/// Slots at most: each is a full copy of the build directories (about 1 GB
 /// for the course's three variants), so workers beyond this share slots
 /// (and queue on their locks) instead of filling the disk.
 pub const MAX_SLOTS: usize = 4;
