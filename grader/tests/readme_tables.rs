@@ -11,28 +11,12 @@ const README: &str = "exercises/01-echo/README.md";
 
 /// The `readmes` row of `grader verify --format json` on the fixture.
 fn verify_readme_row(fixture: &fixture_course::Fixture) -> (Option<i32>, Value) {
-    let output = fixture
-        .grader()
-        .args([
-            "--quiet", "--seed", "3", "verify", "--runs", "1", "--format", "json",
-        ])
-        .output()
-        .unwrap();
-    let rows: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "verify writes JSON ({e}): {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let (code, rows) = fixture.verify_rows(3, &["--runs", "1"]);
     let row = rows
-        .as_array()
-        .unwrap()
-        .iter()
+        .into_iter()
         .find(|r| r["subject"] == "readmes")
-        .cloned()
         .expect("verify checks the README tables");
-    (output.status.code(), row)
+    (code, row)
 }
 
 fn verify_human(fixture: &fixture_course::Fixture) -> String {

@@ -15,21 +15,7 @@ fn verify_rows_keep_their_order_while_the_wrong_answers_grade_beside() {
         .args(["readmes", "--fix"])
         .assert()
         .success();
-    let output = fixture
-        .grader()
-        .args([
-            "--quiet", "--seed", "9", "verify", "--runs", "2", "--format", "json",
-        ])
-        .output()
-        .unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "verify writes JSON ({e}): {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let rows = rows.as_array().unwrap();
+    let (_, rows) = fixture.verify_rows(9, &["--runs", "2"]);
     // The fixture has no public tests (their rows are misses); every other
     // expectation holds.
     let misses: Vec<_> = rows

@@ -62,6 +62,35 @@ impl Fixture {
         self.dir.path()
     }
 
+    /// `grader --quiet --seed SEED verify VERIFY_ARGS --format json` on the
+    /// fixture: its exit code and its rows.
+    pub fn verify_rows(
+        &self,
+        seed: u64,
+        verify_args: &[&str],
+    ) -> (Option<i32>, Vec<serde_json::Value>) {
+        let seed = seed.to_string();
+        let output = self
+            .grader()
+            .args(["--quiet", "--seed", &seed, "verify"])
+            .args(verify_args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "verify writes JSON ({e}): {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let rows = rows
+            .as_array()
+            .expect("verify prints an array of rows")
+            .clone();
+        (output.status.code(), rows)
+    }
+
     /// `grader --course <fixture> ARGS`, with a quiet, CI-free environment.
     pub fn grader(&self) -> Command {
         let mut cmd = Command::cargo_bin("grader").expect("the grader binary is built");
