@@ -43,7 +43,8 @@ pub fn run_all(
         // One hold for the whole phase, not one per check: taking the lock
         // waits until every other grader's shared work in flight is done (a
         // build, or a check waiting out a hung answer's patience), and that
-        // wait is paid once instead of before each of a dozen timing checks.
+        // wait is paid once instead of before each exclusive check (25 in a
+        // grading of the course's solutions).
         let _alone = lock.exclusive();
         run_phase(jobs, exclusive, 1, None, &mut runs, on_event);
     }
