@@ -42,21 +42,7 @@ fn check(
     points: f64,
     message: &str,
 ) -> CheckReport {
-    let passed = status == CheckStatus::Passed;
-    let skipped = status == CheckStatus::Skipped;
-    CheckReport {
-        score: if passed { points } else { 0.0 },
-        message: message.to_string(),
-        duration_ms: 12,
-        replay: (!passed && !skipped).then(|| replay(name)),
-        ..CheckReport::without_evidence(
-            name,
-            kind,
-            status,
-            if skipped { 0.0 } else { points },
-            4242,
-        )
-    }
+    crate::report_snapshots::check_replayed_by(name, kind, status, points, message, &replay(name))
 }
 
 /// A check the grader explained, its message rendered as the score stage
